@@ -1,0 +1,43 @@
+#pragma once
+// Feature scaling fitted on training data only and stored in the model:
+//   standard  x' = (x - mean) / std     (population std; 1 where std == 0)
+//   minmax    x' = (x - min) / (max - min)   (1 where max == min)
+//   none      x' = x
+// Seed 000 found standard scaling best on AReM, so it is the tabular default.
+// Stored as per-feature (offset, factor): x' = (x - offset) * factor.
+
+#include <span>
+#include <string>
+#include <vector>
+
+#include "scratchnet/data/dataset.h"
+
+namespace scratchnet {
+
+enum class ScalerKind { kNone, kStandard, kMinMax };
+
+ScalerKind parse_scaler_kind(const std::string& text);  // usage error on unknown
+std::string to_string(ScalerKind kind);
+
+class Scaler {
+ public:
+  Scaler() = default;
+  Scaler(ScalerKind kind, std::vector<float> offset, std::vector<float> factor);
+
+  // Fits to `data` (features only). Requires a non-empty data set.
+  static Scaler fit(ScalerKind kind, const Dataset& data);
+
+  // Scales rows of `features` (rows x offset().size()) in place.
+  void apply(std::span<float> features) const;
+  void apply(Dataset& data) const { apply(std::span<float>(data.features)); }
+
+  ScalerKind kind() const { return kind_; }
+  const std::vector<float>& offset() const { return offset_; }
+  const std::vector<float>& factor() const { return factor_; }
+
+ private:
+  ScalerKind kind_ = ScalerKind::kNone;
+  std::vector<float> offset_, factor_;
+};
+
+}  // namespace scratchnet

@@ -1,0 +1,63 @@
+#pragma once
+// Little-endian binary encoding for model files and checkpoints.
+//
+// ByteWriter appends to a buffer. ByteReader reads from a buffer and checks
+// every length against the bytes that remain before allocating, so a
+// truncated or hostile file gives a data error, never a huge allocation or an
+// out-of-bounds read.
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace scratchnet {
+
+class ByteWriter {
+ public:
+  void u8(std::uint8_t v) { raw(&v, 1); }
+  void u32(std::uint32_t v) { raw(&v, 4); }
+  void u64(std::uint64_t v) { raw(&v, 8); }
+  void f64(double v) { raw(&v, 8); }
+  void str(std::string_view s);
+  void floats(std::span<const float> values);  // u64 count + values
+  void raw(const void* data, std::size_t n);
+  const std::string& bytes() const { return buffer_; }
+
+ private:
+  std::string buffer_;
+};
+
+class ByteReader {
+ public:
+  // `source` names the input in error messages.
+  ByteReader(std::string_view bytes, std::string source)
+      : bytes_(bytes), source_(std::move(source)) {}
+
+  std::uint8_t u8(const char* what);
+  std::uint32_t u32(const char* what);
+  std::uint64_t u64(const char* what);
+  double f64(const char* what);
+  std::string str(const char* what);
+  std::vector<float> floats(const char* what);
+  // A count of items of at least `min_item_bytes` each, checked against what remains.
+  std::uint64_t count(const char* what, std::size_t min_item_bytes);
+  std::size_t remaining() const { return bytes_.size() - pos_; }
+  const std::string& source() const { return source_; }
+
+ private:
+  void take(void* out, std::size_t n, const char* what);
+  std::string_view bytes_;
+  std::size_t pos_ = 0;
+  std::string source_;
+};
+
+// Writes `bytes` to `path` atomically: a temporary file in the same folder,
+// flushed to disk, then renamed over `path`. Throws a data error on failure
+// and leaves no temporary file behind.
+void write_file_atomic(const std::string& path, std::string_view bytes);
+
+}  // namespace scratchnet

@@ -1,0 +1,49 @@
+#pragma once
+// Elementwise<T, Fn>: an activation applied to each element independently,
+// y = f(x), dL/dx = dL/dy * f'(x) where Fn gives f and f' (f' may use the
+// cached y, e.g. sigmoid' = y (1 - y)). Output shape = input shape.
+//
+// Fn requirements: a constructor from LayerSpec, `T value(T x) const` and
+// `T derivative(T x, T y) const`. Each activation (sigmoid.h, tanh.h, ...)
+// is one such Fn.
+
+#include "scratchnet/layers/layer.h"
+
+namespace scratchnet {
+
+template <class T, class Fn>
+class Elementwise final : public LayerBase<T> {
+ public:
+  Elementwise(const Shape& input, const LayerSpec& spec)
+      : LayerBase<T>(spec, input, input), fn_(spec) {}
+
+  const BasicTensor<T>& forward(const BasicTensor<T>& x, Mode /*mode*/) override {
+    x_ = &x;
+    y_.resize(x.shape());
+    const T* in = x.data();
+    T* out = y_.data();
+    const std::size_t n = x.size();
+    for (std::size_t i = 0; i < n; ++i) out[i] = fn_.value(in[i]);
+    return y_;
+  }
+
+  const BasicTensor<T>& backward(const BasicTensor<T>& grad_y) override {
+    grad_x_.resize(grad_y.shape());
+    const T* x = x_->data();
+    const T* y = y_.data();
+    const T* dy = grad_y.data();
+    T* dx = grad_x_.data();
+    const std::size_t n = grad_y.size();
+    for (std::size_t i = 0; i < n; ++i) dx[i] = dy[i] * fn_.derivative(x[i], y[i]);
+    return grad_x_;
+  }
+
+  const Fn& fn() const { return fn_; }
+
+ private:
+  Fn fn_;
+  const BasicTensor<T>* x_ = nullptr;
+  BasicTensor<T> y_, grad_x_;
+};
+
+}  // namespace scratchnet

@@ -1,0 +1,92 @@
+#pragma once
+// The layer interface every building block of a network implements.
+//
+// A layer maps a batch x of shape (N, input sample shape) to y of shape
+// (N, output sample shape). The mental model is that of "Deep Learning from
+// Scratch" (common/layers.py): forward keeps what backward needs; backward
+// takes dL/dy and returns dL/dx.
+//
+// Contract, for every layer:
+//   forward(x, mode)
+//     requires: x.shape() == input_shape().with_batch(N) for some N >= 1, and
+//               x stays alive and unchanged until the matching backward.
+//     ensures:  returns y (owned by the layer, valid until the next forward);
+//               x is not modified.
+//   backward(grad_y)
+//     requires: the last call was forward(x, mode) with grad_y.shape() == y.shape().
+//     ensures:  returns dL/dx (owned by the layer) and ADDS dL/dparam into each
+//               parameter's gradient (callers zero gradients between steps).
+//   params()   the (value, gradient) pairs an optimizer updates; stable pointers.
+//   spec()     the description that rebuilds this layer (type + attributes).
+
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "scratchnet/core/rng.h"
+#include "scratchnet/core/shape.h"
+#include "scratchnet/core/tensor.h"
+#include "scratchnet/init/initializer.h"
+
+namespace scratchnet {
+
+enum class Mode { kTrain, kEval };
+
+// A layer's type name and numeric attributes, e.g. {"dense", {{"units", 50}}}.
+struct LayerSpec {
+  std::string type;
+  std::map<std::string, double> attrs;
+
+  // The attribute `key`, or `fallback` when absent.
+  double get(const std::string& key, double fallback) const;
+  // The attribute `key`; throws a usage error naming the layer when absent.
+  double require(const std::string& key) const;
+  std::string str() const;
+  friend bool operator==(const LayerSpec&, const LayerSpec&) = default;
+};
+
+template <class T>
+struct Param {
+  std::string name;             // e.g. "W", "b"
+  BasicTensor<T>* value;
+  BasicTensor<T>* grad;
+  bool decay;                   // whether weight decay applies (weights yes, biases no)
+};
+
+template <class T>
+class Layer {
+ public:
+  Layer() = default;
+  Layer(const Layer&) = delete;
+  Layer& operator=(const Layer&) = delete;
+  virtual ~Layer() = default;
+
+  virtual const LayerSpec& spec() const = 0;
+  virtual const Shape& input_shape() const = 0;
+  virtual const Shape& output_shape() const = 0;
+  virtual const BasicTensor<T>& forward(const BasicTensor<T>& x, Mode mode) = 0;
+  virtual const BasicTensor<T>& backward(const BasicTensor<T>& grad_y) = 0;
+  virtual std::vector<Param<T>> params() { return {}; }
+  // Draws initial parameter values; layers without parameters ignore it.
+  virtual void initialize(const InitScheme& /*scheme*/, Rng& /*rng*/) {}
+};
+
+// Holds the spec and shapes that every concrete layer has.
+template <class T>
+class LayerBase : public Layer<T> {
+ public:
+  LayerBase(LayerSpec spec, Shape input, Shape output)
+      : spec_(std::move(spec)), input_(input), output_(output) {}
+  const LayerSpec& spec() const override { return spec_; }
+  const Shape& input_shape() const override { return input_; }
+  const Shape& output_shape() const override { return output_; }
+
+ protected:
+  LayerSpec spec_;
+  Shape input_;
+  Shape output_;
+};
+
+}  // namespace scratchnet

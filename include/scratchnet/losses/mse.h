@@ -1,0 +1,20 @@
+#pragma once
+// Mean squared error: loss = (1 / (N K)) sum_i sum_k (y_ik - t_ik)^2,
+// dL/dy = 2 (y - t) / (N K). For regression (seed 002).
+
+#include "scratchnet/losses/loss.h"
+
+namespace scratchnet {
+
+template <class T>
+class MeanSquaredError final : public Loss<T> {
+ public:
+  std::string type() const override { return "mse"; }
+  T forward(const BasicTensor<T>& outputs, const Targets<T>& targets) override;
+  const BasicTensor<T>& backward() override;
+
+ private:
+  BasicTensor<T> grad_;
+};
+
+}  // namespace scratchnet

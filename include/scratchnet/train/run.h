@@ -1,0 +1,68 @@
+#pragma once
+// A complete training run from a TrainConfig, as `scratchnet train` does it:
+// load the data, split it (seeded, stratified), fit the scaler on the
+// training part only, build and initialise the network, train, evaluate,
+// and write the run folder:
+//   model.snm     the trained model (architecture, scaler, classes, weights)
+//   metrics.csv   one row per epoch
+//   summary.json  final metrics, sizes, timings
+//   config.toml   every resolved setting, including the seed
+// Files are written into a staging folder inside the output folder and moved
+// into place only when the run succeeds, so a failed run leaves no partial
+// output behind.
+
+#include <cstddef>
+#include <string>
+
+#include "scratchnet/data/builtin.h"
+#include "scratchnet/data/dataset.h"
+#include "scratchnet/data/scaler.h"
+#include "scratchnet/train/config.h"
+#include "scratchnet/train/network.h"
+#include "scratchnet/train/trainer.h"
+
+namespace scratchnet {
+
+// The data of a run after splitting and scaling.
+struct PreparedData {
+  Dataset train;
+  Dataset test;
+  Scaler scaler;
+};
+
+// The data-loading options a config describes.
+DataOptions data_options(const TrainConfig& config);
+// Loads the configured data set and splits off the test part (seeded,
+// stratified); nothing is scaled and `scaler` is left empty.
+PreparedData load_and_split(const TrainConfig& config);
+// load_and_split, then scales both parts with a scaler fitted on the training part.
+PreparedData prepare_data(const TrainConfig& config);
+
+struct RunSummary {
+  Task task = Task::kClassification;
+  double train_loss = 0, train_accuracy = 0;
+  double test_loss = 0, test_accuracy = 0;  // accuracy NaN for regression
+  std::size_t epochs = 0;
+  std::size_t parameters = 0;
+  std::size_t train_samples = 0, test_samples = 0;
+  double train_seconds = 0;       // wall time of training, evaluation included
+  double samples_per_second = 0;  // training samples per second of step time
+  double inference_us_per_sample = 0;
+  std::string out_dir;
+};
+
+// What a run tells the outside world while it works.
+class RunObserver : public TrainObserver {
+ public:
+  // After the data is loaded and the network built, before the first epoch.
+  virtual void on_start(const TrainConfig& /*config*/, const PreparedData& /*data*/,
+                        const Network<float>& /*network*/) {}
+  virtual void on_finish(const RunSummary& /*summary*/) {}
+};
+
+RunSummary run_training(const TrainConfig& config, RunObserver* observer);
+
+// The summary as JSON (NaN written as null).
+std::string summary_json(const RunSummary& summary);
+
+}  // namespace scratchnet

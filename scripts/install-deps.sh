@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages scratchnet needs to build and test.
+# Run as root (the README's commands do). Safe to run again.
+set -euo pipefail
+packages=(
+  cmake make g++ pkg-config        # build
+  libopenblas-dev                  # matrix multiply
+  libcli11-dev                     # command-line parsing
+  libtomlplusplus-dev              # config files
+  libfmt-dev                       # formatting
+  zlib1g-dev                       # .gz data, checksums
+  libgtest-dev libgmock-dev        # tests
+)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi

@@ -1,0 +1,92 @@
+#include "console.h"
+
+#include <cmath>
+#include <cstdio>
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+namespace scratchnet::cli {
+namespace {
+
+std::string metric(double v) { return std::isfinite(v) ? fmt::format("{:.4f}", v) : "-"; }
+
+}  // namespace
+
+ConsoleReporter::ConsoleReporter(std::size_t log_every, bool quiet)
+    : log_every_(log_every), quiet_(quiet), tty_(::isatty(STDERR_FILENO) != 0) {}
+
+void ConsoleReporter::on_start(const TrainConfig& config, const PreparedData& data,
+                               const Network<float>& network) {
+  epochs_ = config.epochs;
+  if (log_every_ == 0) log_every_ = std::max<std::size_t>(1, (epochs_ + 24) / 25);
+  regression_ = data.train.task == Task::kRegression;
+  if (quiet_) return;
+  const std::string what =
+      regression_ ? fmt::format("regression, {} target(s)", data.train.target_dim)
+                  : fmt::format("{} classes", data.train.class_names.size());
+  fmt::print("data: {} -- {} train / {} test samples, {} features, {}; scaling: {}\n",
+             data.train.name, data.train.size(), data.test.size(), data.train.num_features(), what,
+             config.scale);
+  std::string layers;
+  for (std::size_t i = 0; i < network.size(); ++i)
+    layers += (i ? " -> " : "") + network.layer(i).spec().str();
+  fmt::print("network: {} ({} parameters)\n", layers, network.parameter_count());
+  fmt::print("training: {} lr {}, batch {}, {} epochs, seed {}\n", config.optimizer,
+             config.lr > 0 ? fmt::format("{:g}", config.lr) : "default", config.batch_size,
+             config.epochs, config.seed);
+  std::fflush(stdout);
+}
+
+void ConsoleReporter::clear_bar() {
+  if (bar_shown_) {
+    std::fprintf(stderr, "\r\033[K");
+    bar_shown_ = false;
+  }
+}
+
+void ConsoleReporter::on_step(const StepInfo& step) {
+  if (quiet_ || !tty_) return;
+  const auto now = std::chrono::steady_clock::now();
+  if (step.batch != step.batches && now - last_draw_ < std::chrono::milliseconds(100)) return;
+  last_draw_ = now;
+  constexpr int kWidth = 30;
+  const int filled = static_cast<int>(kWidth * step.batch / step.batches);
+  std::fprintf(stderr, "\r epoch %zu/%zu [%s%s] %zu/%zu  loss %.4f", step.epoch, epochs_,
+               std::string(filled, '#').c_str(), std::string(kWidth - filled, '.').c_str(),
+               step.batch, step.batches, step.loss);
+  std::fflush(stderr);
+  bar_shown_ = true;
+}
+
+void ConsoleReporter::on_epoch(const EpochStats& s) {
+  if (quiet_) return;
+  if (s.epoch != 1 && s.epoch != epochs_ && s.epoch % log_every_ != 0) return;
+  clear_bar();
+  if (regression_)
+    fmt::print("epoch {:>4}/{}  iter {:>7}  train_mse {}  test_mse {}  lr {:.3g}  {:.2f}s\n",
+               s.epoch, epochs_, s.iteration, metric(s.train_loss), metric(s.test_loss), s.lr,
+               s.seconds);
+  else
+    fmt::print(
+        "epoch {:>4}/{}  iter {:>7}  train_loss {}  train_acc {}  test_acc {}  lr {:.3g}  {:.2f}s\n",
+        s.epoch, epochs_, s.iteration, metric(s.train_loss), metric(s.train_accuracy),
+        metric(s.test_accuracy), s.lr, s.seconds);
+  std::fflush(stdout);
+}
+
+void ConsoleReporter::on_finish(const RunSummary& s) {
+  clear_bar();
+  if (s.task == Task::kRegression)
+    fmt::print("final: test_mse {} (rmse {}), train_mse {}\n", metric(s.test_loss),
+               metric(std::sqrt(s.test_loss)), metric(s.train_loss));
+  else
+    fmt::print("final: test_accuracy {}  test_loss {}  train_accuracy {}\n", metric(s.test_accuracy),
+               metric(s.test_loss), metric(s.train_accuracy));
+  fmt::print("time: {} epochs in {:.2f} s, {:.0f} samples/s, inference {:.3f} us/sample\n", s.epochs,
+             s.train_seconds, s.samples_per_second, s.inference_us_per_sample);
+  fmt::print("wrote {}/ (model.snm, metrics.csv, summary.json, config.toml)\n", s.out_dir);
+  std::fflush(stdout);
+}
+
+}  // namespace scratchnet::cli

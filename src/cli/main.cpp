@@ -1,0 +1,55 @@
+// scratchnet: command-line entry point. Parses the subcommand, runs it, and
+// turns library errors into one message on stderr and an exit code:
+//   0 success, 1 bad data or file, 2 bad usage, 3 training diverged.
+
+#include <cstdio>
+#include <exception>
+#include <map>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "commands.h"
+#include "scratchnet/core/error.h"
+
+int main(int argc, char** argv) {
+  using scratchnet::ErrorKind;
+  CLI::App app{"scratchnet: build, train and compare neural networks layer by layer.\n"
+               "Run 'scratchnet <command> --help' for the options of a command.",
+               "scratchnet"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", SCRATCHNET_VERSION_STRING);
+  std::map<CLI::App*, scratchnet::cli::Command> commands;
+  for (auto add : {scratchnet::cli::add_train_command, scratchnet::cli::add_eval_command,
+                   scratchnet::cli::add_predict_command, scratchnet::cli::add_info_command}) {
+    const std::size_t before = app.get_subcommands({}).size();
+    auto run = add(app);
+    commands[app.get_subcommands({})[before]] = run;
+  }
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::fprintf(stderr, "scratchnet: error: %s\nRun 'scratchnet --help' for usage.\n", e.what());
+    return 2;
+  }
+  try {
+    for (auto* sub : app.get_subcommands()) commands.at(sub)();
+  } catch (const scratchnet::Error& e) {
+    std::fprintf(stderr, "scratchnet: error: %s\n", e.what());
+    switch (e.kind()) {
+      case ErrorKind::kUsage: return 2;
+      case ErrorKind::kDivergence: return 3;
+      default: return 1;
+    }
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "scratchnet: error: %s\n", e.what());
+    return 1;
+  }
+  return 0;
+}

@@ -1,0 +1,85 @@
+#include "scratchnet/data/dataset.h"
+
+#include <algorithm>
+
+#include "scratchnet/core/error.h"
+
+namespace scratchnet {
+
+std::size_t Dataset::size() const {
+  if (task == Task::kClassification) return labels.size();
+  return target_dim == 0 ? 0 : targets.size() / target_dim;
+}
+
+std::size_t Dataset::num_outputs() const {
+  return task == Task::kClassification ? class_names.size() : target_dim;
+}
+
+Dataset Dataset::subset(std::span<const std::size_t> indices) const {
+  Dataset out;
+  out.name = name;
+  out.task = task;
+  out.sample_shape = sample_shape;
+  out.target_dim = target_dim;
+  out.class_names = class_names;
+  out.feature_names = feature_names;
+
+  const std::size_t d = num_features();
+  const std::size_t n = size();
+  out.features.resize(indices.size() * d);
+  if (task == Task::kClassification) {
+    out.labels.resize(indices.size());
+  } else {
+    out.targets.resize(indices.size() * target_dim);
+  }
+  for (std::size_t i = 0; i < indices.size(); ++i) {
+    const std::size_t src = indices[i];
+    SCRATCHNET_CHECK(src < n, "subset index {} out of range for {} samples", src, n);
+    std::copy_n(features.begin() + static_cast<std::ptrdiff_t>(src * d), d,
+                out.features.begin() + static_cast<std::ptrdiff_t>(i * d));
+    if (task == Task::kClassification) {
+      out.labels[i] = labels[src];
+    } else {
+      std::copy_n(targets.begin() + static_cast<std::ptrdiff_t>(src * target_dim), target_dim,
+                  out.targets.begin() + static_cast<std::ptrdiff_t>(i * target_dim));
+    }
+  }
+  return out;
+}
+
+void Dataset::gather(std::span<const std::size_t> indices, Tensor& x,
+                     std::vector<std::int32_t>& batch_labels, Tensor& batch_targets) const {
+  const std::size_t d = num_features();
+  const std::size_t n = size();
+  const std::size_t b = indices.size();
+  x.resize(sample_shape.with_batch(b));
+  if (task == Task::kClassification) {
+    batch_labels.resize(b);
+  } else {
+    batch_labels.clear();
+    batch_targets.resize(Shape{b, target_dim});
+  }
+  for (std::size_t i = 0; i < b; ++i) {
+    const std::size_t src = indices[i];
+    SCRATCHNET_CHECK(src < n, "batch index {} out of range for {} samples", src, n);
+    std::copy_n(features.data() + src * d, d, x.data() + i * d);
+    if (task == Task::kClassification) {
+      batch_labels[i] = labels[src];
+    } else {
+      std::copy_n(targets.data() + src * target_dim, target_dim,
+                  batch_targets.data() + i * target_dim);
+    }
+  }
+}
+
+std::vector<std::size_t> Dataset::class_counts() const {
+  std::vector<std::size_t> counts(class_names.size(), 0);
+  for (std::int32_t label : labels) {
+    SCRATCHNET_CHECK(label >= 0 && static_cast<std::size_t>(label) < counts.size(),
+                     "label {} out of range for {} classes", label, counts.size());
+    ++counts[static_cast<std::size_t>(label)];
+  }
+  return counts;
+}
+
+}  // namespace scratchnet

@@ -1,0 +1,112 @@
+#include "scratchnet/io/binary.h"
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "scratchnet/core/error.h"
+
+namespace scratchnet {
+
+static_assert(std::endian::native == std::endian::little, "model files assume a little-endian host");
+
+void ByteWriter::raw(const void* data, std::size_t n) {
+  buffer_.append(static_cast<const char*>(data), n);
+}
+
+void ByteWriter::str(std::string_view s) {
+  u64(s.size());
+  raw(s.data(), s.size());
+}
+
+void ByteWriter::floats(std::span<const float> values) {
+  u64(values.size());
+  raw(values.data(), values.size() * sizeof(float));
+}
+
+void ByteReader::take(void* out, std::size_t n, const char* what) {
+  if (n > remaining())
+    throw_data("{}: file is truncated or corrupt (reading {}: need {} bytes, {} left)", source_,
+               what, n, remaining());
+  std::memcpy(out, bytes_.data() + pos_, n);
+  pos_ += n;
+}
+
+std::uint8_t ByteReader::u8(const char* what) {
+  std::uint8_t v;
+  take(&v, 1, what);
+  return v;
+}
+
+std::uint32_t ByteReader::u32(const char* what) {
+  std::uint32_t v;
+  take(&v, 4, what);
+  return v;
+}
+
+std::uint64_t ByteReader::u64(const char* what) {
+  std::uint64_t v;
+  take(&v, 8, what);
+  return v;
+}
+
+double ByteReader::f64(const char* what) {
+  double v;
+  take(&v, 8, what);
+  return v;
+}
+
+std::uint64_t ByteReader::count(const char* what, std::size_t min_item_bytes) {
+  const std::uint64_t n = u64(what);
+  if (min_item_bytes > 0 && n > remaining() / min_item_bytes)
+    throw_data("{}: file is truncated or corrupt ({} = {} does not fit in the {} bytes left)",
+               source_, what, n, remaining());
+  return n;
+}
+
+std::string ByteReader::str(const char* what) {
+  const std::uint64_t n = count(what, 1);
+  std::string s(n, '\0');
+  take(s.data(), n, what);
+  return s;
+}
+
+std::vector<float> ByteReader::floats(const char* what) {
+  const std::uint64_t n = count(what, sizeof(float));
+  std::vector<float> v(n);
+  take(v.data(), n * sizeof(float), what);
+  return v;
+}
+
+void write_file_atomic(const std::string& path, std::string_view bytes) {
+  const std::string tmp = path + ".tmp." + std::to_string(::getpid());
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) throw_data("cannot write '{}': {}", path, std::strerror(errno));
+  std::size_t done = 0;
+  while (done < bytes.size()) {
+    const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      const int err = errno;
+      ::close(fd);
+      ::unlink(tmp.c_str());
+      throw_data("cannot write '{}': {}", path, std::strerror(err));
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  if (::fsync(fd) != 0 || ::close(fd) != 0) {
+    const int err = errno;
+    ::unlink(tmp.c_str());
+    throw_data("cannot write '{}': {}", path, std::strerror(err));
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    const int err = errno;
+    ::unlink(tmp.c_str());
+    throw_data("cannot write '{}': {}", path, std::strerror(err));
+  }
+}
+
+}  // namespace scratchnet

@@ -1,0 +1,72 @@
+#include "scratchnet/layers/dense.h"
+
+#include "scratchnet/core/error.h"
+#include "scratchnet/core/kernels.h"
+
+namespace scratchnet {
+namespace {
+
+std::size_t units_of(const LayerSpec& spec) {
+  const double units = spec.require("units");
+  if (!(units >= 1) || units != static_cast<double>(static_cast<std::size_t>(units)) || units > 1e8)
+    throw_usage("dense layer: units must be a positive integer, got {:g}", units);
+  return static_cast<std::size_t>(units);
+}
+
+}  // namespace
+
+template <class T>
+Dense<T>::Dense(const Shape& input, const LayerSpec& spec)
+    : LayerBase<T>(spec, input, Shape{units_of(spec)}),
+      in_(input.elements()),
+      out_(units_of(spec)) {
+  w_.resize(Shape{in_, out_});
+  b_.resize(Shape{out_});
+  grad_w_.resize(w_.shape());
+  grad_b_.resize(b_.shape());
+}
+
+template <class T>
+const BasicTensor<T>& Dense<T>::forward(const BasicTensor<T>& x, Mode /*mode*/) {
+  const std::size_t n = x.rows();
+  SCRATCHNET_CHECK(x.cols() == in_, "dense expects {} inputs, got {}", in_, x.cols());
+  x_ = &x;
+  y_.resize(Shape{n, out_});
+  // y = x W, then y += b on every row.
+  gemm<T>(Trans::kNo, Trans::kNo, n, out_, in_, T(1), x.data(), in_, w_.data(), out_, T(0),
+          y_.data(), out_);
+  add_row_vector(y_.data(), b_.data(), n, out_);
+  return y_;
+}
+
+template <class T>
+const BasicTensor<T>& Dense<T>::backward(const BasicTensor<T>& grad_y) {
+  SCRATCHNET_CHECK(x_ != nullptr, "dense backward before forward");
+  const std::size_t n = grad_y.rows();
+  // dW += x^T dy
+  gemm<T>(Trans::kYes, Trans::kNo, in_, out_, n, T(1), x_->data(), in_, grad_y.data(), out_,
+          T(1), grad_w_.data(), out_);
+  // db += column sums of dy
+  accumulate_column_sums(grad_y.data(), n, out_, grad_b_.data());
+  // dx = dy W^T, shaped like x
+  grad_x_.resize(x_->shape());
+  gemm<T>(Trans::kNo, Trans::kYes, n, in_, out_, T(1), grad_y.data(), out_, w_.data(), out_,
+          T(0), grad_x_.data(), in_);
+  return grad_x_;
+}
+
+template <class T>
+std::vector<Param<T>> Dense<T>::params() {
+  return {{"W", &w_, &grad_w_, true}, {"b", &b_, &grad_b_, false}};
+}
+
+template <class T>
+void Dense<T>::initialize(const InitScheme& scheme, Rng& rng) {
+  scheme.fill(w_, in_, out_, rng);
+  b_.zero();
+}
+
+template class Dense<float>;
+template class Dense<double>;
+
+}  // namespace scratchnet

@@ -1,0 +1,283 @@
+#include "scratchnet/train/config.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <functional>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <toml++/toml.h>
+
+#include "scratchnet/core/error.h"
+
+namespace scratchnet {
+namespace {
+
+enum class Kind { kString, kInt, kFloat, kList };
+
+struct Setting {
+  const char* key;
+  Kind kind;
+  std::function<void(TrainConfig&, const std::string&)> set;
+  std::function<std::string(const TrainConfig&)> get;
+};
+
+double parse_double(const std::string& key, const std::string& text) {
+  double value = 0;
+  const char* begin = text.data();
+  if (!text.empty() && text[0] == '+') ++begin;
+  auto [ptr, ec] = std::from_chars(begin, text.data() + text.size(), value);
+  if (text.empty() || ec != std::errc() || ptr != text.data() + text.size() || !std::isfinite(value))
+    throw_usage("{}: '{}' is not a number", key, text);
+  return value;
+}
+
+long long parse_int(const std::string& key, const std::string& text) {
+  long long value = 0;
+  const char* begin = text.data();
+  if (!text.empty() && text[0] == '+') ++begin;
+  auto [ptr, ec] = std::from_chars(begin, text.data() + text.size(), value);
+  if (text.empty() || ec != std::errc() || ptr != text.data() + text.size())
+    throw_usage("{}: '{}' is not an integer", key, text);
+  return value;
+}
+
+std::string choice(const std::string& key, const std::string& text,
+                   std::initializer_list<const char*> allowed) {
+  for (const char* a : allowed)
+    if (text == a) return text;
+  throw_usage("{}: '{}' is not one of: {}", key, text, fmt::join(allowed, ", "));
+}
+
+std::string number_text(double v) { return fmt::format("{:.17g}", v); }
+
+// Setting builders: each validates and stores one field.
+Setting text(const char* key, std::string TrainConfig::*field,
+             std::function<std::string(const std::string&, const std::string&)> check = nullptr) {
+  return {key, Kind::kString,
+          [=](TrainConfig& c, const std::string& v) { c.*field = check ? check(key, v) : v; },
+          [=](const TrainConfig& c) { return c.*field; }};
+}
+
+Setting real(const char* key, double TrainConfig::*field, double min, double max,
+             bool min_inclusive = true) {
+  return {key, Kind::kFloat,
+          [=](TrainConfig& c, const std::string& v) {
+            const double x = parse_double(key, v);
+            if (x < min || x > max || (!min_inclusive && x == min))
+              throw_usage("{}: {} is out of range ({}{:g}, {:g}]", key, v, min_inclusive ? "[" : "(",
+                          min, max);
+            c.*field = x;
+          },
+          [=](const TrainConfig& c) { return number_text(c.*field); }};
+}
+
+template <class I>
+Setting integer(const char* key, I TrainConfig::*field, long long min, long long max) {
+  return {key, Kind::kInt,
+          [=](TrainConfig& c, const std::string& v) {
+            const long long x = parse_int(key, v);
+            if (x < min || x > max)
+              throw_usage("{}: {} is out of range [{}, {}]", key, v, min, max);
+            c.*field = static_cast<I>(x);
+          },
+          [=](const TrainConfig& c) { return std::to_string(c.*field); }};
+}
+
+const std::vector<Setting>& settings() {
+  static const std::vector<Setting> table = {
+      text("data.source", &TrainConfig::data,
+           [](const std::string& key, const std::string& v) {
+             if (v.empty()) throw_usage("{}: must name a data set or a CSV file", key);
+             return v;
+           }),
+      text("data.label", &TrainConfig::label),
+      text("data.header", &TrainConfig::header,
+           [](const std::string& k, const std::string& v) { return choice(k, v, {"auto", "yes", "no"}); }),
+      text("data.delimiter", &TrainConfig::delimiter,
+           [](const std::string& k, const std::string& v) {
+             return choice(k, v, {"auto", ",", ";", "tab", "space"});
+           }),
+      text("data.task", &TrainConfig::task,
+           [](const std::string& k, const std::string& v) {
+             return choice(k, v, {"auto", "classification", "regression"});
+           }),
+      real("data.test_fraction", &TrainConfig::test_fraction, 0.0, 0.95),
+      text("data.scale", &TrainConfig::scale,
+           [](const std::string& k, const std::string& v) {
+             return choice(k, v, {"standard", "minmax", "none"});
+           }),
+      integer("data.arem_classes", &TrainConfig::arem_classes, 6, 7),
+      integer("data.samples", &TrainConfig::samples, 0, 100'000'000),
+      {"model.layers", Kind::kList,
+       [](TrainConfig& c, const std::string& v) {
+         // "50,50,50"; an empty list means no hidden layer (a single perceptron).
+         std::vector<std::size_t> sizes;
+         if (v.find_first_not_of(" \t") != std::string::npos) {
+           std::size_t start = 0;
+           while (true) {
+             const std::size_t comma = v.find(',', start);
+             std::string item = v.substr(start, comma == std::string::npos ? comma : comma - start);
+             item.erase(0, item.find_first_not_of(" \t"));
+             item.erase(item.find_last_not_of(" \t") + 1);
+             const long long n = parse_int("model.layers", item);
+             if (n < 1 || n > 1'000'000)
+               throw_usage("model.layers: a layer size must be in [1, 1000000], got {}", item);
+             sizes.push_back(static_cast<std::size_t>(n));
+             if (comma == std::string::npos) break;
+             start = comma + 1;
+           }
+         }
+         c.layers = sizes;
+       },
+       [](const TrainConfig& c) { return fmt::format("{}", fmt::join(c.layers, ",")); }},
+      text("model.activation", &TrainConfig::activation,
+           [](const std::string& k, const std::string& v) {
+             return choice(k, v, {"sigmoid", "tanh", "relu", "leaky_relu", "identity"});
+           }),
+      real("model.alpha", &TrainConfig::alpha, 0.0, 0.999),
+      text("model.init", &TrainConfig::init),
+      text("train.optimizer", &TrainConfig::optimizer),
+      real("train.lr", &TrainConfig::lr, 0.0, 1e6),
+      integer("train.epochs", &TrainConfig::epochs, 1, 10'000'000),
+      integer("train.batch_size", &TrainConfig::batch_size, 1, 100'000'000),
+      real("train.weight_decay", &TrainConfig::weight_decay, 0.0, 1e6),
+      real("train.momentum", &TrainConfig::momentum, 0.0, 0.9999),
+      real("train.beta1", &TrainConfig::beta1, 0.0, 0.9999),
+      real("train.beta2", &TrainConfig::beta2, 0.0, 0.999999),
+      {"train.seed", Kind::kInt,
+       [](TrainConfig& c, const std::string& v) {
+         const long long x = parse_int("train.seed", v);
+         if (x < 0) throw_usage("train.seed: must be zero or positive, got {}", v);
+         c.seed = static_cast<std::uint64_t>(x);
+       },
+       [](const TrainConfig& c) { return std::to_string(c.seed); }},
+      integer("train.threads", &TrainConfig::threads, 1, 256),
+      text("output.dir", &TrainConfig::out),
+      integer("output.log_every", &TrainConfig::log_every, 0, 10'000'000),
+  };
+  return table;
+}
+
+const Setting& find(const std::string& key) {
+  const auto& table = settings();
+  for (const auto& s : table)
+    if (key == s.key) return s;
+  // A bare name ("lr") matches "train.lr" when unique.
+  const Setting* match = nullptr;
+  for (const auto& s : table) {
+    const std::string full = s.key;
+    if (full.substr(full.find('.') + 1) == key) {
+      if (match) throw_usage("setting '{}' is ambiguous: write the section too", key);
+      match = &s;
+    }
+  }
+  if (match) return *match;
+  throw_usage("unknown setting '{}' (known: {})", key, fmt::join(TrainConfig::keys(), ", "));
+}
+
+// The text form of a TOML value, as `set` accepts it.
+std::string node_text(const toml::node& node, const std::string& key) {
+  if (auto s = node.as_string()) return s->get();
+  if (auto i = node.as_integer()) return std::to_string(i->get());
+  if (auto f = node.as_floating_point()) return number_text(f->get());
+  if (auto b = node.as_boolean()) return b->get() ? "true" : "false";
+  if (auto a = node.as_array()) {
+    std::vector<std::string> items;
+    for (const auto& item : *a) {
+      if (item.is_array() || item.is_table()) throw_usage("{}: nested arrays are not allowed", key);
+      items.push_back(node_text(item, key));
+    }
+    return fmt::format("{}", fmt::join(items, ","));
+  }
+  throw_usage("{}: unsupported value type", key);
+}
+
+std::string toml_value(const Setting& s, const TrainConfig& c) {
+  const std::string v = s.get(c);
+  switch (s.kind) {
+    case Kind::kString: {
+      std::string quoted = "\"";
+      for (char ch : v) {
+        if (ch == '"' || ch == '\\') quoted += '\\';
+        quoted += ch;
+      }
+      return quoted + "\"";
+    }
+    case Kind::kList: return "[" + std::string(v.empty() ? "" : v) + "]";
+    default: return v;
+  }
+}
+
+}  // namespace
+
+void TrainConfig::set(const std::string& key, const std::string& value) { find(key).set(*this, value); }
+
+std::string TrainConfig::get(const std::string& key) const { return find(key).get(*this); }
+
+std::vector<std::string> TrainConfig::keys() {
+  std::vector<std::string> names;
+  for (const auto& s : settings()) names.emplace_back(s.key);
+  return names;
+}
+
+void TrainConfig::load_toml_text(const std::string& text, const std::string& source) {
+  toml::table root;
+  try {
+    root = toml::parse(text, source);
+  } catch (const toml::parse_error& e) {
+    throw_usage("{}:{}:{}: {}", source, e.source().begin.line, e.source().begin.column,
+                e.description());
+  }
+  for (const auto& [section, node] : root) {
+    const auto* table = node.as_table();
+    const std::string section_name(section.str());
+    if (!table)
+      throw_usage("{}:{}: '{}' must be a section ([data], [model], [train], [output])", source,
+                  node.source().begin.line, section_name);
+    for (const auto& [name, value] : *table) {
+      const std::string key = section_name + "." + std::string(name.str());
+      try {
+        const Setting* setting = nullptr;
+        for (const auto& s : settings())
+          if (key == s.key) setting = &s;
+        if (!setting)
+          throw_usage("unknown key '{}' (known: {})", key, fmt::join(TrainConfig::keys(), ", "));
+        setting->set(*this, node_text(value, key));
+      } catch (const Error& e) {
+        throw Error(e.kind(), fmt::format("{}:{}: {}", source, value.source().begin.line, e.what()));
+      }
+    }
+  }
+}
+
+void TrainConfig::load_toml_file(const std::string& path) {
+  std::string text;
+  {
+    std::FILE* f = std::fopen(path.c_str(), "rb");
+    if (!f) throw_usage("cannot open config file '{}'", path);
+    char buf[65536];
+    std::size_t n;
+    while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) text.append(buf, n);
+    std::fclose(f);
+  }
+  load_toml_text(text, path);
+}
+
+std::string TrainConfig::to_toml() const {
+  std::string doc = "# scratchnet training configuration (every resolved setting)\n";
+  std::string section;
+  for (const auto& s : settings()) {
+    const std::string key = s.key;
+    const std::string sec = key.substr(0, key.find('.'));
+    if (sec != section) {
+      doc += fmt::format("{}[{}]\n", section.empty() ? "" : "\n", sec);
+      section = sec;
+    }
+    doc += fmt::format("{} = {}\n", key.substr(key.find('.') + 1), toml_value(s, *this));
+  }
+  return doc;
+}
+
+}  // namespace scratchnet

@@ -1,0 +1,105 @@
+#include "scratchnet/train/network.h"
+
+#include <fmt/format.h>
+
+#include "scratchnet/core/error.h"
+#include "scratchnet/layers/registry.h"
+
+namespace scratchnet {
+
+std::vector<LayerSpec> mlp_layers(const std::vector<std::size_t>& hidden,
+                                  const std::string& activation, std::size_t outputs,
+                                  double alpha) {
+  if (!is_activation(activation) || activation == "softmax")
+    throw_usage("unknown activation '{}' (choices: sigmoid, tanh, relu, leaky_relu, identity)",
+                activation);
+  std::vector<LayerSpec> layers;
+  for (std::size_t units : hidden) {
+    if (units == 0) throw_usage("hidden layer sizes must be positive");
+    layers.push_back({"dense", {{"units", static_cast<double>(units)}}});
+    LayerSpec act{activation, {}};
+    if (activation == "leaky_relu") act.attrs["alpha"] = alpha;
+    layers.push_back(act);
+  }
+  layers.push_back({"dense", {{"units", static_cast<double>(outputs)}}});
+  return layers;
+}
+
+template <class T>
+Network<T>::Network(const Architecture& architecture) : architecture_(architecture) {
+  if (architecture.layers.empty()) throw_usage("a network needs at least one layer");
+  if (architecture.input_shape.elements() == 0)
+    throw_usage("network input shape {} is empty", architecture.input_shape.str());
+  Shape shape = architecture.input_shape;
+  for (std::size_t i = 0; i < architecture.layers.size(); ++i) {
+    try {
+      layers_.push_back(make_layer<T>(architecture.layers[i], shape));
+    } catch (const Error& e) {
+      throw Error(e.kind(), fmt::format("layer {} ({}): {}", i + 1, architecture.layers[i].type,
+                                        e.what()));
+    }
+    shape = layers_.back()->output_shape();
+    for (auto& p : layers_.back()->params()) params_.push_back(p);
+  }
+}
+
+template <class T>
+void Network<T>::initialize(const InitScheme& scheme, Rng& rng) {
+  for (std::size_t i = 0; i < layers_.size(); ++i) {
+    InitScheme chosen = scheme;
+    if (scheme.kind() == InitScheme::Kind::kAuto) {
+      const std::string next = i + 1 < layers_.size() ? layers_[i + 1]->spec().type : "identity";
+      chosen = InitScheme::for_activation(next);
+    }
+    layers_[i]->initialize(chosen, rng);
+  }
+}
+
+template <class T>
+const BasicTensor<T>& Network<T>::forward(const BasicTensor<T>& x, Mode mode) {
+  const BasicTensor<T>* out = &x;
+  for (auto& layer : layers_) out = &layer->forward(*out, mode);
+  return *out;
+}
+
+template <class T>
+void Network<T>::backward(const BasicTensor<T>& grad_output) {
+  const BasicTensor<T>* grad = &grad_output;
+  for (auto it = layers_.rbegin(); it != layers_.rend(); ++it) grad = &(*it)->backward(*grad);
+}
+
+template <class T>
+void Network<T>::zero_grad() {
+  for (auto& p : params_) p.grad->zero();
+}
+
+template <class T>
+std::size_t Network<T>::parameter_count() const {
+  std::size_t n = 0;
+  for (const auto& p : params_) n += p.value->size();
+  return n;
+}
+
+template <class T>
+const Shape& Network<T>::output_shape() const {
+  return layers_.back()->output_shape();
+}
+
+template <class T>
+std::string Network<T>::summary() const {
+  std::string s = fmt::format("{:<4} {:<28} {:>14} {:>10}\n", "#", "layer", "output", "params");
+  s += fmt::format("{:<4} {:<28} {:>14} {:>10}\n", "", "input", input_shape().str(), "");
+  for (std::size_t i = 0; i < layers_.size(); ++i) {
+    std::size_t n = 0;
+    for (auto& p : layers_[i]->params()) n += p.value->size();
+    s += fmt::format("{:<4} {:<28} {:>14} {:>10}\n", i + 1, layers_[i]->spec().str(),
+                     layers_[i]->output_shape().str(), n);
+  }
+  s += fmt::format("total parameters: {}\n", parameter_count());
+  return s;
+}
+
+template class Network<float>;
+template class Network<double>;
+
+}  // namespace scratchnet

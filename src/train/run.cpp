@@ -1,0 +1,248 @@
+#include "scratchnet/train/run.h"
+
+#include <chrono>
+#include <cmath>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include "scratchnet/core/error.h"
+#include "scratchnet/core/kernels.h"
+#include "scratchnet/data/builtin.h"
+#include "scratchnet/data/split.h"
+#include "scratchnet/io/binary.h"
+#include "scratchnet/io/model_file.h"
+#include "scratchnet/losses/loss.h"
+#include "scratchnet/optim/optimizer.h"
+
+namespace scratchnet {
+namespace fs = std::filesystem;
+
+DataOptions data_options(const TrainConfig& c) {
+  DataOptions o;
+  o.source = c.data;
+  o.csv.label = c.label;
+  o.csv.header = c.header == "yes" ? HeaderMode::kYes : c.header == "no" ? HeaderMode::kNo : HeaderMode::kAuto;
+  o.csv.delimiter = c.delimiter == "auto"    ? 0
+                    : c.delimiter == "tab"   ? '\t'
+                    : c.delimiter == "space" ? ' '
+                                             : c.delimiter[0];
+  o.csv.task = c.task == "classification" ? TaskMode::kClassification
+               : c.task == "regression"   ? TaskMode::kRegression
+                                          : TaskMode::kAuto;
+  o.arem_classes = c.arem_classes;
+  o.synthetic_samples = c.samples;
+  o.seed = c.seed;
+  return o;
+}
+
+namespace {
+
+// Independent random streams of one run, so that e.g. changing the network
+// does not change the data split.
+enum class Stream : std::uint64_t { kSplit = 1, kInit = 2, kShuffle = 3 };
+Rng stream(std::uint64_t seed, Stream s) {
+  return Rng(seed ^ (static_cast<std::uint64_t>(s) * 0x9e3779b97f4a7c15ULL));
+}
+
+std::string json_number(double v) { return std::isfinite(v) ? fmt::format("{:.6g}", v) : "null"; }
+
+std::string default_out_dir() {
+  const std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  localtime_r(&now, &tm);
+  char stamp[32];
+  std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
+  std::string dir = fmt::format("runs/{}", stamp);
+  for (int i = 2; fs::exists(dir); ++i) dir = fmt::format("runs/{}-{}", stamp, i);
+  return dir;
+}
+
+// The output folder: files are written to a staging folder and moved into
+// place by commit(); if the run throws first, the destructor removes them.
+class OutputFolder {
+ public:
+  explicit OutputFolder(std::string dir) : dir_(std::move(dir)) {
+    std::error_code ec;
+    created_ = !fs::exists(dir_);
+    fs::create_directories(dir_, ec);
+    if (ec) throw_data("cannot create output folder '{}': {}", dir_, ec.message());
+    staging_ = (fs::path(dir_) / fmt::format(".partial-{}", ::getpid())).string();
+    fs::create_directories(staging_, ec);
+    if (ec) throw_data("cannot create '{}': {}", staging_, ec.message());
+  }
+  ~OutputFolder() {
+    std::error_code ec;
+    if (!committed_) {
+      fs::remove_all(staging_, ec);
+      if (created_ && fs::is_empty(dir_, ec)) fs::remove(dir_, ec);
+    }
+  }
+  std::string staged(const std::string& name) const { return (fs::path(staging_) / name).string(); }
+  void commit() {
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(staging_)) {
+      fs::rename(entry.path(), fs::path(dir_) / entry.path().filename(), ec);
+      if (ec) throw_data("cannot move '{}' into '{}': {}", entry.path().string(), dir_, ec.message());
+    }
+    fs::remove(staging_, ec);
+    committed_ = true;
+  }
+  const std::string& dir() const { return dir_; }
+
+ private:
+  std::string dir_, staging_;
+  bool created_ = false, committed_ = false;
+};
+
+// Writes metrics.csv as epochs finish and forwards events to the caller's observer.
+class MetricsWriter : public TrainObserver {
+ public:
+  MetricsWriter(const std::string& path, RunObserver* next) : out_(path), next_(next) {
+    if (!out_) throw_data("cannot write '{}'", path);
+    out_ << "epoch,iteration,train_loss,train_accuracy,test_loss,test_accuracy,lr,seconds\n";
+  }
+  void on_step(const StepInfo& step) override {
+    if (next_) next_->on_step(step);
+  }
+  void on_epoch(const EpochStats& s) override {
+    out_ << fmt::format("{},{},{},{},{},{},{},{}\n", s.epoch, s.iteration, json_number(s.train_loss),
+                        csv_number(s.train_accuracy), csv_number(s.test_loss),
+                        csv_number(s.test_accuracy), fmt::format("{:.6g}", s.lr),
+                        fmt::format("{:.4f}", s.seconds));
+    out_.flush();
+    if (next_) next_->on_epoch(s);
+  }
+
+ private:
+  static std::string csv_number(double v) { return std::isfinite(v) ? fmt::format("{:.6g}", v) : ""; }
+  std::ofstream out_;
+  RunObserver* next_;
+};
+
+}  // namespace
+
+PreparedData load_and_split(const TrainConfig& config) {
+  Dataset all = load_dataset(data_options(config));
+  if (all.size() == 0) throw_data("{}: the data set is empty", all.name);
+  Rng split_rng = stream(config.seed, Stream::kSplit);
+  SplitIndices split = split_dataset(all, config.test_fraction, split_rng);
+  PreparedData prepared{all.subset(split.kept), all.subset(split.held_out), {}};
+  if (prepared.train.size() == 0) throw_data("{}: no samples left for training", all.name);
+  return prepared;
+}
+
+PreparedData prepare_data(const TrainConfig& config) {
+  PreparedData prepared = load_and_split(config);
+  prepared.scaler = Scaler::fit(parse_scaler_kind(config.scale), prepared.train);
+  prepared.scaler.apply(prepared.train);
+  prepared.scaler.apply(prepared.test);
+  return prepared;
+}
+
+RunSummary run_training(const TrainConfig& config, RunObserver* observer) {
+  set_num_threads(config.threads);
+  PreparedData data = prepare_data(config);
+  const Task task = data.train.task;
+
+  // Network: the hidden layers of the config, then one output per class (or target).
+  Architecture arch{data.train.sample_shape,
+                    mlp_layers(config.layers, config.activation, data.train.num_outputs(), config.alpha)};
+  Model model;
+  model.task = task;
+  model.loss = task == Task::kClassification ? "softmax_cross_entropy" : "mse";
+  model.class_names = data.train.class_names;
+  model.feature_names = data.train.feature_names;
+  model.scaler = data.scaler;
+  model.config_toml = config.to_toml();
+  model.network = std::make_unique<Network<float>>(arch);
+  Network<float>& net = *model.network;
+
+  Rng init_rng = stream(config.seed, Stream::kInit);
+  net.initialize(InitScheme::parse(config.init), init_rng);
+  OptimizerOptions opt;
+  opt.lr = config.lr;
+  opt.weight_decay = config.weight_decay;
+  opt.momentum = config.momentum;
+  opt.beta1 = config.beta1;
+  opt.beta2 = config.beta2;
+  auto optimizer = make_optimizer(config.optimizer, opt);
+  auto loss = make_loss<float>(model.loss);
+  Rng shuffle_rng = stream(config.seed, Stream::kShuffle);
+  TrainOptions options;
+  options.epochs = config.epochs;
+  options.batch_size = config.batch_size;
+  Trainer trainer(net, *loss, *optimizer, options, shuffle_rng);
+
+  OutputFolder out(config.out.empty() ? default_out_dir() : config.out);
+  if (observer) observer->on_start(config, data, net);
+  MetricsWriter metrics(out.staged("metrics.csv"), observer);
+
+  const auto start = std::chrono::steady_clock::now();
+  const std::vector<EpochStats> history = trainer.fit(data.train, &data.test, &metrics);
+  RunSummary s;
+  s.train_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  double step_seconds = 0;
+  std::size_t samples = 0;
+  for (const auto& e : history) {
+    step_seconds += e.step_seconds;
+    samples += e.samples;
+  }
+  const EpochStats& last = history.back();
+  s.task = task;
+  s.epochs = history.size();
+  s.parameters = net.parameter_count();
+  s.train_samples = data.train.size();
+  s.test_samples = data.test.size();
+  s.train_loss = last.train_loss;
+  s.train_accuracy = last.train_accuracy;
+  s.test_loss = last.test_loss;
+  s.test_accuracy = last.test_accuracy;
+  s.samples_per_second = step_seconds > 0 ? static_cast<double>(samples) / step_seconds : 0;
+  // Inference time: a timed eval-mode pass over the test set (or the training set without one).
+  const Dataset& timed = data.test.size() > 0 ? data.test : data.train;
+  const auto infer_start = std::chrono::steady_clock::now();
+  trainer.evaluate(timed);
+  s.inference_us_per_sample =
+      std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - infer_start).count() /
+      static_cast<double>(timed.size());
+  s.out_dir = out.dir();
+
+  save_model(model, out.staged("model.snm"));
+  write_file_atomic(out.staged("summary.json"), summary_json(s));
+  write_file_atomic(out.staged("config.toml"), model.config_toml);
+  out.commit();
+  if (observer) observer->on_finish(s);
+  return s;
+}
+
+std::string summary_json(const RunSummary& s) {
+  std::string j = "{\n";
+  auto field = [&j](const char* key, const std::string& value, bool last = false) {
+    j += fmt::format("  \"{}\": {}{}\n", key, value, last ? "" : ",");
+  };
+  const bool regression = s.task == Task::kRegression;
+  field("task", regression ? "\"regression\"" : "\"classification\"");
+  field("test_accuracy", json_number(s.test_accuracy));
+  field("test_loss", json_number(s.test_loss));
+  field("train_accuracy", json_number(s.train_accuracy));
+  field("train_loss", json_number(s.train_loss));
+  if (regression) {
+    field("test_mse", json_number(s.test_loss));
+    field("test_rmse", json_number(std::sqrt(s.test_loss)));
+    field("train_mse", json_number(s.train_loss));
+  }
+  field("epochs", std::to_string(s.epochs));
+  field("parameters", std::to_string(s.parameters));
+  field("train_samples", std::to_string(s.train_samples));
+  field("test_samples", std::to_string(s.test_samples));
+  field("train_seconds", json_number(s.train_seconds));
+  field("samples_per_second", json_number(s.samples_per_second));
+  field("inference_us_per_sample", json_number(s.inference_us_per_sample), true);
+  return j + "}\n";
+}
+
+}  // namespace scratchnet

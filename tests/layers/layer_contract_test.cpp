@@ -1,0 +1,146 @@
+// Every registered layer: finite-difference gradients (double precision),
+// backward accumulates into parameter gradients, forward leaves its input
+// alone, eval mode is deterministic. The case table must cover every
+// registered type: adding a layer without a case fails here.
+
+#include <map>
+#include <set>
+
+#include <gtest/gtest.h>
+
+#include "scratchnet/core/error.h"
+#include "scratchnet/layers/registry.h"
+#include "support/gradient_check.h"
+
+namespace scratchnet {
+namespace {
+
+struct LayerCase {
+  LayerSpec spec;
+  Shape input;  // sample shape
+};
+
+// One or more cases per registered layer type.
+const std::vector<LayerCase>& layer_cases() {
+  static const std::vector<LayerCase> cases = {
+      {{"dense", {{"units", 4}}}, Shape{5}},
+      {{"dense", {{"units", 1}}}, Shape{3}},
+      {{"sigmoid", {}}, Shape{6}},
+      {{"tanh", {}}, Shape{6}},
+      {{"relu", {}}, Shape{6}},
+      {{"leaky_relu", {{"alpha", 0.1}}}, Shape{6}},
+      {{"identity", {}}, Shape{6}},
+      {{"softmax", {}}, Shape{5}},
+  };
+  return cases;
+}
+
+std::unique_ptr<Layer<double>> build(const LayerCase& c, Rng& rng) {
+  auto layer = make_layer<double>(c.spec, c.input);
+  layer->initialize(InitScheme(InitScheme::Kind::kXavierNormal), rng);
+  // Non-zero biases, so their effect is checked too.
+  for (auto& p : layer->params())
+    if (p.name == "b") testing::fill_away_from_zero(*p.value, rng);
+  return layer;
+}
+
+BasicTensor<double> random_input(const Shape& sample, std::size_t n, Rng& rng) {
+  BasicTensor<double> x(sample.with_batch(n));
+  testing::fill_away_from_zero(x, rng);
+  return x;
+}
+
+TEST(LayerRegistry, EveryRegisteredLayerHasAGradientCase) {
+  std::set<std::string> covered;
+  for (const auto& c : layer_cases()) covered.insert(c.spec.type);
+  for (const auto& type : registered_layer_types())
+    EXPECT_TRUE(covered.count(type)) << "layer type '" << type
+                                     << "' is registered but has no case in layer_cases()";
+}
+
+TEST(LayerRegistry, UnknownTypeIsAUsageErrorListingKnownTypes) {
+  try {
+    make_layer<float>({"convolution9", {}}, Shape{3});
+    FAIL() << "expected an error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::kUsage);
+    EXPECT_NE(std::string(e.what()).find("dense"), std::string::npos) << e.what();
+  }
+}
+
+class LayerContract : public ::testing::TestWithParam<std::size_t> {};
+
+TEST_P(LayerContract, GradientsMatchFiniteDifferences) {
+  const LayerCase& c = layer_cases()[GetParam()];
+  Rng rng(7);
+  auto layer = build(c, rng);
+  const auto bad = testing::check_layer_gradients(*layer, random_input(c.input, 3, rng), rng);
+  for (const auto& m : bad)
+    ADD_FAILURE() << c.spec.str() << " " << m.where << ": analytic " << m.analytic << " numeric "
+                  << m.numeric;
+}
+
+TEST_P(LayerContract, BackwardAddsIntoParameterGradients) {
+  const LayerCase& c = layer_cases()[GetParam()];
+  Rng rng(11);
+  auto layer = build(c, rng);
+  const auto x = random_input(c.input, 2, rng);
+  const auto& y = layer->forward(x, Mode::kTrain);
+  BasicTensor<double> dy(y.shape());
+  dy.fill(0.5);
+  for (auto& p : layer->params()) p.grad->zero();
+  layer->backward(dy);
+  std::vector<BasicTensor<double>> once;
+  for (auto& p : layer->params()) once.push_back(*p.grad);
+  layer->forward(x, Mode::kTrain);
+  layer->backward(dy);
+  auto params = layer->params();
+  for (std::size_t p = 0; p < params.size(); ++p)
+    for (std::size_t i = 0; i < once[p].size(); ++i)
+      EXPECT_NEAR((*params[p].grad)[i], 2 * once[p][i], 1e-12) << params[p].name << "[" << i << "]";
+}
+
+TEST_P(LayerContract, ForwardLeavesInputUnchangedAndEvalIsDeterministic) {
+  const LayerCase& c = layer_cases()[GetParam()];
+  Rng rng(13);
+  auto layer = build(c, rng);
+  const auto x = random_input(c.input, 4, rng);
+  const auto copy = x;
+  const BasicTensor<double> y1 = layer->forward(x, Mode::kEval);
+  const BasicTensor<double> y2 = layer->forward(x, Mode::kEval);
+  for (std::size_t i = 0; i < x.size(); ++i) ASSERT_EQ(x[i], copy[i]);
+  ASSERT_EQ(y1.shape(), layer->output_shape().with_batch(4));
+  for (std::size_t i = 0; i < y1.size(); ++i) ASSERT_EQ(y1[i], y2[i]);
+}
+
+INSTANTIATE_TEST_SUITE_P(AllLayers, LayerContract,
+                         ::testing::Range<std::size_t>(0, layer_cases().size()),
+                         [](const auto& param_info) {
+                           const auto& c = layer_cases()[param_info.param];
+                           return c.spec.type + "_" + std::to_string(param_info.param);
+                         });
+
+TEST(Dense, RejectsNonPositiveUnits) {
+  EXPECT_THROW(make_layer<float>({"dense", {{"units", 0}}}, Shape{3}), Error);
+  EXPECT_THROW(make_layer<float>({"dense", {}}, Shape{3}), Error);
+}
+
+TEST(Dense, ComputesAffineMap) {
+  auto layer = make_layer<float>({"dense", {{"units", 2}}}, Shape{3});
+  auto params = layer->params();
+  // W = [[1, 2], [3, 4], [5, 6]], b = [0.5, -1]
+  const float w[] = {1, 2, 3, 4, 5, 6};
+  std::copy(w, w + 6, params[0].value->data());
+  (*params[1].value)[0] = 0.5f;
+  (*params[1].value)[1] = -1.0f;
+  Tensor x(Shape{1, 3});
+  x[0] = 1;
+  x[1] = 0;
+  x[2] = -1;
+  const Tensor& y = layer->forward(x, Mode::kEval);
+  EXPECT_FLOAT_EQ(y[0], 1 - 5 + 0.5f);
+  EXPECT_FLOAT_EQ(y[1], 2 - 6 - 1.0f);
+}
+
+}  // namespace
+}  // namespace scratchnet

@@ -1,0 +1,99 @@
+// Each optimizer's first three updates against values worked out
+// independently (plain-Python transcriptions of the update rules in the
+// papers and the book, run in double precision), for a 2-element weight
+// vector with the gradient sequence g1 = (0.5, -1), g2 = (0.1, 0.2),
+// g3 = (-0.3, 0.4), starting from w = (1, -2).
+
+#include <gtest/gtest.h>
+
+#include "scratchnet/core/error.h"
+#include "scratchnet/optim/optimizer.h"
+
+namespace scratchnet {
+namespace {
+
+struct Expected {
+  const char* type;
+  double lr;
+  double weight_decay;
+  double w[3][2];  // after steps 1, 2, 3
+};
+
+const Expected kExpected[] = {
+    {"sgd", 0.1, 0.0, {{0.95, -1.9}, {0.94, -1.92}, {0.97, -1.96}}},
+    {"momentum", 0.1, 0.0, {{0.95, -1.9}, {0.895, -1.83}, {0.8755, -1.807}}},
+    {"nesterov", 0.1, 0.0, {{0.905, -1.81}, {0.8455, -1.767}, {0.85795, -1.7863}}},
+    {"adagrad", 0.1, 0.0,
+     {{0.900000019999996, -1.900000009999999},
+      {0.8803884103323307, -1.9196116215907406},
+      {0.9310976570446146, -1.9561264554244187}}},
+    {"rmsprop", 0.01, 0.0,
+     {{0.9000001999996, -1.9000000999999},
+      {0.880293653271189, -1.9197066661457294},
+      {0.9313745107197874, -1.956534298735387}}},
+    {"adam", 0.01, 0.0,
+     {{0.9900000002, -1.9900000001},
+      {0.9819695906384652, -1.9848897393990494},
+      {0.9798624611763509, -1.9835473434208155}}},
+    // L2 weight decay 0.5 adds 0.5 w to each gradient.
+    {"sgd", 0.1, 0.5, {{0.9, -1.8}, {0.845, -1.73}, {0.83275, -1.6835}}},
+    {"adam", 0.01, 0.5,
+     {{0.9900000001, -1.99000000005},
+      {0.9804359669468519, -1.9810238044586541},
+      {0.9721084870694162, -1.9726411752800064}}},
+};
+
+TEST(Optimizers, FirstThreeStepsMatchIndependentValues) {
+  const float grads[3][2] = {{0.5f, -1.0f}, {0.1f, 0.2f}, {-0.3f, 0.4f}};
+  for (const auto& e : kExpected) {
+    OptimizerOptions options;
+    options.lr = e.lr;
+    options.weight_decay = e.weight_decay;
+    auto opt = make_optimizer(e.type, options);
+    Tensor w(Shape{2}), g(Shape{2});
+    w[0] = 1.0f;
+    w[1] = -2.0f;
+    const std::vector<Param<float>> params = {{"W", &w, &g, true}};
+    for (int step = 0; step < 3; ++step) {
+      g[0] = grads[step][0];
+      g[1] = grads[step][1];
+      opt->step(params);
+      for (int i = 0; i < 2; ++i)
+        EXPECT_NEAR(w[i], e.w[step][i], 2e-6)
+            << e.type << " wd " << e.weight_decay << " step " << step + 1 << " w[" << i << "]";
+    }
+    EXPECT_EQ(opt->steps(), 3);
+  }
+}
+
+TEST(Optimizers, WeightDecaySkipsParametersWithoutDecay) {
+  OptimizerOptions options;
+  options.lr = 0.1;
+  options.weight_decay = 0.5;
+  auto opt = make_optimizer("sgd", options);
+  Tensor b(Shape{1}), g(Shape{1});
+  b[0] = 1.0f;
+  g[0] = 0.0f;
+  const std::vector<Param<float>> params = {{"b", &b, &g, false}};
+  opt->step(params);
+  EXPECT_FLOAT_EQ(b[0], 1.0f);
+}
+
+TEST(Optimizers, EveryRegisteredOptimizerIsTestedAndHasADefaultRate) {
+  for (const auto& type : registered_optimizer_types()) {
+    bool tested = false;
+    for (const auto& e : kExpected) tested |= type == e.type;
+    EXPECT_TRUE(tested) << type << " has no expected values";
+    EXPECT_GT(default_learning_rate(type), 0.0);
+  }
+}
+
+TEST(Optimizers, RejectsUnknownNameAndNegativeRate) {
+  EXPECT_THROW(make_optimizer("adamax", {}), Error);
+  OptimizerOptions negative;
+  negative.lr = -0.1;
+  EXPECT_THROW(make_optimizer("sgd", negative), Error);
+}
+
+}  // namespace
+}  // namespace scratchnet
