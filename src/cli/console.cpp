@@ -77,6 +77,7 @@ void ConsoleReporter::on_epoch(const EpochStats& s) {
 
 void ConsoleReporter::on_finish(const RunSummary& s) {
   clear_bar();
+  if (quiet_) return;
   if (s.task == Task::kRegression)
     fmt::print("final: test_mse {} (rmse {}), train_mse {}\n", metric(s.test_loss),
                metric(std::sqrt(s.test_loss)), metric(s.train_loss));
