@@ -37,14 +37,20 @@ inline void fill_away_from_zero(BasicTensor<double>& t, Rng& rng) {
   for (auto& v : t.span()) v = (rng.uniform() < 0.5 ? -1 : 1) * rng.uniform(0.1, 1.0);
 }
 
+// Seed given to Layer::reseed before every forward, so layers that draw
+// randomness (dropout) use one frozen mask for the whole check.
+inline constexpr std::uint64_t kFrozenSeed = 1234;
+
 // Checks every input and parameter gradient of `layer` at input `x`.
 inline std::vector<GradientMismatch> check_layer_gradients(Layer<double>& layer,
                                                            BasicTensor<double> x, Rng& rng,
                                                            Mode mode = Mode::kTrain) {
+  layer.reseed(kFrozenSeed);
   const BasicTensor<double>& y0 = layer.forward(x, mode);
   BasicTensor<double> r(y0.shape());
   for (auto& v : r.span()) v = rng.uniform(-1.0, 1.0);
   auto objective = [&]() {
+    layer.reseed(kFrozenSeed);
     const BasicTensor<double>& y = layer.forward(x, mode);
     double sum = 0;
     for (std::size_t i = 0; i < y.size(); ++i) sum += y[i] * r[i];
@@ -52,6 +58,7 @@ inline std::vector<GradientMismatch> check_layer_gradients(Layer<double>& layer,
   };
   // Analytic gradients.
   for (auto& p : layer.params()) p.grad->zero();
+  layer.reseed(kFrozenSeed);
   layer.forward(x, mode);
   const BasicTensor<double> grad_x = layer.backward(r);
   std::vector<BasicTensor<double>> grad_params;

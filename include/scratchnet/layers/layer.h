@@ -17,8 +17,13 @@
 //     ensures:  returns dL/dx (owned by the layer) and ADDS dL/dparam into each
 //               parameter's gradient (callers zero gradients between steps).
 //   params()   the (value, gradient) pairs an optimizer updates; stable pointers.
+//   buffers()  state that is saved with the model but not trained (batch-norm
+//              running statistics); stable pointers.
+//   reseed(s)  restarts the layer's own random stream (dropout masks) from s;
+//              two forwards after the same reseed draw the same randomness.
 //   spec()     the description that rebuilds this layer (type + attributes).
 
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <string>
@@ -55,6 +60,13 @@ struct Param {
   bool decay;                   // whether weight decay applies (weights yes, biases no)
 };
 
+// A named tensor of a layer that is saved but not trained.
+template <class T>
+struct Buffer {
+  std::string name;  // e.g. "running_mean"
+  BasicTensor<T>* value;
+};
+
 template <class T>
 class Layer {
  public:
@@ -69,8 +81,10 @@ class Layer {
   virtual const BasicTensor<T>& forward(const BasicTensor<T>& x, Mode mode) = 0;
   virtual const BasicTensor<T>& backward(const BasicTensor<T>& grad_y) = 0;
   virtual std::vector<Param<T>> params() { return {}; }
+  virtual std::vector<Buffer<T>> buffers() { return {}; }
   // Draws initial parameter values; layers without parameters ignore it.
   virtual void initialize(const InitScheme& /*scheme*/, Rng& /*rng*/) {}
+  virtual void reseed(std::uint64_t /*seed*/) {}
 };
 
 // Holds the spec and shapes that every concrete layer has.
