@@ -25,16 +25,22 @@ void ConsoleReporter::on_start(const TrainConfig& config, const PreparedData& da
   const std::string what =
       regression_ ? fmt::format("regression, {} target(s)", data.train.target_dim)
                   : fmt::format("{} classes", data.train.class_names.size());
-  fmt::print("data: {} -- {} train / {} test samples, {} features, {}; scaling: {}\n",
-             data.train.name, data.train.size(), data.test.size(), data.train.num_features(), what,
+  fmt::print("data: {} -- {} train{} / {} test samples, {} features, {}; scaling: {}\n",
+             data.train.name, data.train.size(),
+             data.validation.size() ? fmt::format(" / {} validation", data.validation.size()) : "",
+             data.test.size(), data.train.num_features(), what,
              config.scale);
   std::string layers;
   for (std::size_t i = 0; i < network.size(); ++i)
     layers += (i ? " -> " : "") + network.layer(i).spec().str();
   fmt::print("network: {} ({} parameters)\n", layers, network.parameter_count());
-  fmt::print("training: {} lr {}, batch {}, {} epochs, seed {}\n", config.optimizer,
-             config.lr > 0 ? fmt::format("{:g}", config.lr) : "default", config.batch_size,
-             config.epochs, config.seed);
+  fmt::print("training: {} lr {} ({}), batch {}, {} epochs, seed {}{}{}\n", config.optimizer,
+             config.lr > 0 ? fmt::format("{:g}", config.lr) : "default", config.lr_schedule,
+             config.batch_size, config.epochs, config.seed,
+             config.weight_decay > 0 ? fmt::format(", L2 weight decay {:g}", config.weight_decay) : "",
+             config.early_stopping > 0
+                 ? fmt::format(", early stopping on {} (patience {})", config.monitor, config.early_stopping)
+                 : "");
   std::fflush(stdout);
 }
 
@@ -68,16 +74,19 @@ void ConsoleReporter::on_epoch(const EpochStats& s) {
                s.epoch, epochs_, s.iteration, metric(s.train_loss), metric(s.test_loss), s.lr,
                s.seconds);
   else
-    fmt::print(
-        "epoch {:>4}/{}  iter {:>7}  train_loss {}  train_acc {}  test_acc {}  lr {:.3g}  {:.2f}s\n",
-        s.epoch, epochs_, s.iteration, metric(s.train_loss), metric(s.train_accuracy),
-        metric(s.test_accuracy), s.lr, s.seconds);
+    fmt::print("epoch {:>4}/{}  iter {:>7}  train_loss {}  train_acc {}{}  test_acc {}  lr {:.3g}  {:.2f}s\n",
+               s.epoch, epochs_, s.iteration, metric(s.train_loss), metric(s.train_accuracy),
+               std::isfinite(s.val_loss)
+                   ? fmt::format("  val_loss {}  val_acc {}", metric(s.val_loss), metric(s.val_accuracy))
+                   : "",
+               metric(s.test_accuracy), s.lr, s.seconds);
   std::fflush(stdout);
 }
 
 void ConsoleReporter::on_finish(const RunSummary& s) {
   clear_bar();
   if (quiet_) return;
+  if (s.stopped_early) fmt::print("stopped after epoch {}: {}\n", s.epochs, s.stop_reason);
   if (s.task == Task::kRegression)
     fmt::print("final: test_mse {} (rmse {}), train_mse {}\n", metric(s.test_loss),
                metric(std::sqrt(s.test_loss)), metric(s.train_loss));

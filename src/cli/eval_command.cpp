@@ -9,6 +9,7 @@
 
 #include "commands.h"
 #include "scratchnet/core/error.h"
+#include "scratchnet/io/json.h"
 #include "scratchnet/io/model_file.h"
 #include "scratchnet/train/evaluation.h"
 #include "scratchnet/train/run.h"
@@ -16,21 +17,6 @@
 
 namespace scratchnet::cli {
 namespace {
-
-std::string json_number(double v) { return std::isfinite(v) ? fmt::format("{:.6g}", v) : "null"; }
-
-std::string json_string(const std::string& s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') out += '\\';
-    if (static_cast<unsigned char>(c) < 0x20) {
-      out += fmt::format("\\u{:04x}", c);
-      continue;
-    }
-    out += c;
-  }
-  return out + "\"";
-}
 
 void print_report(const ClassificationReport& r, const std::string& what) {
   fmt::print("evaluated {} samples of {}\naccuracy {:.4f}\n\n", r.samples, what, r.accuracy);

@@ -50,6 +50,29 @@ void write_payload(ByteWriter& w, const Model& m) {
     w.str(p.name);
     w.floats(p.value->span());
   }
+  const auto& buffers = m.network->buffers();
+  w.u64(buffers.size());
+  for (const auto& b : buffers) {
+    w.str(b.name);
+    w.floats(b.value->span());
+  }
+}
+
+// Reads `expected.size()` named tensors into the network's own tensors.
+template <class Named>
+void read_tensors(ByteReader& r, const std::vector<Named>& expected, const char* what,
+                  const std::string& source) {
+  const std::uint64_t count = r.count(what, 16);
+  if (count != expected.size())
+    throw_data("{}: {} {} stored, the architecture has {}", source, count, what, expected.size());
+  for (const auto& t : expected) {
+    const std::string name = r.str("tensor name");
+    std::vector<float> values = r.floats("tensor values");
+    if (name != t.name || values.size() != t.value->size())
+      throw_data("{}: {} '{}' ({} values) does not match the architecture ('{}', {} values)", source,
+                 what, name, values.size(), t.name, t.value->size());
+    std::copy(values.begin(), values.end(), t.value->data());
+  }
 }
 
 std::vector<std::string> read_names(ByteReader& r, const char* what) {
@@ -145,19 +168,8 @@ Model decode_model(std::string_view bytes, const std::string& source) {
   } catch (const Error& e) {
     throw_data("{}: the stored architecture is invalid: {}", source, e.what());
   }
-  const auto& params = m.network->params();
-  const std::uint64_t count = r.count("parameter count", 16);
-  if (count != params.size())
-    throw_data("{}: {} parameter tensors stored, the architecture has {}", source, count,
-               params.size());
-  for (const auto& p : params) {
-    const std::string name = r.str("parameter name");
-    std::vector<float> values = r.floats("parameter values");
-    if (name != p.name || values.size() != p.value->size())
-      throw_data("{}: parameter '{}' ({} values) does not match the architecture ('{}', {} values)",
-                 source, name, values.size(), p.name, p.value->size());
-    std::copy(values.begin(), values.end(), p.value->data());
-  }
+  read_tensors(r, m.network->params(), "parameter tensors", source);
+  read_tensors(r, m.network->buffers(), "buffer tensors", source);
   if (r.remaining() != 0) throw_data("{}: {} unexpected bytes after the parameters", source, r.remaining());
   if (m.task == Task::kClassification && m.class_names.size() != m.network->output_shape().elements())
     throw_data("{}: {} class names for {} outputs", source, m.class_names.size(),

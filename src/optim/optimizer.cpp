@@ -7,6 +7,7 @@
 #include "scratchnet/core/error.h"
 #include "scratchnet/optim/adagrad.h"
 #include "scratchnet/optim/adam.h"
+#include "scratchnet/optim/adamw.h"
 #include "scratchnet/optim/momentum.h"
 #include "scratchnet/optim/nesterov.h"
 #include "scratchnet/optim/rmsprop.h"
@@ -34,6 +35,7 @@ const std::vector<Entry>& table() {
       {"adagrad", 0.01, &construct<AdaGrad>},
       {"rmsprop", 0.001, &construct<RmsProp>},
       {"adam", 0.001, &construct<Adam>},
+      {"adamw", 0.001, &construct<AdamW>},
   };
   return entries;
 }

@@ -10,11 +10,15 @@
 #include <toml++/toml.h>
 
 #include "scratchnet/core/error.h"
+#include "scratchnet/init/initializer.h"
+#include "scratchnet/layers/registry.h"
+#include "scratchnet/optim/schedule.h"
+#include "scratchnet/train/network.h"
 
 namespace scratchnet {
 namespace {
 
-enum class Kind { kString, kInt, kFloat, kList };
+enum class Kind { kString, kInt, kFloat, kList, kBool };
 
 struct Setting {
   const char* key;
@@ -50,7 +54,8 @@ std::string choice(const std::string& key, const std::string& text,
   throw_usage("{}: '{}' is not one of: {}", key, text, fmt::join(allowed, ", "));
 }
 
-std::string number_text(double v) { return fmt::format("{:.17g}", v); }
+// Shortest text that reads back as the same double.
+std::string number_text(double v) { return fmt::format("{}", v); }
 
 // Setting builders: each validates and stores one field.
 Setting text(const char* key, std::string TrainConfig::*field,
@@ -85,6 +90,19 @@ Setting integer(const char* key, I TrainConfig::*field, long long min, long long
           [=](const TrainConfig& c) { return std::to_string(c.*field); }};
 }
 
+Setting boolean(const char* key, bool TrainConfig::*field) {
+  return {key, Kind::kBool,
+          [=](TrainConfig& c, const std::string& v) {
+            if (v == "true" || v == "1" || v == "yes" || v == "on")
+              c.*field = true;
+            else if (v == "false" || v == "0" || v == "no" || v == "off")
+              c.*field = false;
+            else
+              throw_usage("{}: '{}' is not true or false", key, v);
+          },
+          [=](const TrainConfig& c) { return std::string(c.*field ? "true" : "false"); }};
+}
+
 const std::vector<Setting>& settings() {
   static const std::vector<Setting> table = {
       text("data.source", &TrainConfig::data,
@@ -104,9 +122,11 @@ const std::vector<Setting>& settings() {
              return choice(k, v, {"auto", "classification", "regression"});
            }),
       real("data.test_fraction", &TrainConfig::test_fraction, 0.0, 0.95),
+      real("data.validation_fraction", &TrainConfig::validation_fraction, 0.0, 0.9),
+      integer("data.train_limit", &TrainConfig::train_limit, 0, 1'000'000'000),
       text("data.scale", &TrainConfig::scale,
            [](const std::string& k, const std::string& v) {
-             return choice(k, v, {"standard", "minmax", "none"});
+             return choice(k, v, {"auto", "standard", "minmax", "none"});
            }),
       integer("data.arem_classes", &TrainConfig::arem_classes, 6, 7),
       integer("data.samples", &TrainConfig::samples, 0, 100'000'000),
@@ -137,7 +157,13 @@ const std::vector<Setting>& settings() {
              return choice(k, v, {"sigmoid", "tanh", "relu", "leaky_relu", "identity"});
            }),
       real("model.alpha", &TrainConfig::alpha, 0.0, 0.999),
-      text("model.init", &TrainConfig::init),
+      text("model.init", &TrainConfig::init,
+           [](const std::string&, const std::string& v) {
+             InitScheme::parse(v);
+             return v;
+           }),
+      boolean("model.batch_norm", &TrainConfig::batch_norm),
+      real("model.dropout", &TrainConfig::dropout, 0.0, 0.99),
       text("train.optimizer", &TrainConfig::optimizer),
       real("train.lr", &TrainConfig::lr, 0.0, 1e6),
       integer("train.epochs", &TrainConfig::epochs, 1, 10'000'000),
@@ -154,6 +180,18 @@ const std::vector<Setting>& settings() {
        },
        [](const TrainConfig& c) { return std::to_string(c.seed); }},
       integer("train.threads", &TrainConfig::threads, 1, 256),
+      text("train.lr_schedule", &TrainConfig::lr_schedule,
+           [](const std::string&, const std::string& v) {
+             LrSchedule::parse(v, 1.0, 1);
+             return v;
+           }),
+      integer("train.early_stopping", &TrainConfig::early_stopping, 0, 1'000'000),
+      text("train.monitor", &TrainConfig::monitor,
+           [](const std::string& k, const std::string& v) {
+             return choice(k, v, {"val_loss", "val_accuracy"});
+           }),
+      real("train.min_delta", &TrainConfig::min_delta, 0.0, 1e9),
+      real("train.loss_tolerance", &TrainConfig::loss_tolerance, 0.0, 1e9),
       text("output.dir", &TrainConfig::out),
       integer("output.log_every", &TrainConfig::log_every, 0, 10'000'000),
   };
@@ -210,7 +248,69 @@ std::string toml_value(const Setting& s, const TrainConfig& c) {
   }
 }
 
+// [[layer]] tables: type = "...", numeric settings, and the conveniences
+// activation / batch_norm / dropout.
+void load_layer_list(TrainConfig& config, const toml::node& node, const std::string& source) {
+  const auto* array = node.as_array();
+  if (!array || !array->is_array_of_tables())
+    throw_usage("{}:{}: 'layer' must be written as [[layer]] tables", source, node.source().begin.line);
+  config.layer_list.clear();
+  const auto known = registered_layer_types();
+  for (const auto& item : *array) {
+    const auto& table = *item.as_table();
+    const auto line = table.source().begin.line;
+    LayerEntry entry;
+    try {
+      for (const auto& [name, value] : table) {
+        const std::string key(name.str());
+        const std::string where = "layer." + key;
+        if (key == "type") {
+          entry.spec.type = node_text(value, where);
+          if (std::find(known.begin(), known.end(), entry.spec.type) == known.end())
+            throw_usage("unknown layer type '{}' (known: {})", entry.spec.type, fmt::join(known, ", "));
+        } else if (key == "activation") {
+          entry.activation = node_text(value, where);
+          if (!is_activation(entry.activation) || entry.activation == "softmax")
+            throw_usage("layer.activation: '{}' is not one of sigmoid, tanh, relu, leaky_relu, identity",
+                        entry.activation);
+        } else if (key == "batch_norm") {
+          if (!value.is_boolean()) throw_usage("layer.batch_norm must be true or false");
+          entry.batch_norm = value.as_boolean()->get();
+        } else if (key == "dropout") {
+          entry.dropout = parse_double(where, node_text(value, where));
+          if (entry.dropout < 0 || entry.dropout >= 1) throw_usage("layer.dropout must be in [0, 1)");
+        } else {
+          if (!value.is_number()) throw_usage("{}: must be a number", where);
+          entry.spec.attrs[key] = parse_double(where, node_text(value, where));
+        }
+      }
+      if (entry.spec.type.empty()) throw_usage("a [[layer]] needs a type, e.g. type = \"dense\"");
+    } catch (const Error& e) {
+      throw Error(e.kind(), fmt::format("{}:{}: {}", source, line, e.what()));
+    }
+    config.layer_list.push_back(std::move(entry));
+  }
+}
+
 }  // namespace
+
+std::vector<LayerSpec> TrainConfig::network_layers(std::size_t outputs) const {
+  if (layer_list.empty())
+    return mlp_layers(layers, outputs, MlpOptions{activation, alpha, batch_norm, dropout});
+  std::vector<LayerSpec> specs;
+  for (const auto& entry : layer_list) {
+    specs.push_back(entry.spec);
+    if (entry.batch_norm) specs.push_back({"batch_norm", {}});
+    if (!entry.activation.empty()) {
+      LayerSpec act{entry.activation, {}};
+      if (entry.activation == "leaky_relu") act.attrs["alpha"] = alpha;
+      specs.push_back(act);
+    }
+    if (entry.dropout > 0) specs.push_back({"dropout", {{"rate", entry.dropout}}});
+  }
+  specs.push_back({"dense", {{"units", static_cast<double>(outputs)}}});
+  return specs;
+}
 
 void TrainConfig::set(const std::string& key, const std::string& value) { find(key).set(*this, value); }
 
@@ -231,8 +331,12 @@ void TrainConfig::load_toml_text(const std::string& text, const std::string& sou
                 e.description());
   }
   for (const auto& [section, node] : root) {
-    const auto* table = node.as_table();
     const std::string section_name(section.str());
+    if (section_name == "layer") {
+      load_layer_list(*this, node, source);
+      continue;
+    }
+    const auto* table = node.as_table();
     if (!table)
       throw_usage("{}:{}: '{}' must be a section ([data], [model], [train], [output])", source,
                   node.source().begin.line, section_name);
@@ -276,6 +380,13 @@ std::string TrainConfig::to_toml() const {
       section = sec;
     }
     doc += fmt::format("{} = {}\n", key.substr(key.find('.') + 1), toml_value(s, *this));
+  }
+  for (const auto& entry : layer_list) {
+    doc += fmt::format("\n[[layer]]\ntype = \"{}\"\n", entry.spec.type);
+    for (const auto& [k, v] : entry.spec.attrs) doc += fmt::format("{} = {}\n", k, number_text(v));
+    if (entry.batch_norm) doc += "batch_norm = true\n";
+    if (!entry.activation.empty()) doc += fmt::format("activation = \"{}\"\n", entry.activation);
+    if (entry.dropout > 0) doc += fmt::format("dropout = {}\n", number_text(entry.dropout));
   }
   return doc;
 }

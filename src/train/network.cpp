@@ -1,5 +1,7 @@
 #include "scratchnet/train/network.h"
 
+#include <cmath>
+
 #include <fmt/format.h>
 
 #include "scratchnet/core/error.h"
@@ -7,9 +9,9 @@
 
 namespace scratchnet {
 
-std::vector<LayerSpec> mlp_layers(const std::vector<std::size_t>& hidden,
-                                  const std::string& activation, std::size_t outputs,
-                                  double alpha) {
+std::vector<LayerSpec> mlp_layers(const std::vector<std::size_t>& hidden, std::size_t outputs,
+                                  const MlpOptions& options) {
+  const std::string& activation = options.activation;
   if (!is_activation(activation) || activation == "softmax")
     throw_usage("unknown activation '{}' (choices: sigmoid, tanh, relu, leaky_relu, identity)",
                 activation);
@@ -17,12 +19,20 @@ std::vector<LayerSpec> mlp_layers(const std::vector<std::size_t>& hidden,
   for (std::size_t units : hidden) {
     if (units == 0) throw_usage("hidden layer sizes must be positive");
     layers.push_back({"dense", {{"units", static_cast<double>(units)}}});
+    if (options.batch_norm) layers.push_back({"batch_norm", {}});
     LayerSpec act{activation, {}};
-    if (activation == "leaky_relu") act.attrs["alpha"] = alpha;
+    if (activation == "leaky_relu") act.attrs["alpha"] = options.alpha;
     layers.push_back(act);
+    if (options.dropout > 0) layers.push_back({"dropout", {{"rate", options.dropout}}});
   }
   layers.push_back({"dense", {{"units", static_cast<double>(outputs)}}});
   return layers;
+}
+
+std::vector<LayerSpec> mlp_layers(const std::vector<std::size_t>& hidden,
+                                  const std::string& activation, std::size_t outputs,
+                                  double alpha) {
+  return mlp_layers(hidden, outputs, MlpOptions{activation, alpha, false, 0});
 }
 
 template <class T>
@@ -40,7 +50,9 @@ Network<T>::Network(const Architecture& architecture) : architecture_(architectu
     }
     shape = layers_.back()->output_shape();
     for (auto& p : layers_.back()->params()) params_.push_back(p);
+    for (auto& b : layers_.back()->buffers()) buffers_.push_back(b);
   }
+  outputs_.assign(layers_.size(), nullptr);
 }
 
 template <class T>
@@ -58,7 +70,7 @@ void Network<T>::initialize(const InitScheme& scheme, Rng& rng) {
 template <class T>
 const BasicTensor<T>& Network<T>::forward(const BasicTensor<T>& x, Mode mode) {
   const BasicTensor<T>* out = &x;
-  for (auto& layer : layers_) out = &layer->forward(*out, mode);
+  for (std::size_t i = 0; i < layers_.size(); ++i) outputs_[i] = out = &layers_[i]->forward(*out, mode);
   return *out;
 }
 
@@ -71,6 +83,40 @@ void Network<T>::backward(const BasicTensor<T>& grad_output) {
 template <class T>
 void Network<T>::zero_grad() {
   for (auto& p : params_) p.grad->zero();
+}
+
+template <class T>
+std::vector<BasicTensor<T>> Network<T>::snapshot() const {
+  std::vector<BasicTensor<T>> copy;
+  copy.reserve(params_.size() + buffers_.size());
+  for (const auto& p : params_) copy.push_back(*p.value);
+  for (const auto& b : buffers_) copy.push_back(*b.value);
+  return copy;
+}
+
+template <class T>
+void Network<T>::restore(const std::vector<BasicTensor<T>>& snapshot) {
+  SCRATCHNET_CHECK(snapshot.size() == params_.size() + buffers_.size(), "snapshot of {} tensors",
+                   snapshot.size());
+  std::size_t i = 0;
+  for (auto& p : params_) *p.value = snapshot[i++];
+  for (auto& b : buffers_) *b.value = snapshot[i++];
+}
+
+template <class T>
+int Network<T>::first_non_finite_layer() const {
+  for (std::size_t i = 0; i < outputs_.size(); ++i) {
+    if (!outputs_[i]) break;
+    for (const T v : outputs_[i]->span())
+      if (!std::isfinite(v)) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+template <class T>
+void Network<T>::reseed(std::uint64_t seed) {
+  for (std::size_t i = 0; i < layers_.size(); ++i)
+    layers_[i]->reseed(seed + 0x9e3779b97f4a7c15ULL * (i + 1));
 }
 
 template <class T>

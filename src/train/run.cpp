@@ -14,6 +14,7 @@
 #include "scratchnet/data/builtin.h"
 #include "scratchnet/data/split.h"
 #include "scratchnet/io/binary.h"
+#include "scratchnet/io/json.h"
 #include "scratchnet/io/model_file.h"
 #include "scratchnet/losses/loss.h"
 #include "scratchnet/optim/optimizer.h"
@@ -43,12 +44,11 @@ namespace {
 
 // Independent random streams of one run, so that e.g. changing the network
 // does not change the data split.
-enum class Stream : std::uint64_t { kSplit = 1, kInit = 2, kShuffle = 3 };
+enum class Stream : std::uint64_t { kSplit = 1, kInit = 2, kShuffle = 3, kLayers = 4 };
 Rng stream(std::uint64_t seed, Stream s) {
   return Rng(seed ^ (static_cast<std::uint64_t>(s) * 0x9e3779b97f4a7c15ULL));
 }
 
-std::string json_number(double v) { return std::isfinite(v) ? fmt::format("{:.6g}", v) : "null"; }
 
 std::string default_out_dir() {
   const std::time_t now = std::time(nullptr);
@@ -101,18 +101,22 @@ class OutputFolder {
 // Writes metrics.csv as epochs finish and forwards events to the caller's observer.
 class MetricsWriter : public TrainObserver {
  public:
-  MetricsWriter(const std::string& path, RunObserver* next) : out_(path), next_(next) {
+  MetricsWriter(const std::string& path, bool validation, bool penalty, RunObserver* next)
+      : out_(path), validation_(validation), penalty_(penalty), next_(next) {
     if (!out_) throw_data("cannot write '{}'", path);
-    out_ << "epoch,iteration,train_loss,train_accuracy,test_loss,test_accuracy,lr,seconds\n";
+    out_ << "epoch,iteration,train_loss,train_accuracy,test_loss,test_accuracy,lr,seconds"
+         << (validation_ ? ",val_loss,val_accuracy" : "") << (penalty_ ? ",l2_penalty" : "") << "\n";
   }
   void on_step(const StepInfo& step) override {
     if (next_) next_->on_step(step);
   }
   void on_epoch(const EpochStats& s) override {
-    out_ << fmt::format("{},{},{},{},{},{},{},{}\n", s.epoch, s.iteration, json_number(s.train_loss),
+    out_ << fmt::format("{},{},{},{},{},{},{:.6g},{:.4f}", s.epoch, s.iteration, csv_number(s.train_loss),
                         csv_number(s.train_accuracy), csv_number(s.test_loss),
-                        csv_number(s.test_accuracy), fmt::format("{:.6g}", s.lr),
-                        fmt::format("{:.4f}", s.seconds));
+                        csv_number(s.test_accuracy), s.lr, s.seconds);
+    if (validation_) out_ << "," << csv_number(s.val_loss) << "," << csv_number(s.val_accuracy);
+    if (penalty_) out_ << "," << csv_number(s.l2_penalty);
+    out_ << "\n";
     out_.flush();
     if (next_) next_->on_epoch(s);
   }
@@ -120,8 +124,21 @@ class MetricsWriter : public TrainObserver {
  private:
   static std::string csv_number(double v) { return std::isfinite(v) ? fmt::format("{:.6g}", v) : ""; }
   std::ofstream out_;
+  bool validation_, penalty_;
   RunObserver* next_;
 };
+
+// The first `limit` samples of `data` (all when limit is 0 or larger).
+Dataset first_samples(const Dataset& data, std::size_t limit) {
+  if (limit == 0 || limit >= data.size()) return data;
+  std::vector<std::size_t> indices(limit);
+  for (std::size_t i = 0; i < limit; ++i) indices[i] = i;
+  return data.subset(indices);
+}
+
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
 
 }  // namespace
 
@@ -130,15 +147,26 @@ PreparedData load_and_split(const TrainConfig& config) {
   if (all.size() == 0) throw_data("{}: the data set is empty", all.name);
   Rng split_rng = stream(config.seed, Stream::kSplit);
   SplitIndices split = split_dataset(all, config.test_fraction, split_rng);
-  PreparedData prepared{all.subset(split.kept), all.subset(split.held_out), {}};
+  PreparedData prepared{all.subset(split.kept), all.subset(split.held_out), {}, {}};
+  if (config.validation_fraction > 0) {
+    // Carved from the training part only: the test part is never looked at.
+    Dataset rest = std::move(prepared.train);
+    SplitIndices inner = split_dataset(rest, config.validation_fraction, split_rng);
+    prepared.train = rest.subset(inner.kept);
+    prepared.validation = rest.subset(inner.held_out);
+  }
+  prepared.train = first_samples(prepared.train, config.train_limit);
   if (prepared.train.size() == 0) throw_data("{}: no samples left for training", all.name);
   return prepared;
 }
 
 PreparedData prepare_data(const TrainConfig& config) {
   PreparedData prepared = load_and_split(config);
-  prepared.scaler = Scaler::fit(parse_scaler_kind(config.scale), prepared.train);
+  // auto: standard scaling, as seed 000 found best for tabular data.
+  const ScalerKind kind = config.scale == "auto" ? ScalerKind::kStandard : parse_scaler_kind(config.scale);
+  prepared.scaler = Scaler::fit(kind, prepared.train);
   prepared.scaler.apply(prepared.train);
+  prepared.scaler.apply(prepared.validation);
   prepared.scaler.apply(prepared.test);
   return prepared;
 }
@@ -148,9 +176,6 @@ RunSummary run_training(const TrainConfig& config, RunObserver* observer) {
   PreparedData data = prepare_data(config);
   const Task task = data.train.task;
 
-  // Network: the hidden layers of the config, then one output per class (or target).
-  Architecture arch{data.train.sample_shape,
-                    mlp_layers(config.layers, config.activation, data.train.num_outputs(), config.alpha)};
   Model model;
   model.task = task;
   model.loss = task == Task::kClassification ? "softmax_cross_entropy" : "mse";
@@ -158,7 +183,8 @@ RunSummary run_training(const TrainConfig& config, RunObserver* observer) {
   model.feature_names = data.train.feature_names;
   model.scaler = data.scaler;
   model.config_toml = config.to_toml();
-  model.network = std::make_unique<Network<float>>(arch);
+  model.network = std::make_unique<Network<float>>(
+      Architecture{data.train.sample_shape, config.network_layers(data.train.num_outputs())});
   Network<float>& net = *model.network;
 
   Rng init_rng = stream(config.seed, Stream::kInit);
@@ -175,41 +201,75 @@ RunSummary run_training(const TrainConfig& config, RunObserver* observer) {
   TrainOptions options;
   options.epochs = config.epochs;
   options.batch_size = config.batch_size;
+  options.patience = config.early_stopping;
+  options.monitor = config.monitor == "val_accuracy" ? Monitor::kValAccuracy : Monitor::kValLoss;
+  options.min_delta = config.min_delta;
+  options.loss_tolerance = config.loss_tolerance;
+  options.lr_schedule = config.lr_schedule;
+  options.seed = stream(config.seed, Stream::kLayers).next_u64();
   Trainer trainer(net, *loss, *optimizer, options, shuffle_rng);
 
   OutputFolder out(config.out.empty() ? default_out_dir() : config.out);
   if (observer) observer->on_start(config, data, net);
-  MetricsWriter metrics(out.staged("metrics.csv"), observer);
+  const bool has_validation = data.validation.size() > 0;
+  MetricsWriter metrics(out.staged("metrics.csv"), has_validation, config.weight_decay > 0, observer);
 
-  const auto start = std::chrono::steady_clock::now();
-  const std::vector<EpochStats> history = trainer.fit(data.train, &data.test, &metrics);
   RunSummary s;
-  s.train_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  s.task = task;
+  s.parameters = net.parameter_count();
+  s.train_samples = data.train.size();
+  s.validation_samples = data.validation.size();
+  s.test_samples = data.test.size();
+  s.out_dir = out.dir();
+  const auto start = std::chrono::steady_clock::now();
+  FitResult fit;
+  try {
+    fit = trainer.fit(data.train, has_validation ? &data.validation : nullptr, &data.test, &metrics);
+  } catch (const Error& e) {
+    if (e.kind() != ErrorKind::kDivergence) throw;
+    // Keep the last good model and the metrics so far, then report the divergence.
+    s.diverged = true;
+    s.stop_reason = e.what();
+    s.train_seconds = seconds_since(start);
+    save_model(model, out.staged("model.snm"));
+    write_file_atomic(out.staged("summary.json"), summary_json(s));
+    write_file_atomic(out.staged("config.toml"), model.config_toml);
+    out.commit();
+    throw Error(ErrorKind::kDivergence, fmt::format("{}\nThe last good model and the metrics so far are in {}/",
+                                                    e.what(), out.dir()));
+  }
+  s.train_seconds = seconds_since(start);
   double step_seconds = 0;
   std::size_t samples = 0;
-  for (const auto& e : history) {
+  for (const auto& e : fit.history) {
     step_seconds += e.step_seconds;
     samples += e.samples;
   }
-  const EpochStats& last = history.back();
-  s.task = task;
-  s.epochs = history.size();
-  s.parameters = net.parameter_count();
-  s.train_samples = data.train.size();
-  s.test_samples = data.test.size();
-  s.train_loss = last.train_loss;
-  s.train_accuracy = last.train_accuracy;
-  s.test_loss = last.test_loss;
-  s.test_accuracy = last.test_accuracy;
+  s.epochs = fit.history.size();
+  s.best_epoch = fit.best_epoch;
+  s.stopped_early = fit.stopped_early;
+  s.stop_reason = fit.stop_reason;
   s.samples_per_second = step_seconds > 0 ? static_cast<double>(samples) / step_seconds : 0;
-  // Inference time: a timed eval-mode pass over the test set (or the training set without one).
+  s.l2_penalty = trainer.l2_penalty();
+
+  // Final metrics of the model as saved (after any restore of the best weights), in eval mode.
+  const EvalResult train_eval = trainer.evaluate(data.train);
+  s.train_loss = train_eval.loss;
+  s.train_accuracy = train_eval.accuracy;
+  if (has_validation) {
+    const EvalResult r = trainer.evaluate(data.validation);
+    s.val_loss = r.loss;
+    s.val_accuracy = r.accuracy;
+  }
+  // The test pass doubles as the inference timing (the training set without a test set).
   const Dataset& timed = data.test.size() > 0 ? data.test : data.train;
   const auto infer_start = std::chrono::steady_clock::now();
-  trainer.evaluate(timed);
-  s.inference_us_per_sample =
-      std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - infer_start).count() /
-      static_cast<double>(timed.size());
-  s.out_dir = out.dir();
+  const EvalResult timed_eval = trainer.evaluate(timed);
+  s.inference_us_per_sample = seconds_since(infer_start) * 1e6 / static_cast<double>(timed.size());
+  if (data.test.size() > 0) {
+    s.test_loss = timed_eval.loss;
+    s.test_accuracy = timed_eval.accuracy;
+  }
 
   save_model(model, out.staged("model.snm"));
   write_file_atomic(out.staged("summary.json"), summary_json(s));
@@ -221,8 +281,8 @@ RunSummary run_training(const TrainConfig& config, RunObserver* observer) {
 
 std::string summary_json(const RunSummary& s) {
   std::string j = "{\n";
-  auto field = [&j](const char* key, const std::string& value, bool last = false) {
-    j += fmt::format("  \"{}\": {}{}\n", key, value, last ? "" : ",");
+  auto field = [&j](const char* key, const std::string& value) {
+    j += fmt::format("  \"{}\": {},\n", key, value);
   };
   const bool regression = s.task == Task::kRegression;
   field("task", regression ? "\"regression\"" : "\"classification\"");
@@ -230,19 +290,31 @@ std::string summary_json(const RunSummary& s) {
   field("test_loss", json_number(s.test_loss));
   field("train_accuracy", json_number(s.train_accuracy));
   field("train_loss", json_number(s.train_loss));
+  if (s.validation_samples > 0) {
+    field("val_accuracy", json_number(s.val_accuracy));
+    field("val_loss", json_number(s.val_loss));
+  }
   if (regression) {
     field("test_mse", json_number(s.test_loss));
     field("test_rmse", json_number(std::sqrt(s.test_loss)));
     field("train_mse", json_number(s.train_loss));
   }
+  field("l2_penalty", json_number(s.l2_penalty));
+  field("losses_include_l2_penalty", "false");
   field("epochs", std::to_string(s.epochs));
+  field("best_epoch", std::to_string(s.best_epoch));
+  field("stopped_early", s.stopped_early ? "true" : "false");
+  field("diverged", s.diverged ? "true" : "false");
+  field("stop_reason", json_string(s.stop_reason));
   field("parameters", std::to_string(s.parameters));
   field("train_samples", std::to_string(s.train_samples));
+  field("validation_samples", std::to_string(s.validation_samples));
   field("test_samples", std::to_string(s.test_samples));
   field("train_seconds", json_number(s.train_seconds));
   field("samples_per_second", json_number(s.samples_per_second));
-  field("inference_us_per_sample", json_number(s.inference_us_per_sample), true);
-  return j + "}\n";
+  field("inference_us_per_sample", json_number(s.inference_us_per_sample));
+  j.erase(j.size() - 2);  // the last comma
+  return j + "\n}\n";
 }
 
 }  // namespace scratchnet

@@ -7,6 +7,7 @@
 
 #include "scratchnet/core/error.h"
 #include "scratchnet/data/batcher.h"
+#include "scratchnet/train/early_stopping.h"
 
 namespace scratchnet {
 namespace {
@@ -33,41 +34,70 @@ Trainer::Trainer(Network<float>& network, Loss<float>& loss, Optimizer& optimize
     : network_(network), loss_(loss), optimizer_(optimizer), options_(options), rng_(rng) {
   if (options.batch_size == 0) throw_usage("batch size must be at least 1");
   if (options.epochs == 0) throw_usage("epochs must be at least 1");
+  network_.reseed(options.seed);
 }
 
 double Trainer::step(const Tensor& x, const Targets<float>& targets) {
   network_.zero_grad();
   const Tensor& out = network_.forward(x, Mode::kTrain);
   const double loss = loss_.forward(out, targets);
+  if (!std::isfinite(loss)) return loss;
   network_.backward(loss_.backward());
   optimizer_.step(network_.params());
   return loss;
 }
 
-std::vector<EpochStats> Trainer::fit(const Dataset& train, const Dataset* test,
-                                     TrainObserver* observer) {
+double Trainer::l2_penalty() const {
+  const double lambda = optimizer_.options().weight_decay;
+  if (lambda == 0 || optimizer_.type() == "adamw") return 0;
+  double sum = 0;
+  for (const auto& p : network_.params())
+    if (p.decay)
+      for (float w : p.value->span()) sum += static_cast<double>(w) * w;
+  return 0.5 * lambda * sum;
+}
+
+FitResult Trainer::fit(const Dataset& train, const Dataset* validation, const Dataset* test,
+                       TrainObserver* observer) {
   if (train.size() == 0) throw_usage("the training set is empty");
+  const bool has_validation = validation != nullptr && validation->size() > 0;
+  if (options_.patience > 0 && !has_validation)
+    throw_usage("early stopping needs a validation split (set data.validation_fraction)");
+  if (options_.monitor == Monitor::kValAccuracy && train.task == Task::kRegression && options_.patience > 0)
+    throw_usage("monitor val_accuracy needs a classification task; use val_loss");
+  auto schedule = LrSchedule::parse(options_.lr_schedule, optimizer_.lr(), options_.epochs);
   BatchSampler sampler(train.size(), options_.batch_size);
-  std::vector<EpochStats> history;
+  const bool by_loss = options_.monitor == Monitor::kValLoss;
+  EarlyStopping stopper(by_loss ? EarlyStopping::Goal::kMinimize : EarlyStopping::Goal::kMaximize,
+                        options_.patience, options_.min_delta);
+  std::vector<Tensor> best_weights, last_good = network_.snapshot();
+  FitResult result;
+
   for (std::size_t epoch = 1; epoch <= options_.epochs; ++epoch) {
     const auto epoch_start = Clock::now();
     sampler.shuffle(rng_);
     EpochStats stats;
     stats.epoch = epoch;
     stats.lr = optimizer_.lr();
-    double loss_sum = 0;
-    double step_seconds = 0;
+    double loss_sum = 0, step_seconds = 0;
     for (std::size_t b = 0; b < sampler.num_batches(); ++b) {
       const auto indices = sampler.batch(b);
       train.gather(indices, x_, labels_, y_);
       const auto step_start = Clock::now();
       const double loss = step(x_, Targets<float>{labels_, &y_});
       step_seconds += seconds_since(step_start);
-      if (!std::isfinite(loss))
+      if (!std::isfinite(loss)) {
+        const int layer = network_.first_non_finite_layer();
+        const std::string where =
+            layer < 0 ? "the network outputs are finite, so the loss itself overflowed"
+                      : fmt::format("layer {} ({}) is the first whose output is not finite", layer + 1,
+                                    network_.layer(static_cast<std::size_t>(layer)).spec().str());
+        network_.restore(last_good);
         throw Error(ErrorKind::kDivergence,
-                    fmt::format("training diverged at epoch {}, iteration {}: the loss is {} "
-                                "(try a smaller learning rate)",
-                                epoch, optimizer_.steps(), loss));
+                    fmt::format("training diverged at epoch {}, iteration {}: the loss is {}; {}. "
+                                "The weights of epoch {} are kept. Try a smaller learning rate.",
+                                epoch, optimizer_.steps() + 1, loss, where, epoch - 1));
+      }
       loss_sum += loss * static_cast<double>(indices.size());
       if (observer)
         observer->on_step({epoch, b + 1, sampler.num_batches(), optimizer_.steps(), loss});
@@ -76,20 +106,49 @@ std::vector<EpochStats> Trainer::fit(const Dataset& train, const Dataset* test,
     stats.samples = train.size();
     stats.step_seconds = step_seconds;
     stats.train_loss = loss_sum / static_cast<double>(train.size());
-    stats.train_accuracy = options_.evaluate_train ? evaluate(train).accuracy
-                                                   : std::numeric_limits<double>::quiet_NaN();
+    stats.l2_penalty = l2_penalty();
+    if (options_.evaluate_train) stats.train_accuracy = evaluate(train).accuracy;
+    if (has_validation) {
+      const EvalResult r = evaluate(*validation);
+      stats.val_loss = r.loss;
+      stats.val_accuracy = r.accuracy;
+    }
     if (test != nullptr && test->size() > 0) {
       const EvalResult r = evaluate(*test);
       stats.test_loss = r.loss;
       stats.test_accuracy = r.accuracy;
-    } else {
-      stats.test_loss = stats.test_accuracy = std::numeric_limits<double>::quiet_NaN();
     }
     stats.seconds = seconds_since(epoch_start);
-    history.push_back(stats);
+    result.history.push_back(stats);
     if (observer) observer->on_epoch(stats);
+    last_good = network_.snapshot();
+
+    // Stopping rules.
+    if (has_validation) {
+      const auto decision = stopper.observe(epoch, by_loss ? stats.val_loss : stats.val_accuracy);
+      result.best_epoch = stopper.best_epoch();
+      if (decision.improved && options_.patience > 0) best_weights = last_good;
+      if (decision.stop) {
+        result.stopped_early = true;
+        result.stop_reason = fmt::format(
+            "early stopping: {} has not improved for {} epochs; restored the weights of epoch {}",
+            by_loss ? "val_loss" : "val_accuracy", options_.patience, result.best_epoch);
+        break;
+      }
+    }
+    if (options_.loss_tolerance > 0 && epoch > 1 &&
+        std::abs(stats.train_loss - result.history[epoch - 2].train_loss) < options_.loss_tolerance) {
+      result.stopped_early = true;
+      result.stop_reason = fmt::format("the training loss changed by less than {:g}",
+                                       options_.loss_tolerance);
+      break;
+    }
+    optimizer_.set_lr(schedule->next_lr(epoch, optimizer_.lr(),
+                                        has_validation ? stats.val_loss : stats.train_loss));
   }
-  return history;
+  if (!has_validation) result.best_epoch = result.history.size();
+  if (options_.patience > 0 && !best_weights.empty()) network_.restore(best_weights);
+  return result;
 }
 
 EvalResult Trainer::evaluate(const Dataset& data) {

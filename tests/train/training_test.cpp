@@ -2,6 +2,7 @@
 // every optimizer, runs are deterministic from the seed, and a run folder
 // holds what it promises.
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 
@@ -43,7 +44,7 @@ double train_xor(const std::vector<std::size_t>& hidden) {
   train.batch_size = 4;
   train.evaluate_train = false;
   Trainer trainer(net, *loss, *opt, train, rng);
-  trainer.fit(data, nullptr, nullptr);
+  trainer.fit(data, nullptr, nullptr, nullptr);
   return trainer.evaluate(data).loss;
 }
 
@@ -132,7 +133,7 @@ TEST(EndToEnd, SameSeedGivesIdenticalRunsAndAnotherSeedDiffers) {
   for (const auto& d : {dir_a, dir_b, c.out}) fs::remove_all(d);
 }
 
-TEST(EndToEnd, DivergenceIsReportedAsItsOwnErrorKindAndLeavesNoFiles) {
+TEST(EndToEnd, DivergenceStopsWithItsOwnErrorAndKeepsTheLastGoodModel) {
   const std::string out = temp_dir("diverge");
   TrainConfig c = digits_config(out);
   c.optimizer = "sgd";
@@ -143,8 +144,27 @@ TEST(EndToEnd, DivergenceIsReportedAsItsOwnErrorKindAndLeavesNoFiles) {
     FAIL() << "expected divergence";
   } catch (const Error& e) {
     EXPECT_EQ(e.kind(), ErrorKind::kDivergence);
-    EXPECT_NE(std::string(e.what()).find("epoch 1"), std::string::npos) << e.what();
+    const std::string message = e.what();
+    EXPECT_NE(message.find("epoch 1, iteration"), std::string::npos) << message;
+    EXPECT_NE(message.find("is the first whose output is not finite"), std::string::npos) << message;
   }
+  // The folder holds the last good (here: initial, finite) weights and a summary saying so.
+  Model model = load_model((fs::path(out) / "model.snm").string());
+  for (const auto& p : model.network->params())
+    for (float w : p.value->span()) ASSERT_TRUE(std::isfinite(w));
+  std::ifstream summary(fs::path(out) / "summary.json");
+  std::string text((std::istreambuf_iterator<char>(summary)), {});
+  EXPECT_NE(text.find("\"diverged\": true"), std::string::npos) << text;
+  for (const auto& entry : fs::directory_iterator(out))
+    EXPECT_EQ(entry.path().filename().string().find(".partial"), std::string::npos);
+  fs::remove_all(out);
+}
+
+TEST(EndToEnd, ABadSettingLeavesNoOutputFolder) {
+  const std::string out = temp_dir("bad_setting");
+  TrainConfig c = digits_config(out);
+  c.optimizer = "adamax";
+  EXPECT_THROW(run_training(c, nullptr), Error);
   EXPECT_FALSE(fs::exists(out));
 }
 

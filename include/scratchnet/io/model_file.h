@@ -6,8 +6,8 @@
 //   payload | u32 CRC-32 of the payload
 // The payload holds: the scratchnet version that wrote it; the task; the
 // architecture (input shape and layer specs); the loss; class and feature
-// names; the scaler; the training settings (TOML text); and every parameter
-// tensor by name and size. Loading checks the magic, the version, the size,
+// names; the scaler; the training settings (TOML text); every parameter
+// tensor and every buffer (batch-norm running statistics) by name and size. Loading checks the magic, the version, the size,
 // the checksum, and that each parameter matches the rebuilt architecture.
 // Files are written atomically (temp file + rename).
 

@@ -4,7 +4,8 @@
 //
 // step() applies one update to each parameter from its gradient. The optional
 // L2 weight decay adds lambda * w to the gradient of every parameter marked
-// `decay` (weights, not biases) before the rule is applied. State (velocities,
+// `decay` (weights, not biases) before the rule is applied -- the gradient of
+// the penalty (lambda / 2) * sum(w^2) -- except in AdamW, which decouples it. State (velocities,
 // moment estimates) is kept per parameter index, sized on the first step, so
 // the same parameter list must be passed every time.
 
@@ -63,7 +64,7 @@ class Optimizer {
   std::vector<Tensor> state_;
 };
 
-// Builds an optimizer by name: sgd, momentum, nesterov, adagrad, rmsprop, adam.
+// Builds an optimizer by name: sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw.
 std::unique_ptr<Optimizer> make_optimizer(const std::string& type, const OptimizerOptions& options);
 std::vector<std::string> registered_optimizer_types();
 // The learning rate `type` uses when none is given.

@@ -12,7 +12,19 @@
 #include <string>
 #include <vector>
 
+#include "scratchnet/layers/layer.h"
+
 namespace scratchnet {
+
+// One entry of a TOML layer list ([[layer]] tables): a layer plus the
+// conveniences that follow it: batch norm (after the layer, before the
+// activation), the activation, and dropout.
+struct LayerEntry {
+  LayerSpec spec;           // type and numeric settings, e.g. dense with units
+  bool batch_norm = false;
+  std::string activation;   // empty: none
+  double dropout = 0;
+};
 
 struct TrainConfig {
   // [data]
@@ -22,7 +34,9 @@ struct TrainConfig {
   std::string delimiter = "auto";    // auto | , | ; | tab | space
   std::string task = "auto";         // auto | classification | regression
   double test_fraction = 0.25;
-  std::string scale = "standard";    // standard | minmax | none
+  double validation_fraction = 0;    // carved from the training part, stratified
+  std::size_t train_limit = 0;       // use only the first N training samples; 0 = all
+  std::string scale = "auto";        // auto (standard; none for images) | standard | minmax | none
   int arem_classes = 6;
   std::size_t samples = 0;           // synthetic sets: 0 = default size
   // [model]
@@ -30,6 +44,9 @@ struct TrainConfig {
   std::string activation = "relu";
   double alpha = 0.01;               // leaky_relu slope
   std::string init = "auto";
+  bool batch_norm = false;           // after every hidden dense layer, before its activation
+  double dropout = 0;                // after every hidden activation
+  std::vector<LayerEntry> layer_list;  // [[layer]] tables; replaces layers/activation when given
   // [train]
   std::string optimizer = "adam";
   double lr = 0;                     // 0 = the optimizer's default
@@ -41,6 +58,11 @@ struct TrainConfig {
   double beta2 = 0.999;
   std::uint64_t seed = 42;
   int threads = 1;
+  std::string lr_schedule = "constant";
+  std::size_t early_stopping = 0;    // patience in epochs; 0 = off
+  std::string monitor = "val_loss";  // val_loss | val_accuracy
+  double min_delta = 0;
+  double loss_tolerance = 0;         // seed 002's stop rule; 0 = off
   // [output]
   std::string out;                   // empty = runs/<timestamp>
   std::size_t log_every = 0;         // print every N epochs; 0 = about 25 lines per run
@@ -57,6 +79,9 @@ struct TrainConfig {
   std::string get(const std::string& key) const;
   // All keys, in section order.
   static std::vector<std::string> keys();
+  // The network's layers for `outputs` outputs: the layer list (or the MLP
+  // of model.layers) followed by dense(outputs).
+  std::vector<LayerSpec> network_layers(std::size_t outputs) const;
 };
 
 }  // namespace scratchnet

@@ -23,9 +23,19 @@ struct Architecture {
   friend bool operator==(const Architecture&, const Architecture&) = default;
 };
 
-// The layers of a multi-layer perceptron: dense(h) + activation for each
-// hidden size, then dense(outputs). `activation` may carry an alpha for
-// leaky_relu via `alpha`.
+// The layers of a multi-layer perceptron: for each hidden size dense(h),
+// then batch_norm when `batch_norm` (after the affine map, before the
+// activation, as Ioffe & Szegedy place it), the activation, and dropout(p)
+// when `dropout` > 0; finally dense(outputs). `alpha` is leaky_relu's slope.
+struct MlpOptions {
+  std::string activation = "relu";
+  double alpha = 0.01;
+  bool batch_norm = false;
+  double dropout = 0;
+};
+std::vector<LayerSpec> mlp_layers(const std::vector<std::size_t>& hidden, std::size_t outputs,
+                                  const MlpOptions& options);
+// The short form: activation only.
 std::vector<LayerSpec> mlp_layers(const std::vector<std::size_t>& hidden,
                                   const std::string& activation, std::size_t outputs,
                                   double alpha = 0.01);
@@ -47,6 +57,17 @@ class Network {
   void zero_grad();
 
   const std::vector<Param<T>>& params() const { return params_; }
+  // Saved-but-not-trained state of every layer (batch-norm running statistics).
+  const std::vector<Buffer<T>>& buffers() const { return buffers_; }
+  // A copy of every parameter and buffer, and its restoration (best weights
+  // for early stopping, the last good weights on divergence).
+  std::vector<BasicTensor<T>> snapshot() const;
+  void restore(const std::vector<BasicTensor<T>>& snapshot);
+  // The first layer whose output in the last forward holds a NaN or infinity,
+  // or -1 when all are finite. For diagnosing divergence.
+  int first_non_finite_layer() const;
+  // Restarts the random streams of layers that draw randomness (dropout).
+  void reseed(std::uint64_t seed);
   std::size_t parameter_count() const;
   const Architecture& architecture() const { return architecture_; }
   const Shape& input_shape() const { return architecture_.input_shape; }
@@ -61,6 +82,8 @@ class Network {
   Architecture architecture_;
   std::vector<std::unique_ptr<Layer<T>>> layers_;
   std::vector<Param<T>> params_;
+  std::vector<Buffer<T>> buffers_;
+  std::vector<const BasicTensor<T>*> outputs_;  // each layer's last output
 };
 
 }  // namespace scratchnet

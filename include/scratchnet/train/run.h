@@ -27,6 +27,7 @@ namespace scratchnet {
 struct PreparedData {
   Dataset train;
   Dataset test;
+  Dataset validation;  // empty without data.validation_fraction
   Scaler scaler;
 };
 
@@ -38,13 +39,21 @@ PreparedData load_and_split(const TrainConfig& config);
 // load_and_split, then scales both parts with a scaler fitted on the training part.
 PreparedData prepare_data(const TrainConfig& config);
 
+// Metrics of the final model (after any restore of the best weights),
+// evaluated in eval mode; losses are data terms only (see l2_penalty).
 struct RunSummary {
   Task task = Task::kClassification;
-  double train_loss = 0, train_accuracy = 0;
-  double test_loss = 0, test_accuracy = 0;  // accuracy NaN for regression
-  std::size_t epochs = 0;
+  double train_loss = kNaN, train_accuracy = kNaN;
+  double val_loss = kNaN, val_accuracy = kNaN;
+  double test_loss = kNaN, test_accuracy = kNaN;  // accuracy NaN for regression
+  double l2_penalty = 0;
+  std::size_t epochs = 0;          // epochs actually run
+  std::size_t best_epoch = 0;
+  bool stopped_early = false;
+  bool diverged = false;
+  std::string stop_reason;
   std::size_t parameters = 0;
-  std::size_t train_samples = 0, test_samples = 0;
+  std::size_t train_samples = 0, validation_samples = 0, test_samples = 0;
   double train_seconds = 0;       // wall time of training, evaluation included
   double samples_per_second = 0;  // training samples per second of step time
   double inference_us_per_sample = 0;

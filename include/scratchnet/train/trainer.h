@@ -2,39 +2,53 @@
 // Trainer: the mini-batch training loop.
 //
 // Each epoch shuffles the training samples (BatchSampler, remainder batch
-// kept) and for each batch runs forward in train mode, the loss, backward,
-// and one optimizer step. After each epoch it evaluates the network in eval
-// mode on the training and test sets and reports an EpochStats to the
-// observer. A non-finite loss stops training with a kDivergence error naming
-// the epoch and iteration.
+// kept) and for each batch runs forward in train mode, the loss, backward and
+// one optimizer step. After each epoch it evaluates the network in eval mode
+// on the training, validation and test sets, reports an EpochStats to the
+// observer, applies the learning-rate schedule and checks the stopping rules:
+//   early stopping  the monitored validation metric has not improved by more
+//                   than min_delta for `patience` epochs; the best weights are
+//                   restored at the end
+//   loss tolerance  seed 002's rule: the training loss changed by less than
+//                   the tolerance from one epoch to the next
+// Divergence guard: the loss is checked after every forward; a NaN or
+// infinity stops training with a kDivergence error naming the epoch, the
+// iteration and the first layer whose output went non-finite, after restoring
+// the weights of the last completed epoch (the last good model).
 
 #include <cstddef>
 #include <cstdint>
 #include <limits>
+#include <memory>
+#include <string>
 #include <vector>
 
 #include "scratchnet/core/rng.h"
 #include "scratchnet/data/dataset.h"
 #include "scratchnet/losses/loss.h"
 #include "scratchnet/optim/optimizer.h"
+#include "scratchnet/optim/schedule.h"
 #include "scratchnet/train/network.h"
 
 namespace scratchnet {
 
+inline constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
 struct EvalResult {
   double loss = 0;
-  double accuracy = std::numeric_limits<double>::quiet_NaN();  // classification only
+  double accuracy = kNaN;  // classification only
   std::size_t samples = 0;
 };
 
 struct EpochStats {
   std::size_t epoch = 0;          // 1-based
   std::int64_t iteration = 0;     // optimizer steps taken so far
-  double train_loss = 0;          // mean of the epoch's mini-batch losses
-  double train_accuracy = 0;      // eval mode, whole training set (NaN for regression)
-  double test_loss = 0;
-  double test_accuracy = 0;       // NaN for regression or without a test set
-  double lr = 0;
+  double train_loss = 0;          // mean of the epoch's mini-batch losses (data term only)
+  double l2_penalty = 0;          // (lambda / 2) sum(w^2) at the end of the epoch; 0 without decay
+  double train_accuracy = kNaN;   // eval mode, whole training set (NaN for regression)
+  double val_loss = kNaN, val_accuracy = kNaN;
+  double test_loss = kNaN, test_accuracy = kNaN;
+  double lr = 0;                  // the rate used during this epoch
   double seconds = 0;             // wall time of the epoch, evaluation included
   double step_seconds = 0;        // time in training steps only
   std::size_t samples = 0;        // training samples seen this epoch
@@ -53,11 +67,26 @@ class TrainObserver {
   virtual void on_epoch(const EpochStats& /*stats*/) {}
 };
 
+enum class Monitor { kValLoss, kValAccuracy };
+
 struct TrainOptions {
   std::size_t epochs = 10;
   std::size_t batch_size = 32;
   std::size_t eval_batch_size = 1024;
-  bool evaluate_train = true;  // full pass over the training set per epoch
+  bool evaluate_train = true;      // full pass over the training set per epoch
+  std::size_t patience = 0;        // early stopping; 0 = off (needs a validation set)
+  Monitor monitor = Monitor::kValLoss;
+  double min_delta = 0;
+  double loss_tolerance = 0;       // 0 = off
+  std::string lr_schedule = "constant";
+  std::uint64_t seed = 0;          // for layer randomness (dropout masks)
+};
+
+struct FitResult {
+  std::vector<EpochStats> history;  // one entry per epoch run
+  std::size_t best_epoch = 0;       // by the monitored metric; the last epoch without one
+  bool stopped_early = false;
+  std::string stop_reason;          // empty when all epochs ran
 };
 
 class Trainer {
@@ -65,12 +94,16 @@ class Trainer {
   Trainer(Network<float>& network, Loss<float>& loss, Optimizer& optimizer,
           const TrainOptions& options, Rng& rng);
 
-  // Trains for options.epochs epochs; `test` and `observer` may be null.
-  std::vector<EpochStats> fit(const Dataset& train, const Dataset* test, TrainObserver* observer);
+  // Trains on `train`; `validation`, `test` and `observer` may be null.
+  FitResult fit(const Dataset& train, const Dataset* validation, const Dataset* test,
+                TrainObserver* observer);
   // Mean loss and accuracy over `data`, in eval mode.
   EvalResult evaluate(const Dataset& data);
-  // One optimizer step on a batch; returns the batch loss.
+  // One optimizer step on a batch; returns the batch loss. A non-finite loss
+  // is returned without a backward pass or an update.
   double step(const Tensor& x, const Targets<float>& targets);
+  // (lambda / 2) sum of w^2 over decayed parameters; 0 for AdamW (decoupled).
+  double l2_penalty() const;
 
  private:
   Network<float>& network_;

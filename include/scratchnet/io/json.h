@@ -1,0 +1,12 @@
+#pragma once
+// The two pieces of JSON output scratchnet writes by hand (summaries,
+// reports): numbers (non-finite as null) and escaped strings.
+
+#include <string>
+
+namespace scratchnet {
+
+std::string json_number(double value);
+std::string json_string(const std::string& text);
+
+}  // namespace scratchnet

@@ -1,0 +1,37 @@
+#pragma once
+// Learning-rate schedules, applied between epochs.
+//
+//   constant              the base rate throughout
+//   step:EPOCHS:FACTOR    multiply by FACTOR every EPOCHS epochs (seed 003:
+//                         step:40:0.1 is x0.1 at epoch 40); PyTorch's StepLR
+//   exp:GAMMA             base * GAMMA^epoch
+//   cosine                base * (1 + cos(pi * epoch / total)) / 2 (Loshchilov &
+//                         Hutter, SGDR, ICLR 2017, without restarts)
+//   plateau:PATIENCE:FACTOR  multiply by FACTOR when the monitored loss has not
+//                         improved for PATIENCE epochs (ReduceLROnPlateau)
+//
+// next_lr(epoch, ...) is called after `epoch` (1-based) finishes and returns
+// the rate for the following epoch.
+
+#include <cstddef>
+#include <memory>
+#include <string>
+
+namespace scratchnet {
+
+class LrSchedule {
+ public:
+  virtual ~LrSchedule() = default;
+  // `current` is the rate used in the finished epoch; `monitored` the loss the
+  // plateau rule watches (validation loss when there is a validation split,
+  // else the training loss).
+  virtual double next_lr(std::size_t epoch, double current, double monitored) = 0;
+  virtual std::string str() const = 0;
+
+  // Parses a schedule description; throws a usage error naming the forms on
+  // anything else. `base_lr` and `total_epochs` anchor the closed-form rules.
+  static std::unique_ptr<LrSchedule> parse(const std::string& text, double base_lr,
+                                           std::size_t total_epochs);
+};
+
+}  // namespace scratchnet
