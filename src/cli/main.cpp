@@ -11,6 +11,7 @@
 
 #include "commands.h"
 #include "scratchnet/core/error.h"
+#include "scratchnet/core/interrupt.h"
 
 int main(int argc, char** argv) {
   using scratchnet::ErrorKind;
@@ -38,6 +39,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "scratchnet: error: %s\nRun 'scratchnet --help' for usage.\n", e.what());
     return 2;
   }
+  scratchnet::install_interrupt_handlers();
   try {
     for (auto* sub : app.get_subcommands()) commands.at(sub)();
   } catch (const scratchnet::Error& e) {
@@ -45,6 +47,7 @@ int main(int argc, char** argv) {
     switch (e.kind()) {
       case ErrorKind::kUsage: return 2;
       case ErrorKind::kDivergence: return 3;
+      case ErrorKind::kInterrupted: return 130;
       default: return 1;
     }
   } catch (const std::exception& e) {

@@ -192,6 +192,7 @@ const std::vector<Setting>& settings() {
            }),
       real("train.min_delta", &TrainConfig::min_delta, 0.0, 1e9),
       real("train.loss_tolerance", &TrainConfig::loss_tolerance, 0.0, 1e9),
+      boolean("train.evaluate_test", &TrainConfig::evaluate_test),
       text("output.dir", &TrainConfig::out),
       integer("output.log_every", &TrainConfig::log_every, 0, 10'000'000),
   };
@@ -322,7 +323,8 @@ std::vector<std::string> TrainConfig::keys() {
   return names;
 }
 
-void TrainConfig::load_toml_text(const std::string& text, const std::string& source) {
+void TrainConfig::load_toml_text(const std::string& text, const std::string& source,
+                                 const std::vector<std::string>& skip) {
   toml::table root;
   try {
     root = toml::parse(text, source);
@@ -332,6 +334,7 @@ void TrainConfig::load_toml_text(const std::string& text, const std::string& sou
   }
   for (const auto& [section, node] : root) {
     const std::string section_name(section.str());
+    if (std::find(skip.begin(), skip.end(), section_name) != skip.end()) continue;
     if (section_name == "layer") {
       load_layer_list(*this, node, source);
       continue;
@@ -356,7 +359,7 @@ void TrainConfig::load_toml_text(const std::string& text, const std::string& sou
   }
 }
 
-void TrainConfig::load_toml_file(const std::string& path) {
+void TrainConfig::load_toml_file(const std::string& path, const std::vector<std::string>& skip) {
   std::string text;
   {
     std::FILE* f = std::fopen(path.c_str(), "rb");
@@ -366,7 +369,7 @@ void TrainConfig::load_toml_file(const std::string& path) {
     while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) text.append(buf, n);
     std::fclose(f);
   }
-  load_toml_text(text, path);
+  load_toml_text(text, path, skip);
 }
 
 std::string TrainConfig::to_toml() const {

@@ -224,7 +224,8 @@ RunSummary run_training(const TrainConfig& config, RunObserver* observer) {
   const auto start = std::chrono::steady_clock::now();
   FitResult fit;
   try {
-    fit = trainer.fit(data.train, has_validation ? &data.validation : nullptr, &data.test, &metrics);
+    fit = trainer.fit(data.train, has_validation ? &data.validation : nullptr,
+                      config.evaluate_test ? &data.test : nullptr, &metrics);
   } catch (const Error& e) {
     if (e.kind() != ErrorKind::kDivergence) throw;
     // Keep the last good model and the metrics so far, then report the divergence.
@@ -262,11 +263,12 @@ RunSummary run_training(const TrainConfig& config, RunObserver* observer) {
     s.val_accuracy = r.accuracy;
   }
   // The test pass doubles as the inference timing (the training set without a test set).
-  const Dataset& timed = data.test.size() > 0 ? data.test : data.train;
+  const bool use_test = config.evaluate_test && data.test.size() > 0;
+  const Dataset& timed = use_test ? data.test : data.train;
   const auto infer_start = std::chrono::steady_clock::now();
   const EvalResult timed_eval = trainer.evaluate(timed);
   s.inference_us_per_sample = seconds_since(infer_start) * 1e6 / static_cast<double>(timed.size());
-  if (data.test.size() > 0) {
+  if (use_test) {
     s.test_loss = timed_eval.loss;
     s.test_accuracy = timed_eval.accuracy;
   }

@@ -6,6 +6,7 @@
 #include <numeric>
 
 #include "scratchnet/core/error.h"
+#include "scratchnet/core/interrupt.h"
 #include "scratchnet/data/batcher.h"
 #include "scratchnet/train/early_stopping.h"
 
@@ -76,11 +77,17 @@ FitResult Trainer::fit(const Dataset& train, const Dataset* validation, const Da
   for (std::size_t epoch = 1; epoch <= options_.epochs; ++epoch) {
     const auto epoch_start = Clock::now();
     sampler.shuffle(rng_);
+    // Layer randomness (dropout masks) restarts from the run seed every epoch,
+    // so a run resumed at an epoch boundary draws the same masks.
+    network_.reseed(options_.seed + epoch);
     EpochStats stats;
     stats.epoch = epoch;
     stats.lr = optimizer_.lr();
     double loss_sum = 0, step_seconds = 0;
     for (std::size_t b = 0; b < sampler.num_batches(); ++b) {
+      if (interrupt_requested())
+        throw Error(ErrorKind::kInterrupted,
+                    fmt::format("interrupted at epoch {}, iteration {}", epoch, optimizer_.steps()));
       const auto indices = sampler.batch(b);
       train.gather(indices, x_, labels_, y_);
       const auto step_start = Clock::now();

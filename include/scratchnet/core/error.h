@@ -16,6 +16,7 @@ enum class ErrorKind {
   kUsage,       // a bad setting, flag or argument (CLI exit code 2)
   kData,        // a bad or missing input file (exit code 1)
   kDivergence,  // training produced a non-finite loss (exit code 3)
+  kInterrupted, // the user asked to stop (Ctrl-C, SIGTERM) (exit code 130)
   kInternal,    // a broken invariant inside scratchnet (exit code 1)
 };
 

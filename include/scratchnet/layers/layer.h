@@ -11,9 +11,12 @@
 //     requires: x.shape() == input_shape().with_batch(N) for some N >= 1, and
 //               x stays alive and unchanged until the matching backward.
 //     ensures:  returns y (owned by the layer, valid until the next forward);
-//               x is not modified.
+//               x is not modified. A train-mode forward may update buffers
+//               (batch-norm running statistics); an eval-mode forward changes
+//               no state.
 //   backward(grad_y)
-//     requires: the last call was forward(x, mode) with grad_y.shape() == y.shape().
+//     requires: the last call was forward(x, mode) with grad_y.shape() == y.shape();
+//               backward differentiates that forward, in its mode.
 //     ensures:  returns dL/dx (owned by the layer) and ADDS dL/dparam into each
 //               parameter's gradient (callers zero gradients between steps).
 //   params()   the (value, gradient) pairs an optimizer updates; stable pointers.

@@ -63,6 +63,7 @@ struct TrainConfig {
   std::string monitor = "val_loss";  // val_loss | val_accuracy
   double min_delta = 0;
   double loss_tolerance = 0;         // seed 002's stop rule; 0 = off
+  bool evaluate_test = true;         // false: never look at the test split (search trials)
   // [output]
   std::string out;                   // empty = runs/<timestamp>
   std::size_t log_every = 0;         // print every N epochs; 0 = about 25 lines per run
@@ -71,8 +72,10 @@ struct TrainConfig {
   // Throws a usage error naming the key on an unknown key or a bad value.
   void set(const std::string& key, const std::string& value);
   // Applies every key of a TOML file. Errors name path:line and the key.
-  void load_toml_file(const std::string& path);
-  void load_toml_text(const std::string& text, const std::string& source);
+  // Sections named in `skip` are left for their owner (e.g. [experiment]).
+  void load_toml_file(const std::string& path, const std::vector<std::string>& skip = {});
+  void load_toml_text(const std::string& text, const std::string& source,
+                      const std::vector<std::string>& skip = {});
   // Every setting, as a TOML document.
   std::string to_toml() const;
   // The value of `key` as text (the form `set` accepts).

@@ -1,0 +1,177 @@
+#include "scratchnet/layers/batch_norm.h"
+
+#include <cmath>
+
+#include "scratchnet/core/error.h"
+
+namespace scratchnet {
+namespace {
+
+// Features (D or C) of a sample shape; throws a usage error for other ranks.
+std::size_t features_of(const Shape& input) {
+  if (input.rank() != 1 && input.rank() != 3)
+    throw_usage(
+        "batch_norm layer: input sample shape must be (D) or (C, H, W), got {} (rank {}); "
+        "flatten or reshape before it",
+        input.str(), input.rank());
+  if (input.elements() == 0) throw_usage("batch_norm layer: empty input shape {}", input.str());
+  return input[0];
+}
+
+double momentum_of(const LayerSpec& spec) {
+  const double momentum = spec.get("momentum", 0.9);
+  if (!(momentum >= 0 && momentum <= 1))
+    throw_usage("batch_norm layer: momentum must be in [0, 1], got {:g}", momentum);
+  return momentum;
+}
+
+double eps_of(const LayerSpec& spec) {
+  const double eps = spec.get("eps", 1e-5);
+  if (!(eps > 0) || !std::isfinite(eps))
+    throw_usage("batch_norm layer: eps must be positive, got {:g}", eps);
+  return eps;
+}
+
+}  // namespace
+
+template <class T>
+BatchNorm<T>::BatchNorm(const Shape& input, const LayerSpec& spec)
+    : LayerBase<T>(spec, input, input),
+      features_(features_of(input)),
+      spatial_(input.elements() / features_of(input)),
+      momentum_(momentum_of(spec)),
+      eps_(eps_of(spec)) {
+  const Shape per_feature{features_};
+  gamma_.resize(per_feature);
+  beta_.resize(per_feature);
+  grad_gamma_.resize(per_feature);
+  grad_beta_.resize(per_feature);
+  running_mean_.resize(per_feature);
+  running_var_.resize(per_feature);
+  gamma_.fill(T(1));
+  beta_.zero();
+  running_mean_.zero();
+  running_var_.fill(T(1));
+  inv_std_.resize(features_);
+}
+
+template <class T>
+const BasicTensor<T>& BatchNorm<T>::forward(const BasicTensor<T>& x, Mode mode) {
+  const std::size_t n = x.rows(), f = features_, s = spatial_;
+  SCRATCHNET_CHECK(x.cols() == f * s, "batch_norm expects samples of shape {}, got {}",
+                   this->input_.str(), x.shape().str());
+  mode_ = mode;
+  x_hat_.resize(x.shape());
+  y_.resize(x.shape());
+  // Feature c of sample i occupies x[(i * f + c) * s, ... + s).
+  const std::size_t m = n * s;  // values per feature
+  for (std::size_t c = 0; c < f; ++c) {
+    double mean, var;
+    if (mode == Mode::kTrain) {
+      // Batch mean, then the biased batch variance (two passes, in double).
+      double sum = 0;
+      for (std::size_t i = 0; i < n; ++i) {
+        const T* in = x.data() + (i * f + c) * s;
+        for (std::size_t k = 0; k < s; ++k) sum += in[k];
+      }
+      mean = sum / static_cast<double>(m);
+      double sq = 0;
+      for (std::size_t i = 0; i < n; ++i) {
+        const T* in = x.data() + (i * f + c) * s;
+        for (std::size_t k = 0; k < s; ++k) sq += (in[k] - mean) * (in[k] - mean);
+      }
+      var = sq / static_cast<double>(m);
+      // running = momentum * running + (1 - momentum) * batch (unbiased variance).
+      // A single value per channel (a remainder batch of 1) says nothing about
+      // the variance, so it leaves the running statistics alone.
+      if (m > 1) {
+        const double unbiased = sq / static_cast<double>(m - 1);
+        running_mean_[c] = static_cast<T>(momentum_ * running_mean_[c] + (1 - momentum_) * mean);
+        running_var_[c] = static_cast<T>(momentum_ * running_var_[c] + (1 - momentum_) * unbiased);
+      }
+    } else {
+      mean = running_mean_[c];
+      var = running_var_[c];
+    }
+    // x_hat = (x - mean) / sqrt(var + eps); y = gamma * x_hat + beta.
+    const double inv_std = 1 / std::sqrt(var + eps_);
+    inv_std_[c] = static_cast<T>(inv_std);
+    const T g = gamma_[c], b = beta_[c];
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::size_t offset = (i * f + c) * s;
+      const T* in = x.data() + offset;
+      T* xh = x_hat_.data() + offset;
+      T* out = y_.data() + offset;
+      for (std::size_t k = 0; k < s; ++k) {
+        xh[k] = static_cast<T>((in[k] - mean) * inv_std);
+        out[k] = g * xh[k] + b;
+      }
+    }
+  }
+  return y_;
+}
+
+template <class T>
+const BasicTensor<T>& BatchNorm<T>::backward(const BasicTensor<T>& grad_y) {
+  SCRATCHNET_CHECK(grad_y.shape() == x_hat_.shape(), "batch_norm backward: dy {} after forward {}",
+                   grad_y.shape().str(), x_hat_.shape().str());
+  const std::size_t n = grad_y.rows(), f = features_, s = spatial_;
+  const std::size_t m = n * s;
+  grad_x_.resize(grad_y.shape());
+  for (std::size_t c = 0; c < f; ++c) {
+    // sum(dy) and sum(dy * x_hat) over the m values of feature c.
+    double sum_dy = 0, sum_dy_xhat = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::size_t offset = (i * f + c) * s;
+      const T* dy = grad_y.data() + offset;
+      const T* xh = x_hat_.data() + offset;
+      for (std::size_t k = 0; k < s; ++k) {
+        sum_dy += dy[k];
+        sum_dy_xhat += static_cast<double>(dy[k]) * xh[k];
+      }
+    }
+    // dgamma += sum(dy * x_hat), dbeta += sum(dy).
+    grad_gamma_[c] += static_cast<T>(sum_dy_xhat);
+    grad_beta_[c] += static_cast<T>(sum_dy);
+    const double scale = static_cast<double>(gamma_[c]) * inv_std_[c];
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::size_t offset = (i * f + c) * s;
+      const T* dy = grad_y.data() + offset;
+      const T* xh = x_hat_.data() + offset;
+      T* dx = grad_x_.data() + offset;
+      if (mode_ == Mode::kTrain) {
+        // dx = (gamma * inv_std / m) * (m * dy - sum(dy) - x_hat * sum(dy * x_hat)).
+        const double md = static_cast<double>(m);
+        for (std::size_t k = 0; k < s; ++k)
+          dx[k] = static_cast<T>(scale / md * (md * dy[k] - sum_dy - xh[k] * sum_dy_xhat));
+      } else {
+        // Running statistics are constants: dx = gamma * inv_std * dy.
+        for (std::size_t k = 0; k < s; ++k) dx[k] = static_cast<T>(scale * dy[k]);
+      }
+    }
+  }
+  return grad_x_;
+}
+
+template <class T>
+std::vector<Param<T>> BatchNorm<T>::params() {
+  return {{"gamma", &gamma_, &grad_gamma_, false}, {"beta", &beta_, &grad_beta_, false}};
+}
+
+template <class T>
+std::vector<Buffer<T>> BatchNorm<T>::buffers() {
+  return {{"running_mean", &running_mean_}, {"running_var", &running_var_}};
+}
+
+template <class T>
+void BatchNorm<T>::initialize(const InitScheme& /*scheme*/, Rng& /*rng*/) {
+  gamma_.fill(T(1));
+  beta_.zero();
+  running_mean_.zero();
+  running_var_.fill(T(1));
+}
+
+template class BatchNorm<float>;
+template class BatchNorm<double>;
+
+}  // namespace scratchnet

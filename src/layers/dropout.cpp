@@ -1,0 +1,62 @@
+#include "scratchnet/layers/dropout.h"
+
+#include <algorithm>
+
+#include "scratchnet/core/error.h"
+
+namespace scratchnet {
+namespace {
+
+double rate_of(const LayerSpec& spec) {
+  const double rate = spec.require("rate");
+  if (!(rate >= 0 && rate < 1))
+    throw_usage("dropout layer: rate must be in [0, 1) (the probability of dropping), got {:g}",
+                rate);
+  return rate;
+}
+
+}  // namespace
+
+template <class T>
+Dropout<T>::Dropout(const Shape& input, const LayerSpec& spec)
+    : LayerBase<T>(spec, input, input), rate_(rate_of(spec)) {}
+
+template <class T>
+const BasicTensor<T>& Dropout<T>::forward(const BasicTensor<T>& x, Mode mode) {
+  SCRATCHNET_CHECK(x.cols() == this->input_.elements(),
+                   "dropout expects samples of shape {}, got {}", this->input_.str(),
+                   x.shape().str());
+  y_.resize(x.shape());
+  masked_ = mode == Mode::kTrain && rate_ > 0;
+  if (!masked_) {
+    // Eval mode, or nothing to drop: the identity.
+    std::copy(x.data(), x.data() + x.size(), y_.data());
+    return y_;
+  }
+  // Keep each element with probability 1 - p, scaled by 1 / (1 - p).
+  const T keep_scale = static_cast<T>(1 / (1 - rate_));
+  mask_.resize(x.shape());
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    mask_[i] = rng_.uniform() < rate_ ? T(0) : keep_scale;
+    y_[i] = x[i] * mask_[i];
+  }
+  return y_;
+}
+
+template <class T>
+const BasicTensor<T>& Dropout<T>::backward(const BasicTensor<T>& grad_y) {
+  SCRATCHNET_CHECK(grad_y.shape() == y_.shape(), "dropout backward: dy {} after forward {}",
+                   grad_y.shape().str(), y_.shape().str());
+  grad_x_.resize(grad_y.shape());
+  // dx = dy * mask (dx = dy when the forward was the identity).
+  if (masked_)
+    for (std::size_t i = 0; i < grad_y.size(); ++i) grad_x_[i] = grad_y[i] * mask_[i];
+  else
+    std::copy(grad_y.data(), grad_y.data() + grad_y.size(), grad_x_.data());
+  return grad_x_;
+}
+
+template class Dropout<float>;
+template class Dropout<double>;
+
+}  // namespace scratchnet
