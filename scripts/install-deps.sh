@@ -10,6 +10,8 @@ packages=(
   libfmt-dev                       # formatting
   zlib1g-dev                       # .gz data, checksums
   libgtest-dev libgmock-dev        # tests
+  gnuplot-nox                      # plots of runs and experiments
+  dataset-fashion-mnist            # the fashion-mnist data set (IDX files)
 )
 missing=()
 for p in "${packages[@]}"; do

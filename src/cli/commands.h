@@ -15,5 +15,8 @@ Command add_train_command(CLI::App& app);
 Command add_eval_command(CLI::App& app);
 Command add_predict_command(CLI::App& app);
 Command add_info_command(CLI::App& app);
+Command add_compare_command(CLI::App& app);
+Command add_search_command(CLI::App& app);
+Command add_plot_command(CLI::App& app);
 
 }  // namespace scratchnet::cli

@@ -22,7 +22,9 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", SCRATCHNET_VERSION_STRING);
   std::map<CLI::App*, scratchnet::cli::Command> commands;
   for (auto add : {scratchnet::cli::add_train_command, scratchnet::cli::add_eval_command,
-                   scratchnet::cli::add_predict_command, scratchnet::cli::add_info_command}) {
+                   scratchnet::cli::add_predict_command, scratchnet::cli::add_info_command,
+                   scratchnet::cli::add_compare_command, scratchnet::cli::add_search_command,
+                   scratchnet::cli::add_plot_command}) {
     const std::size_t before = app.get_subcommands({}).size();
     auto run = add(app);
     commands[app.get_subcommands({})[before]] = run;

@@ -11,6 +11,7 @@
 
 #include "scratchnet/core/error.h"
 #include "scratchnet/core/rng.h"
+#include "scratchnet/data/idx.h"
 
 #ifndef SCRATCHNET_DEFAULT_DATA_DIR
 #define SCRATCHNET_DEFAULT_DATA_DIR "data"
@@ -106,9 +107,158 @@ Dataset make_corners(const std::string& name, std::size_t samples, std::uint64_t
   return data;
 }
 
+constexpr const char* kFashionMnistDir = "/usr/share/datasets/fashion-mnist";
+constexpr const char* kMnistDir = "/usr/share/datasets/mnist";
+const std::vector<std::string> kFashionMnistClasses = {
+    "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
+    "Sandal",      "Shirt",   "Sneaker",  "Bag",   "Ankle boot"};
+
+// The four files of an IDX set, where its data come from (for messages), and
+// its class names (empty: "0".."largest label").
+struct IdxSource {
+  std::string train_images, train_labels, test_images, test_labels;
+  std::string name;
+  std::vector<std::string> class_names;
+};
+
+// The file of `directory` called stem + ('-' or '.') + kind, optionally
+// ending in ".gz"; empty when there is none.
+std::string find_idx_file(const fs::path& directory, const std::string& stem,
+                          const std::string& kind) {
+  std::error_code ec;
+  for (const char* separator : {"-", "."})
+    for (const char* ext : {"", ".gz"}) {
+      const fs::path path = directory / (stem + separator + kind + ext);
+      if (fs::is_regular_file(path, ec)) return path.string();
+    }
+  return {};
+}
+
+// The four standard IDX files of `directory`; false when it holds none of
+// them, a data error naming the missing ones when it holds only some.
+bool find_idx_files(const fs::path& directory, IdxSource& source) {
+  const std::pair<const char*, const char*> names[] = {{"train-images", "idx3-ubyte"},
+                                                       {"train-labels", "idx1-ubyte"},
+                                                       {"t10k-images", "idx3-ubyte"},
+                                                       {"t10k-labels", "idx1-ubyte"}};
+  std::string* slots[] = {&source.train_images, &source.train_labels, &source.test_images,
+                          &source.test_labels};
+  std::string missing;
+  for (std::size_t i = 0; i < 4; ++i) {
+    *slots[i] = find_idx_file(directory, names[i].first, names[i].second);
+    if (slots[i]->empty())
+      missing +=
+          fmt::format("{}{}-{}[.gz]", missing.empty() ? "" : ", ", names[i].first, names[i].second);
+  }
+  const bool none = source.train_images.empty() && source.train_labels.empty() &&
+                    source.test_images.empty() && source.test_labels.empty();
+  if (none) return false;
+  if (!missing.empty()) throw_data("'{}': IDX folder lacks {}", directory.string(), missing);
+  return true;
+}
+
+// The folder named by environment variable `env` when set, else `fallback`.
+std::string folder_from_env(const char* env, const char* fallback) {
+  const char* value = std::getenv(env);
+  return value != nullptr && value[0] != '\0' ? value : fallback;
+}
+
+// Where the IDX set `source` lives; nullopt when `source` is not an IDX set.
+std::optional<IdxSource> idx_source(const std::string& source) {
+  std::error_code ec;
+  IdxSource idx;
+  idx.name = source;
+  if (source == "fashion-mnist" || source == "mnist") {
+    const bool fashion = source == "fashion-mnist";
+    const char* env = fashion ? "SCRATCHNET_FASHION_MNIST_DIR" : "SCRATCHNET_MNIST_DIR";
+    const std::string dir = folder_from_env(env, fashion ? kFashionMnistDir : kMnistDir);
+    if (!fs::is_directory(dir, ec)) {
+      if (fashion)
+        throw_usage(
+            "fashion-mnist: no folder '{}': install the Debian package dataset-fashion-mnist "
+            "(apt-get install dataset-fashion-mnist), or set {} to a folder holding its four IDX "
+            "files",
+            dir, env);
+      throw_usage(
+          "mnist: no folder '{}': set {} to a folder holding train-images-idx3-ubyte, "
+          "train-labels-idx1-ubyte, t10k-images-idx3-ubyte and t10k-labels-idx1-ubyte (each "
+          "optionally .gz), or give the files as --data "
+          "idx:TRAIN_IMAGES,TRAIN_LABELS,TEST_IMAGES,TEST_LABELS",
+          dir, env);
+    }
+    if (!find_idx_files(dir, idx))
+      throw_data("{}: folder '{}' holds no IDX files (train-images-idx3-ubyte[.gz], ...)", source,
+                 dir);
+    if (fashion) {
+      idx.class_names = kFashionMnistClasses;
+    } else {
+      for (int k = 0; k < 10; ++k) idx.class_names.push_back(std::to_string(k));
+    }
+    return idx;
+  }
+  if (source.rfind("idx:", 0) == 0) {
+    std::vector<std::string> parts;
+    std::size_t start = 4;
+    while (true) {
+      const std::size_t comma = source.find(',', start);
+      parts.push_back(source.substr(start, comma == std::string::npos ? comma : comma - start));
+      if (comma == std::string::npos) break;
+      start = comma + 1;
+    }
+    const bool empty_part =
+        std::any_of(parts.begin(), parts.end(), [](const std::string& p) { return p.empty(); });
+    if (parts.size() != 4 || empty_part)
+      throw_usage(
+          "'{}': an IDX data set is idx:TRAIN_IMAGES,TRAIN_LABELS,TEST_IMAGES,TEST_LABELS (four "
+          "file paths separated by commas)",
+          source);
+    idx.train_images = parts[0];
+    idx.train_labels = parts[1];
+    idx.test_images = parts[2];
+    idx.test_labels = parts[3];
+    return idx;
+  }
+  if (!source.empty() && fs::is_directory(source, ec)) {
+    if (!find_idx_files(source, idx))
+      throw_data(
+          "'{}' is a folder without IDX files (train-images-idx3-ubyte, train-labels-idx1-ubyte, "
+          "t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte, each optionally .gz); give the path of "
+          "a CSV file or of such a folder",
+          source);
+    return idx;
+  }
+  return std::nullopt;
+}
+
+TrainTest load_idx_split(const IdxSource& source) {
+  TrainTest parts{load_idx(source.train_images, source.train_labels, source.class_names),
+                  load_idx(source.test_images, source.test_labels, source.class_names)};
+  if (!(parts.train.sample_shape == parts.test.sample_shape))
+    throw_data("'{}' holds {} images but '{}' holds {} images", source.train_images,
+               parts.train.sample_shape.str(), source.test_images, parts.test.sample_shape.str());
+  // Classes named by their labels ("0".."largest"): both parts get the longer list.
+  auto& train_names = parts.train.class_names;
+  auto& test_names = parts.test.class_names;
+  if (train_names.size() < test_names.size()) {
+    train_names = test_names;
+  } else {
+    test_names = train_names;
+  }
+  parts.train.name = parts.test.name = source.name;
+  return parts;
+}
+
 }  // namespace
 
-std::vector<std::string> builtin_dataset_names() { return {"arem", "digits", "xor", "or", "sine"}; }
+std::vector<std::string> builtin_dataset_names() {
+  return {"arem", "digits", "xor", "or", "sine", "fashion-mnist", "mnist"};
+}
+
+std::optional<TrainTest> load_predefined_split(const DataOptions& options) {
+  const std::optional<IdxSource> source = idx_source(options.source);
+  if (!source) return std::nullopt;
+  return load_idx_split(*source);
+}
 
 std::string data_directory() {
   const char* env = std::getenv("SCRATCHNET_DATA_DIR");
@@ -128,6 +278,13 @@ Dataset load_dataset(const DataOptions& options) {
   if (source == "xor") return make_xor(options.synthetic_samples, options.seed);
   if (source == "or") return make_or(options.synthetic_samples, options.seed);
   if (source == "sine") return make_sine(options.synthetic_samples, options.seed);
+  if (std::optional<TrainTest> parts = load_predefined_split(options)) {
+    // Train then test, in one byte array.
+    Dataset all = std::move(parts->train);
+    all.pixels.insert(all.pixels.end(), parts->test.pixels.begin(), parts->test.pixels.end());
+    all.labels.insert(all.labels.end(), parts->test.labels.begin(), parts->test.labels.end());
+    return all;
+  }
 
   // Anything that looks like a path is read as a CSV file (a missing file is
   // a data error naming it); a bare word is a misspelt built-in name.
@@ -137,8 +294,10 @@ Dataset load_dataset(const DataOptions& options) {
   if (source.empty() || !looks_like_path) {
     std::string names;
     for (const auto& name : builtin_dataset_names()) names += (names.empty() ? "" : ", ") + name;
-    throw_usage("unknown data set '{}': built-in data sets are {}; or give the path of a CSV file",
-                source, names);
+    throw_usage(
+        "unknown data set '{}': built-in data sets are {}; or give the path of a CSV file, of a "
+        "folder of IDX files, or idx:TRAIN_IMAGES,TRAIN_LABELS,TEST_IMAGES,TEST_LABELS",
+        source, names);
   }
   return load_csv(source, options.csv);
 }

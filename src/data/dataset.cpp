@@ -23,10 +23,16 @@ Dataset Dataset::subset(std::span<const std::size_t> indices) const {
   out.target_dim = target_dim;
   out.class_names = class_names;
   out.feature_names = feature_names;
+  out.pixel_scale = pixel_scale;
 
   const std::size_t d = num_features();
   const std::size_t n = size();
-  out.features.resize(indices.size() * d);
+  const bool image = is_image();
+  if (image) {
+    out.pixels.resize(indices.size() * d);
+  } else {
+    out.features.resize(indices.size() * d);
+  }
   if (task == Task::kClassification) {
     out.labels.resize(indices.size());
   } else {
@@ -35,8 +41,11 @@ Dataset Dataset::subset(std::span<const std::size_t> indices) const {
   for (std::size_t i = 0; i < indices.size(); ++i) {
     const std::size_t src = indices[i];
     SCRATCHNET_CHECK(src < n, "subset index {} out of range for {} samples", src, n);
-    std::copy_n(features.begin() + static_cast<std::ptrdiff_t>(src * d), d,
-                out.features.begin() + static_cast<std::ptrdiff_t>(i * d));
+    if (image) {
+      std::copy_n(pixels.data() + src * d, d, out.pixels.data() + i * d);
+    } else {
+      std::copy_n(features.data() + src * d, d, out.features.data() + i * d);
+    }
     if (task == Task::kClassification) {
       out.labels[i] = labels[src];
     } else {
@@ -52,6 +61,7 @@ void Dataset::gather(std::span<const std::size_t> indices, Tensor& x,
   const std::size_t d = num_features();
   const std::size_t n = size();
   const std::size_t b = indices.size();
+  const bool image = is_image();
   x.resize(sample_shape.with_batch(b));
   if (task == Task::kClassification) {
     batch_labels.resize(b);
@@ -62,7 +72,14 @@ void Dataset::gather(std::span<const std::size_t> indices, Tensor& x,
   for (std::size_t i = 0; i < b; ++i) {
     const std::size_t src = indices[i];
     SCRATCHNET_CHECK(src < n, "batch index {} out of range for {} samples", src, n);
-    std::copy_n(features.data() + src * d, d, x.data() + i * d);
+    if (image) {
+      // Bytes to float, scaled: the only copy of an image set that is float.
+      const std::uint8_t* in = pixels.data() + src * d;
+      float* out = x.data() + i * d;
+      for (std::size_t j = 0; j < d; ++j) out[j] = static_cast<float>(in[j]) * pixel_scale;
+    } else {
+      std::copy_n(features.data() + src * d, d, x.data() + i * d);
+    }
     if (task == Task::kClassification) {
       batch_labels[i] = labels[src];
     } else {
@@ -70,6 +87,15 @@ void Dataset::gather(std::span<const std::size_t> indices, Tensor& x,
                   batch_targets.data() + i * target_dim);
     }
   }
+}
+
+void Dataset::materialize_features() {
+  if (!is_image()) return;
+  features.resize(pixels.size());
+  for (std::size_t i = 0; i < pixels.size(); ++i)
+    features[i] = static_cast<float>(pixels[i]) * pixel_scale;
+  pixels.clear();
+  pixels.shrink_to_fit();
 }
 
 std::vector<std::size_t> Dataset::class_counts() const {

@@ -39,11 +39,10 @@ Scaler Scaler::fit(ScalerKind kind, const Dataset& data) {
   const std::size_t d = data.num_features();
   const std::size_t n = data.size();
   if (n == 0) throw_usage("cannot fit a scaler to the empty data set '{}'", data.name);
-  SCRATCHNET_CHECK(data.features.size() == n * d, "{} feature values for {} x {} samples",
-                   data.features.size(), n, d);
-
   std::vector<float> offset(d, 0.0f), factor(d, 1.0f);
   if (kind == ScalerKind::kNone) return Scaler(kind, std::move(offset), std::move(factor));
+  SCRATCHNET_CHECK(data.features.size() == n * d, "{} feature values for {} x {} samples",
+                   data.features.size(), n, d);
 
   for (std::size_t j = 0; j < d; ++j) {
     // Per-column statistics in double: min, max, mean, then the population

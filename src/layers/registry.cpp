@@ -6,9 +6,15 @@
 #include <fmt/ranges.h>
 
 #include "scratchnet/core/error.h"
+#include "scratchnet/layers/avg_pool2d.h"
+#include "scratchnet/layers/batch_norm.h"
+#include "scratchnet/layers/conv2d.h"
 #include "scratchnet/layers/dense.h"
+#include "scratchnet/layers/dropout.h"
+#include "scratchnet/layers/flatten.h"
 #include "scratchnet/layers/identity.h"
 #include "scratchnet/layers/leaky_relu.h"
+#include "scratchnet/layers/max_pool2d.h"
 #include "scratchnet/layers/relu.h"
 #include "scratchnet/layers/sigmoid.h"
 #include "scratchnet/layers/softmax.h"
@@ -36,6 +42,12 @@ template <class T>
 const std::vector<Entry<T>>& table() {
   static const std::vector<Entry<T>> entries = {
       {"dense", &construct<Dense<T>, T>, false},
+      {"batch_norm", &construct<BatchNorm<T>, T>, false},
+      {"dropout", &construct<Dropout<T>, T>, false},
+      {"conv2d", &construct<Conv2D<T>, T>, false},
+      {"max_pool2d", &construct<MaxPool2D<T>, T>, false},
+      {"avg_pool2d", &construct<AvgPool2D<T>, T>, false},
+      {"flatten", &construct<Flatten<T>, T>, false},
       {"sigmoid", &construct<Sigmoid<T>, T>, true},
       {"tanh", &construct<Tanh<T>, T>, true},
       {"relu", &construct<Relu<T>, T>, true},

@@ -143,11 +143,20 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
 }  // namespace
 
 PreparedData load_and_split(const TrainConfig& config) {
-  Dataset all = load_dataset(data_options(config));
-  if (all.size() == 0) throw_data("{}: the data set is empty", all.name);
+  const DataOptions options = data_options(config);
+  PreparedData prepared;
   Rng split_rng = stream(config.seed, Stream::kSplit);
-  SplitIndices split = split_dataset(all, config.test_fraction, split_rng);
-  PreparedData prepared{all.subset(split.kept), all.subset(split.held_out), {}, {}};
+  if (auto given = load_predefined_split(options)) {
+    // IDX sets (MNIST, Fashion-MNIST) come with their own test set.
+    prepared.train = std::move(given->train);
+    prepared.test = std::move(given->test);
+  } else {
+    Dataset all = load_dataset(options);
+    if (all.size() == 0) throw_data("{}: the data set is empty", all.name);
+    SplitIndices split = split_dataset(all, config.test_fraction, split_rng);
+    prepared.train = all.subset(split.kept);
+    prepared.test = all.subset(split.held_out);
+  }
   if (config.validation_fraction > 0) {
     // Carved from the training part only: the test part is never looked at.
     Dataset rest = std::move(prepared.train);
@@ -156,18 +165,25 @@ PreparedData load_and_split(const TrainConfig& config) {
     prepared.validation = rest.subset(inner.held_out);
   }
   prepared.train = first_samples(prepared.train, config.train_limit);
-  if (prepared.train.size() == 0) throw_data("{}: no samples left for training", all.name);
+  if (prepared.train.size() == 0) throw_data("{}: no samples left for training", prepared.train.name);
   return prepared;
 }
 
 PreparedData prepare_data(const TrainConfig& config) {
   PreparedData prepared = load_and_split(config);
-  // auto: standard scaling, as seed 000 found best for tabular data.
-  const ScalerKind kind = config.scale == "auto" ? ScalerKind::kStandard : parse_scaler_kind(config.scale);
+  // auto: standard scaling for tabular data (seed 000 found it best); images
+  // keep their pixels scaled to [0, 1], converted batch by batch.
+  const bool image = prepared.train.is_image();
+  const ScalerKind kind = config.scale == "auto" ? (image ? ScalerKind::kNone : ScalerKind::kStandard)
+                                                 : parse_scaler_kind(config.scale);
+  if (kind != ScalerKind::kNone && image)
+    for (Dataset* d : {&prepared.train, &prepared.validation, &prepared.test}) d->materialize_features();
   prepared.scaler = Scaler::fit(kind, prepared.train);
-  prepared.scaler.apply(prepared.train);
-  prepared.scaler.apply(prepared.validation);
-  prepared.scaler.apply(prepared.test);
+  if (kind != ScalerKind::kNone) {
+    prepared.scaler.apply(prepared.train);
+    prepared.scaler.apply(prepared.validation);
+    prepared.scaler.apply(prepared.test);
+  }
   return prepared;
 }
 

@@ -95,18 +95,19 @@ TEST(Synthetic, LoadDatasetByName) {
   options.source = "or";
   EXPECT_EQ(load_dataset(options).class_names.size(), 2u);
   EXPECT_EQ(builtin_dataset_names(),
-            (std::vector<std::string>{"arem", "digits", "xor", "or", "sine"}));
+            (std::vector<std::string>{"arem", "digits", "xor", "or", "sine", "fashion-mnist",
+                                      "mnist"}));
 }
 
 TEST(Synthetic, UnknownNameIsAUsageErrorAndPathsAreFiles) {
   DataOptions options;
-  options.source = "mnist";
+  options.source = "minst";
   try {
     load_dataset(options);
     FAIL() << "no error";
   } catch (const Error& e) {
     EXPECT_EQ(e.kind(), ErrorKind::kUsage);
-    EXPECT_NE(std::string(e.what()).find("unknown data set 'mnist'"), std::string::npos);
+    EXPECT_NE(std::string(e.what()).find("unknown data set 'minst'"), std::string::npos);
     EXPECT_NE(std::string(e.what()).find("arem, digits, xor, or, sine"), std::string::npos);
   }
   options.source = "missing_file.csv";

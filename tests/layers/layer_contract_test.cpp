@@ -30,6 +30,14 @@ const std::vector<LayerCase>& layer_cases() {
       {{"relu", {}}, Shape{6}},
       {{"leaky_relu", {{"alpha", 0.1}}}, Shape{6}},
       {{"identity", {}}, Shape{6}},
+      {{"batch_norm", {}}, Shape{4}},
+      {{"batch_norm", {}}, Shape{2, 3, 3}},
+      {{"dropout", {{"rate", 0.3}}}, Shape{6}},
+      {{"conv2d", {{"filters", 3}, {"kernel", 3}, {"stride", 1}, {"padding", 1}}}, Shape{2, 5, 5}},
+      {{"conv2d", {{"filters", 2}, {"kernel", 3}, {"stride", 2}, {"padding", 0}}}, Shape{1, 6, 6}},
+      {{"max_pool2d", {{"size", 2}}}, Shape{2, 4, 4}},
+      {{"avg_pool2d", {{"size", 2}}}, Shape{2, 4, 4}},
+      {{"flatten", {}}, Shape{2, 3, 3}},
       {{"softmax", {}}, Shape{5}},
   };
   return cases;

@@ -13,9 +13,27 @@
 //   xor, or  2-D points around the four corners of the unit square (gaussian
 //            noise, std 0.15), labelled by XOR / OR of the corner; 100 per corner.
 //   sine     1-D regression: x ~ U(-3, 3), y = sin(x) + N(0, 0.1^2); 500 points.
+//   fashion-mnist
+//            Zalando's 28x28 grey clothing images, 10 classes, 60,000 train +
+//            10,000 test, from the Debian package dataset-fashion-mnist
+//            (/usr/share/datasets/fashion-mnist, or $SCRATCHNET_FASHION_MNIST_DIR).
+//   mnist    LeCun's 28x28 handwritten digits, classes "0".."9", from the folder
+//            $SCRATCHNET_MNIST_DIR, else /usr/share/datasets/mnist.
+//   idx:TRAIN_IMAGES,TRAIN_LABELS,TEST_IMAGES,TEST_LABELS
+//            any four IDX files (see data/idx.h); classes "0".."largest label".
+//   a folder holding the four standard IDX names: train-images-idx3-ubyte,
+//            train-labels-idx1-ubyte, t10k-images-idx3-ubyte,
+//            t10k-labels-idx1-ubyte ('.' instead of '-' before "idx" also
+//            works, each optionally .gz), read like idx:.
 //   other    a path to a CSV file (optionally .gz), read with load_csv.
+//
+// The IDX sets (fashion-mnist, mnist, idx:, IDX folders) come with their own
+// train/test split: load_predefined_split gives the two parts, load_dataset
+// the two concatenated (train first). Their pixels are held as bytes
+// (Dataset::pixels), scaled to [0, 1] per batch.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -35,6 +53,14 @@ struct DataOptions {
 
 Dataset load_dataset(const DataOptions& options);
 std::vector<std::string> builtin_dataset_names();
+
+// A data set's own train/test split.
+struct TrainTest {
+  Dataset train, test;
+};
+// The published split of an IDX set (fashion-mnist, mnist, idx:..., a folder
+// of IDX files); nullopt for every other source, which the caller splits.
+std::optional<TrainTest> load_predefined_split(const DataOptions& options);
 
 // Where bundled data lives: $SCRATCHNET_DATA_DIR if set, else the repo's data/
 // folder recorded at build time.

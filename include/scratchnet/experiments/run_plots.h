@@ -1,0 +1,24 @@
+#pragma once
+// The plots of one training run, made from its folder (model.snm,
+// metrics.csv, config.toml):
+//   learning_curves   train/test (and validation) accuracy per epoch, or the
+//                     losses for regression
+//   loss_curves       train/test (and validation) loss per epoch
+//   confusion_matrix  on the run's test split (classification)
+//   regression_fit    data points and the learnt curve (1-D regression, seed 002)
+//   decision_regions  predicted class over the plane with the data (2-D inputs: OR/XOR)
+// Each is rendered as PNG and SVG by gnuplot when it is installed.
+
+#include <string>
+#include <vector>
+
+namespace scratchnet {
+
+struct PlotOutcome {
+  std::vector<std::string> made;  // chart names
+  std::string message;            // how to render when gnuplot is missing
+};
+
+PlotOutcome plot_run(const std::string& run_dir);
+
+}  // namespace scratchnet

@@ -1,0 +1,696 @@
+#include "scratchnet/experiments/plot.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <chrono>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "scratchnet/core/error.h"
+#include "scratchnet/io/binary.h"
+
+extern char** environ;
+
+namespace scratchnet {
+namespace {
+
+namespace fs = std::filesystem;
+
+// How long one gnuplot run may take before it is killed.
+constexpr auto kGnuplotTimeout = std::chrono::seconds(120);
+// Image size in pixels (PNG) and user units (SVG).
+constexpr int kWidth = 800, kHeight = 500;
+
+// ---------------------------------------------------------------- colours
+
+struct Rgb {
+  int r, g, b;
+};
+
+// Series and class colours: the "tab10" palette of matplotlib.
+constexpr std::array<Rgb, 10> kPalette = {{{0x1f, 0x77, 0xb4},
+                                           {0xff, 0x7f, 0x0e},
+                                           {0x2c, 0xa0, 0x2c},
+                                           {0xd6, 0x27, 0x28},
+                                           {0x94, 0x67, 0xbd},
+                                           {0x8c, 0x56, 0x4b},
+                                           {0xe3, 0x77, 0xc2},
+                                           {0x7f, 0x7f, 0x7f},
+                                           {0xbc, 0xbd, 0x22},
+                                           {0x17, 0xbe, 0xcf}}};
+
+Rgb series_colour(std::size_t i) { return kPalette[i % kPalette.size()]; }
+
+// Classes below 0 (no prediction) are grey.
+Rgb class_colour(int k) {
+  if (k < 0) return {0x60, 0x60, 0x60};
+  return kPalette[static_cast<std::size_t>(k) % kPalette.size()];
+}
+
+// Moves a colour the fraction `t` of the way towards white.
+Rgb lighten(Rgb c, double t) {
+  auto mix = [t](int v) { return static_cast<int>(std::lround(v + (255 - v) * t)); };
+  return {mix(c.r), mix(c.g), mix(c.b)};
+}
+
+std::string hex(Rgb c) { return fmt::format("#{:02x}{:02x}{:02x}", c.r, c.g, c.b); }
+
+// ------------------------------------------------------------ text output
+
+// A number for a .dat file: shortest round-trip form, non-finite as NaN.
+std::string number(double v) { return std::isfinite(v) ? fmt::format("{}", v) : "NaN"; }
+
+// `text` as a gnuplot string expression: single-quoted runs joined with
+// '.'. Double quotes never appear, because gnuplot runs `backquoted` shell
+// commands inside double-quoted strings, and a quote character inside one
+// throws off its scan for @macros. So a quote becomes the piece
+// sprintf('%c',39) (the '' escape is misread at the start of a string), a
+// line break sprintf('%c',10) where `multiline` and a space elsewhere, as do
+// other control characters.
+std::string gp_string(const std::string& text, bool multiline) {
+  std::string out, run;
+  auto append = [&out](const std::string& piece) { out += (out.empty() ? "" : ".") + piece; };
+  auto flush = [&] {
+    if (!run.empty()) append("'" + run + "'");
+    run.clear();
+  };
+  for (char c : text) {
+    if (c == '\'') {
+      flush();
+      append("sprintf('%c',39)");
+    } else if (c == '\n' && multiline) {
+      flush();
+      append("sprintf('%c',10)");
+    } else {
+      run += static_cast<unsigned char>(c) < 0x20 || c == 0x7f ? ' ' : c;
+    }
+  }
+  flush();
+  return out.empty() ? "''" : out;
+}
+
+// `text` on one line, for a '#' comment; backslashes go too, since a comment
+// line ending in one would swallow the next line of a gnuplot script.
+std::string comment(const std::string& text) {
+  std::string out = text;
+  for (char& c : out) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = ' ';
+    if (c == '\\') c = '/';
+  }
+  return out;
+}
+
+// `s` quoted for a POSIX shell where it needs it, for messages.
+std::string shell_quote(const std::string& s) {
+  const bool plain = !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || std::strchr("_./-+:=,@%", c) != nullptr;
+  });
+  if (plain) return s;
+  std::string out = "'";
+  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+// ------------------------------------------------------------ files
+
+void check_name(const std::string& name, const char* what) {
+  const bool bad =
+      name.empty() || name.front() == '.' || std::any_of(name.begin(), name.end(), [](char c) {
+        return c == '/' || c == '\\' || static_cast<unsigned char>(c) < 0x20;
+      });
+  if (bad) {
+    throw_usage(
+        "{} name '{}' must be a plain file name (not empty, no '/', '\\', control "
+        "characters or leading '.')",
+        what, comment(name));
+  }
+}
+
+// Creates `dir` and returns it as an absolute path.
+fs::path prepare_dir(const std::string& dir) {
+  std::error_code ec;
+  const fs::path abs = fs::absolute(dir.empty() ? std::string(".") : dir, ec).lexically_normal();
+  if (ec) throw_data("cannot use folder '{}': {}", dir, ec.message());
+  fs::create_directories(abs, ec);
+  if (ec) throw_data("cannot create folder '{}': {}", dir, ec.message());
+  return abs;
+}
+
+bool non_empty_file(const fs::path& path) {
+  std::error_code ec;
+  return fs::is_regular_file(path, ec) && fs::file_size(path, ec) > 0 && !ec;
+}
+
+std::string read_text(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// The start of every script: where its files are, and how it looks.
+// sn_dir is the script's folder taken from the path gnuplot was given
+// (ARG0), so the script works from any working directory and after the
+// folder moves; without ARG0 (a script piped to gnuplot) it falls back to
+// the folder it was written in.
+std::string script_head(const std::string& kind, const std::string& name, const fs::path& dir) {
+  std::string abs = dir.string();
+  if (abs.empty() || abs.back() != '/') abs += '/';
+  std::string s;
+  s += fmt::format("# scratchnet {} '{}': reads {}.dat and writes {}.png and {}.svg next to\n",
+                   kind, name, name, name, name);
+  s += "# this script. Run it from any folder with: gnuplot path/to/" + name + ".gp\n";
+  s += "set encoding utf8\n";
+  s += "sn_arg0 = exists('ARG0') ? ARG0 : ''\n";
+  s += "sn_i = strlen(sn_arg0)\n";
+  s += "while (sn_i > 0 && sn_arg0[sn_i:sn_i] ne '/') { sn_i = sn_i - 1 }\n";
+  s += "sn_dir = (sn_i > 0) ? sn_arg0[1:sn_i] : (sn_arg0 eq '' ? " + gp_string(abs, false) +
+       " : '')\n";
+  s += "sn_dat = sn_dir." + gp_string(name + ".dat", false) + "\n";
+  s += "set border lw 1 lc rgb '#444444'\n";
+  s += "set tics textcolor rgb '#222222'\n";
+  s += "set title font ',13'\n";
+  return s;
+}
+
+// The end of every script: the plot command drawn once as PNG and once as SVG.
+std::string script_tail(const std::string& name, const std::string& plot_command) {
+  const std::string size = fmt::format("size {},{}", kWidth, kHeight);
+  std::string s;
+  s += "if (strstrt(GPVAL_TERMINALS, 'pngcairo') > 0) {\n";
+  s += "  set terminal pngcairo " + size + " noenhanced font 'sans,10' background '#ffffff'\n";
+  s += "} else {\n";
+  s += "  set terminal png " + size + " noenhanced background '#ffffff'\n";
+  s += "}\n";
+  s += "set output sn_dir." + gp_string(name + ".png", false) + "\n";
+  s += plot_command + "\n";
+  s += "set terminal svg " + size + " noenhanced font 'sans,10' background '#ffffff'\n";
+  s += "set output sn_dir." + gp_string(name + ".svg", false) + "\n";
+  s += "replot\n";
+  s += "unset output\n";
+  return s;
+}
+
+std::string join_plot(const std::vector<std::string>& items) {
+  std::string s = "plot ";
+  for (std::size_t i = 0; i < items.size(); ++i) s += (i ? ", \\\n     " : "") + items[i];
+  return s;
+}
+
+// ------------------------------------------------------------ gnuplot
+
+std::optional<std::string> find_gnuplot() {
+  const char* env = std::getenv("PATH");
+  const std::string path = env ? env : "/usr/local/bin:/usr/bin:/bin";
+  std::size_t start = 0;
+  while (start <= path.size()) {
+    std::size_t end = path.find(':', start);
+    if (end == std::string::npos) end = path.size();
+    std::string folder = path.substr(start, end - start);
+    if (folder.empty()) folder = ".";
+    const std::string candidate = folder + "/gnuplot";
+    struct stat info {};
+    if (::stat(candidate.c_str(), &info) == 0 && S_ISREG(info.st_mode) &&
+        ::access(candidate.c_str(), X_OK) == 0) {
+      return candidate;
+    }
+    start = end + 1;
+  }
+  return std::nullopt;
+}
+
+std::string missing_gnuplot_message(const fs::path& script) {
+  return fmt::format(
+      "gnuplot not found on PATH: wrote {} and its data; install gnuplot (Debian: apt-get install "
+      "gnuplot-nox), then render with `gnuplot {}` or `scratchnet plot {}`",
+      script.string(), shell_quote(script.string()), shell_quote(script.parent_path().string()));
+}
+
+// The last non-empty line of gnuplot's output, for messages.
+std::string last_line(const std::string& text) {
+  std::istringstream in(text);
+  std::string line, last;
+  while (std::getline(in, line)) {
+    if (line.find_first_not_of(" \t\r") != std::string::npos) last = line;
+  }
+  return comment(last);
+}
+
+// Runs `gnuplot <script>` without a shell and checks that it wrote
+// <stem>.png and <stem>.svg next to the script.
+RenderResult run_script(const std::string& gnuplot, const fs::path& script) {
+  const fs::path folder = script.parent_path();
+  const std::string stem = script.stem().string();
+  const fs::path png = folder / (stem + ".png"), svg = folder / (stem + ".svg");
+  const fs::path log = folder / (stem + ".gnuplot.log");
+  std::error_code ec;
+  fs::remove(png, ec);
+  fs::remove(svg, ec);
+
+  // Start gnuplot: stdin from /dev/null, stdout and stderr to the log.
+  const std::string script_arg = script.string(), log_arg = log.string();
+  std::string arg0 = "gnuplot";
+  std::array<char*, 3> argv = {arg0.data(), const_cast<char*>(script_arg.c_str()), nullptr};
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, 1, log_arg.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                   0644);
+  posix_spawn_file_actions_adddup2(&actions, 1, 2);
+  pid_t pid = 0;
+  const int spawn_error =
+      posix_spawn(&pid, gnuplot.c_str(), &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  if (spawn_error != 0) {
+    return {false, fmt::format("cannot run {} on {}: {}", gnuplot, script.string(),
+                               std::strerror(spawn_error))};
+  }
+
+  // Wait for it, killing it after kGnuplotTimeout.
+  int status = 0;
+  bool timed_out = false;
+  const auto deadline = std::chrono::steady_clock::now() + kGnuplotTimeout;
+  for (;;) {
+    const pid_t done = ::waitpid(pid, &status, WNOHANG);
+    if (done == pid) break;
+    if (done < 0 && errno != EINTR) {
+      return {false, fmt::format("lost track of gnuplot on {}: {}", script.string(),
+                                 std::strerror(errno))};
+    }
+    if (std::chrono::steady_clock::now() > deadline) {
+      ::kill(pid, SIGKILL);
+      while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+      }
+      timed_out = true;
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+
+  const std::string output = read_text(log);
+  const bool exited_ok = !timed_out && WIFEXITED(status) && WEXITSTATUS(status) == 0;
+  if (exited_ok && non_empty_file(png) && non_empty_file(svg)) {
+    if (output.empty()) fs::remove(log, ec);
+    return {true, ""};
+  }
+  std::string why;
+  if (timed_out) {
+    why = fmt::format("timed out after {} s", kGnuplotTimeout.count());
+  } else if (WIFSIGNALED(status)) {
+    why = fmt::format("killed by signal {}", WTERMSIG(status));
+  } else if (!exited_ok) {
+    why = fmt::format("exit status {}", WEXITSTATUS(status));
+  } else {
+    why = fmt::format("no {} and {} written", png.filename().string(), svg.filename().string());
+  }
+  const std::string detail = last_line(output);
+  return {false, fmt::format("gnuplot failed on {} ({}){}{}; its output is in {}", script.string(),
+                             why, detail.empty() ? "" : ": ", detail, log.string())};
+}
+
+// Writes the data and the script, then renders when gnuplot is there.
+RenderResult write_and_render(const fs::path& dir, const std::string& name, const std::string& data,
+                              const std::string& script) {
+  const fs::path script_path = dir / (name + ".gp");
+  write_file_atomic((dir / (name + ".dat")).string(), data);
+  write_file_atomic(script_path.string(), script);
+  const std::optional<std::string> gnuplot = find_gnuplot();
+  if (!gnuplot) {
+    std::error_code ec;
+    fs::remove(dir / (name + ".png"), ec);
+    fs::remove(dir / (name + ".svg"), ec);
+    return {false, missing_gnuplot_message(script_path)};
+  }
+  return run_script(*gnuplot, script_path);
+}
+
+// ------------------------------------------------------------ charts
+
+// Centred moving average over `window` points; values that are not finite
+// (or not positive, for a log axis) are left out, and a window without any
+// valid value gives NaN. Prefix sums keep it linear in the series length.
+std::vector<double> moving_average(const std::vector<double>& y, std::size_t window,
+                                   bool positive_only) {
+  const std::size_t n = y.size();
+  std::vector<double> sum(n + 1, 0.0);
+  std::vector<std::size_t> count(n + 1, 0);
+  for (std::size_t i = 0; i < n; ++i) {
+    const bool valid = std::isfinite(y[i]) && (!positive_only || y[i] > 0);
+    sum[i + 1] = sum[i] + (valid ? y[i] : 0.0);
+    count[i + 1] = count[i] + (valid ? 1 : 0);
+  }
+  std::vector<double> out(n);
+  const std::size_t before = (window - 1) / 2, after = window / 2;
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::size_t lo = i >= before ? i - before : 0;
+    const std::size_t hi = std::min(n, i + after + 1);
+    const std::size_t k = count[hi] - count[lo];
+    out[i] = k ? (sum[hi] - sum[lo]) / static_cast<double>(k) : std::nan("");
+  }
+  return out;
+}
+
+// Whether a value can be drawn on an axis.
+bool drawable(double v, bool log_axis) { return std::isfinite(v) && (!log_axis || v > 0); }
+
+// A `using` column: on a log axis non-positive values become NaN (skipped).
+std::string column(int j, bool log_axis) {
+  return log_axis ? fmt::format("((${0}>0)?${0}:NaN)", j) : std::to_string(j);
+}
+
+std::string style_clause(Chart::Style style, double line_width) {
+  switch (style) {
+    case Chart::Style::kPoints:
+      return "with points pt 7 ps 0.6";
+    case Chart::Style::kLinesPoints:
+      return fmt::format("with linespoints lw {} pt 7 ps 0.6", line_width);
+    case Chart::Style::kLines:
+      break;
+  }
+  return fmt::format("with lines lw {}", line_width);
+}
+
+std::string axis_setup(const std::string& title, const std::string& x_label,
+                       const std::string& y_label) {
+  std::string s;
+  if (!title.empty()) s += "set title " + gp_string(title, true) + "\n";
+  if (!x_label.empty()) s += "set xlabel " + gp_string(x_label, true) + "\n";
+  if (!y_label.empty()) s += "set ylabel " + gp_string(y_label, true) + "\n";
+  return s;
+}
+
+}  // namespace
+
+RenderResult render(const Chart& chart, const std::string& dir) {
+  check_name(chart.name, "chart");
+  for (const Series& s : chart.series) {
+    if (!s.x.empty() && s.x.size() != s.y.size()) {
+      throw_usage("chart '{}': series '{}' has {} x values but {} y values", chart.name,
+                  comment(s.label), s.x.size(), s.y.size());
+    }
+  }
+  const fs::path folder = prepare_dir(dir);
+
+  // The data: one block per series, columns x y [y_smooth]. Only series of
+  // at least 4 windows are smoothed: averaging a short series (validation
+  // points once an epoch beside a loss every step) would flatten it.
+  std::string data = fmt::format("# scratchnet chart '{}': {}\n", chart.name, comment(chart.title));
+  data += "# one block per series, selected with `index i`\n";
+  std::vector<bool> has_points(chart.series.size(), false);
+  std::vector<bool> smoothed(chart.series.size(), false);
+  for (std::size_t i = 0; i < chart.series.size(); ++i) {
+    const Series& s = chart.series[i];
+    smoothed[i] = chart.smooth > 1 && s.y.size() >= 4 * chart.smooth;
+    const std::vector<double> y_smooth =
+        smoothed[i] ? moving_average(s.y, chart.smooth, chart.log_y) : std::vector<double>{};
+    if (i) data += "\n\n";
+    data += fmt::format("# series {}: {}\n", i, comment(s.label));
+    data += smoothed[i] ? "# x y y_smooth\n" : "# x y\n";
+    for (std::size_t j = 0; j < s.y.size(); ++j) {
+      const double x = s.x.empty() ? static_cast<double>(j + 1) : s.x[j];
+      data += number(x) + ' ' + number(s.y[j]);
+      if (smoothed[i]) data += ' ' + number(y_smooth[j]);
+      data += '\n';
+      if (drawable(x, chart.log_x) && drawable(s.y[j], chart.log_y)) has_points[i] = true;
+    }
+  }
+
+  // The script: axes, then one plot item per series (two when smoothed).
+  std::string script = script_head("chart", chart.name, folder);
+  script += axis_setup(chart.title, chart.x_label, chart.y_label);
+  if (chart.log_x) script += "set logscale x 10\n";
+  if (chart.log_y) script += "set logscale y 10\n";
+  script += "set grid xtics ytics lc rgb '#d8d8d8' lw 1 dt 1\n";
+  script += "set key below horizontal reverse Left width 3 samplen 3 noautotitle\n";
+  if (std::find(smoothed.begin(), smoothed.end(), true) != smoothed.end()) {
+    script += fmt::format("set key title {}\n",
+                          gp_string(fmt::format("faint: raw values; solid: moving average of {} "
+                                                "points",
+                                                chart.smooth),
+                                    false));
+  }
+  const bool any_points = std::find(has_points.begin(), has_points.end(), true) != has_points.end();
+  std::vector<std::string> items;
+  if (!any_points) {
+    // Nothing to draw: fixed ranges and a note, so gnuplot need not autoscale.
+    const char* range = chart.log_x ? "[1:10]" : "[0:1]";
+    script +=
+        fmt::format("set xrange {}\nset yrange {}\n", range, chart.log_y ? "[1:10]" : "[0:1]");
+    script += "set label 1 'no data' at graph 0.5, 0.5 center\n";
+    items.push_back("NaN notitle");
+  }
+  const std::string x_col = column(1, chart.log_x);
+  for (std::size_t i = 0; i < chart.series.size(); ++i) {
+    const Rgb colour = series_colour(i);
+    const std::string title = gp_string(chart.series[i].label, false);
+    if (!has_points[i]) {
+      items.push_back(fmt::format("keyentry {} lc rgb '{}' title {}.' (no data)'",
+                                  style_clause(chart.style, 2), hex(colour), title));
+      continue;
+    }
+    const std::string block = fmt::format("sn_dat index {} using {}:", i, x_col);
+    if (smoothed[i]) {
+      items.push_back(fmt::format("{}{} {} lc rgb '{}' notitle", block, column(2, chart.log_y),
+                                  style_clause(chart.style, 1), hex(lighten(colour, 0.6))));
+    }
+    items.push_back(fmt::format("{}{} {} lc rgb '{}' title {}", block,
+                                column(smoothed[i] ? 3 : 2, chart.log_y),
+                                style_clause(chart.style, 2), hex(colour), title));
+  }
+  return write_and_render(folder, chart.name, data,
+                          script + script_tail(chart.name, join_plot(items)));
+}
+
+namespace {
+
+// A cell's annotation: integers in full, other values to 4 digits; one
+// token without spaces, as the .dat file needs.
+std::string cell_label(double v) {
+  if (!std::isfinite(v)) return "NaN";
+  if (v == std::round(v) && std::fabs(v) < 1e9) return fmt::format("{:.0f}", v);
+  return fmt::format("{:.4g}", v);
+}
+
+// `set xtics (...)` with one label per cell, rotated when long.
+std::string tick_setup(const char* axis, const std::vector<std::string>& ticks) {
+  if (ticks.empty()) return fmt::format("set {}tics 1\n", axis);
+  std::string s = fmt::format("set {}tics (", axis);
+  std::size_t longest = 0;
+  for (std::size_t i = 0; i < ticks.size(); ++i) {
+    s += fmt::format("{}{} {}", i ? ", " : "", gp_string(ticks[i], false), i);
+    longest = std::max(longest, ticks[i].size());
+  }
+  s += ")";
+  if (std::string(axis) == "x" && longest * ticks.size() > 80) s += " rotate by 30 right";
+  return s + "\n";
+}
+
+}  // namespace
+
+RenderResult render(const Heatmap& map, const std::string& dir) {
+  check_name(map.name, "heatmap");
+  const std::size_t rows = map.values.size();
+  const std::size_t cols = rows ? map.values[0].size() : 0;
+  if (rows == 0 || cols == 0) throw_usage("heatmap '{}' has no values", map.name);
+  for (std::size_t r = 0; r < rows; ++r) {
+    if (map.values[r].size() != cols) {
+      throw_usage("heatmap '{}': row {} has {} values but row 0 has {}", map.name, r,
+                  map.values[r].size(), cols);
+    }
+  }
+  if (!map.x_ticks.empty() && map.x_ticks.size() != cols) {
+    throw_usage("heatmap '{}' has {} columns but {} x ticks", map.name, cols, map.x_ticks.size());
+  }
+  if (!map.y_ticks.empty() && map.y_ticks.size() != rows) {
+    throw_usage("heatmap '{}' has {} rows but {} y ticks", map.name, rows, map.y_ticks.size());
+  }
+  const fs::path folder = prepare_dir(dir);
+
+  // The colour range: the finite values, widened when they are all equal.
+  double lo = INFINITY, hi = -INFINITY;
+  for (const auto& row : map.values) {
+    for (double v : row) {
+      if (std::isfinite(v)) {
+        lo = std::min(lo, v);
+        hi = std::max(hi, v);
+      }
+    }
+  }
+  if (!std::isfinite(lo)) {
+    lo = 0;
+    hi = 1;
+  }
+  if (lo == hi) {
+    lo -= 0.5;
+    hi += 0.5;
+  }
+
+  // The data: one line per cell, one block of lines per row.
+  std::string data = fmt::format("# scratchnet heatmap '{}': {}\n", map.name, comment(map.title));
+  data += "# col row value label (row 0 is drawn at the top)\n";
+  for (std::size_t r = 0; r < rows; ++r) {
+    if (r) data += '\n';
+    for (std::size_t c = 0; c < cols; ++c) {
+      const double v = map.values[r][c];
+      data += fmt::format("{} {} {} {}\n", c, r, number(v), cell_label(v));
+    }
+  }
+
+  // The script: one filled box per cell coloured by value (NaN cells stay
+  // grey), the values printed on top in white on dark and black on light.
+  std::string script = script_head("heatmap", map.name, folder);
+  script += axis_setup(map.title, map.x_label, map.y_label);
+  script += fmt::format("set xrange [-0.5:{}]\nset yrange [{}:-0.5]\n", cols - 0.5, rows - 0.5);
+  if (std::max(rows, cols) <= 3 * std::min(rows, cols)) script += "set size ratio -1\n";
+  script += tick_setup("x", map.x_ticks) + tick_setup("y", map.y_ticks);
+  script += "set tics scale 0\nunset key\n";
+  script += fmt::format("set cbrange [{}:{}]\n", number(lo), number(hi));
+  script +=
+      "set palette defined (0 '#440154', 0.25 '#3b528b', 0.5 '#21918c', 0.75 '#5ec962', "
+      "1 '#fde725')\n";
+  script +=
+      "set object 1 rectangle from graph 0,0 to graph 1,1 behind fillcolor rgb '#e0e0e0' "
+      "fillstyle solid 1 noborder\n";
+  std::vector<std::string> items = {
+      "sn_dat using 1:2:(0.5):(0.5):3 with boxxyerror fillstyle solid 1 noborder lc palette"};
+  if (map.annotate) {
+    const std::string dark = fmt::format("(($3-({}))/({}) < 0.55)", number(lo), number(hi - lo));
+    items.push_back(fmt::format(
+        "sn_dat using 1:2:({} ? stringcolumn(4) : '') with labels tc rgb '#ffffff'", dark));
+    items.push_back(fmt::format(
+        "sn_dat using 1:2:({} ? '' : stringcolumn(4)) with labels tc rgb '#000000'", dark));
+  }
+  return write_and_render(folder, map.name, data, script + script_tail(map.name, join_plot(items)));
+}
+
+RenderResult render(const RegionMap& map, const std::string& dir) {
+  check_name(map.name, "region map");
+  if (map.grid_x < 2 || map.grid_y < 2) {
+    throw_usage("region map '{}' needs a grid of at least 2 x 2 cells, not {} x {}", map.name,
+                map.grid_x, map.grid_y);
+  }
+  if (map.grid_class.size() != map.grid_x * map.grid_y) {
+    throw_usage("region map '{}': a {} x {} grid needs {} classes, not {}", map.name, map.grid_x,
+                map.grid_y, map.grid_x * map.grid_y, map.grid_class.size());
+  }
+  if (!(map.x_min < map.x_max) || !(map.y_min < map.y_max)) {
+    throw_usage("region map '{}': empty area x [{}, {}], y [{}, {}]", map.name, map.x_min,
+                map.x_max, map.y_min, map.y_max);
+  }
+  if (map.px.size() != map.py.size() || map.px.size() != map.pclass.size()) {
+    throw_usage("region map '{}': {} x, {} y and {} classes of points", map.name, map.px.size(),
+                map.py.size(), map.pclass.size());
+  }
+  const fs::path folder = prepare_dir(dir);
+
+  // The classes in the key: every named one and every one that occurs.
+  std::set<int> classes;
+  for (std::size_t k = 0; k < map.class_names.size(); ++k) classes.insert(static_cast<int>(k));
+  classes.insert(map.grid_class.begin(), map.grid_class.end());
+  classes.insert(map.pclass.begin(), map.pclass.end());
+
+  // The data: block 0 the grid (cell centres, class, light RGB), block 1
+  // the points (class, packed RGB).
+  std::string data =
+      fmt::format("# scratchnet region map '{}': {}\n", map.name, comment(map.title));
+  data += "# block 0: grid cells, columns x y class r g b\n";
+  const double dx = (map.x_max - map.x_min) / static_cast<double>(map.grid_x);
+  const double dy = (map.y_max - map.y_min) / static_cast<double>(map.grid_y);
+  for (std::size_t r = 0; r < map.grid_y; ++r) {
+    for (std::size_t c = 0; c < map.grid_x; ++c) {
+      const int k = map.grid_class[r * map.grid_x + c];
+      const Rgb light = lighten(class_colour(k), 0.65);
+      data += fmt::format("{} {} {} {} {} {}\n", number(map.x_min + (c + 0.5) * dx),
+                          number(map.y_min + (r + 0.5) * dy), k, light.r, light.g, light.b);
+    }
+    data += '\n';
+  }
+  data += "\n# block 1: points, columns x y class rgb\n";
+  for (std::size_t i = 0; i < map.px.size(); ++i) {
+    const Rgb c = class_colour(map.pclass[i]);
+    data += fmt::format("{} {} {} {}\n", number(map.px[i]), number(map.py[i]), map.pclass[i],
+                        (c.r << 16) | (c.g << 8) | c.b);
+  }
+
+  // The script: the grid as an RGB image, the points as filled circles with
+  // a dark outline, and one key entry per class.
+  std::string script = script_head("region map", map.name, folder);
+  script += axis_setup(map.title, map.x_label, map.y_label);
+  script += fmt::format("set xrange [{}:{}]\nset yrange [{}:{}]\n", number(map.x_min),
+                        number(map.x_max), number(map.y_min), number(map.y_max));
+  script += "set key outside right top\nset tics out nomirror\n";
+  std::vector<std::string> items = {"sn_dat index 0 using 1:2:4:5:6 with rgbimage notitle"};
+  if (!map.px.empty()) {
+    items.push_back("sn_dat index 1 using 1:2:4 with points pt 7 ps 0.8 lc rgb variable notitle");
+    items.push_back(
+        "sn_dat index 1 using 1:2 with points pt 6 ps 0.8 lw 0.5 lc rgb '#303030' "
+        "notitle");
+  }
+  for (int k : classes) {
+    const std::size_t index = static_cast<std::size_t>(k);
+    const std::string label = k >= 0 && index < map.class_names.size() ? map.class_names[index]
+                                                                       : fmt::format("class {}", k);
+    items.push_back(fmt::format("keyentry with points pt 7 ps 1.2 lc rgb '{}' title {}",
+                                hex(class_colour(k)), gp_string(label, false)));
+  }
+  return write_and_render(folder, map.name, data, script + script_tail(map.name, join_plot(items)));
+}
+
+bool gnuplot_available() { return find_gnuplot().has_value(); }
+
+std::size_t rerender_all(const std::string& dir, std::string* message) {
+  std::error_code ec;
+  std::vector<fs::path> scripts;
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    if (it->path().extension() == ".gp" && it->is_regular_file(ec)) scripts.push_back(it->path());
+  }
+  if (ec) throw_data("cannot read folder '{}': {}", dir, ec.message());
+  std::sort(scripts.begin(), scripts.end());
+
+  std::string failures;
+  std::size_t rendered = 0;
+  const std::optional<std::string> gnuplot = find_gnuplot();
+  if (scripts.empty()) {
+    failures = fmt::format("no gnuplot scripts (.gp files) in {}", dir);
+  } else if (!gnuplot) {
+    failures = fmt::format(
+        "gnuplot not found on PATH: install it (Debian: apt-get install gnuplot-nox) and run "
+        "`scratchnet plot {}` again to render the {} scripts there",
+        shell_quote(dir), scripts.size());
+  } else {
+    std::size_t failed = 0;
+    for (const fs::path& script : scripts) {
+      const RenderResult result = run_script(*gnuplot, script);
+      if (result.rendered) {
+        ++rendered;
+      } else {
+        ++failed;
+        failures += "\n  " + result.message;
+      }
+    }
+    if (failed) {
+      failures = fmt::format("{} of {} plots failed:{}", failed, scripts.size(), failures);
+    }
+  }
+  if (message) *message = failures;
+  return rendered;
+}
+
+}  // namespace scratchnet

@@ -1,0 +1,85 @@
+#include "scratchnet/layers/max_pool2d.h"
+
+#include <cstdint>
+
+#include "scratchnet/core/error.h"
+
+namespace scratchnet {
+namespace {
+
+ConvGeometry pool_geometry(const LayerSpec& spec, const Shape& input) {
+  const std::size_t size = integer_attr(spec, "size", -1, 1);
+  const std::size_t stride = integer_attr(spec, "stride", static_cast<double>(size), 1);
+  return window_geometry(spec, input, size, stride, 0);
+}
+
+}  // namespace
+
+template <class T>
+MaxPool2D<T>::MaxPool2D(const Shape& input, const LayerSpec& spec)
+    : LayerBase<T>(spec, input, Shape{}), geom_(pool_geometry(spec, input)) {
+  this->output_ = Shape{geom_.channels, geom_.out_height, geom_.out_width};
+  if (geom_.height * geom_.width > UINT32_MAX)
+    throw_usage("max_pool2d: {}x{} images are too large", geom_.height, geom_.width);
+}
+
+template <class T>
+const BasicTensor<T>& MaxPool2D<T>::forward(const BasicTensor<T>& x, Mode /*mode*/) {
+  const ConvGeometry& g = geom_;
+  const std::size_t planes = x.rows() * g.channels;
+  const std::size_t hw = g.height * g.width, out = g.out_positions();
+  SCRATCHNET_CHECK(x.cols() == g.image_size(), "max_pool2d expects {} inputs per sample, got {}",
+                   g.image_size(), x.cols());
+  x_ = &x;
+  y_.resize(this->output_.with_batch(x.rows()));
+  argmax_.resize(planes * out);
+  for (std::size_t plane = 0; plane < planes; ++plane) {
+    const T* in = x.data() + plane * hw;
+    T* y = y_.data() + plane * out;
+    std::uint32_t* arg = argmax_.data() + plane * out;
+    for (std::size_t oh = 0; oh < g.out_height; ++oh) {
+      for (std::size_t ow = 0; ow < g.out_width; ++ow) {
+        // y = max over the window at (oh*s, ow*s); remember where it is.
+        std::size_t best = oh * g.stride * g.width + ow * g.stride;
+        T best_value = in[best];
+        for (std::size_t ki = 0; ki < g.kernel; ++ki) {
+          const std::size_t row = (oh * g.stride + ki) * g.width + ow * g.stride;
+          for (std::size_t kj = 0; kj < g.kernel; ++kj) {
+            if (in[row + kj] > best_value) {
+              best_value = in[row + kj];
+              best = row + kj;
+            }
+          }
+        }
+        y[oh * g.out_width + ow] = best_value;
+        arg[oh * g.out_width + ow] = static_cast<std::uint32_t>(best);
+      }
+    }
+  }
+  return y_;
+}
+
+template <class T>
+const BasicTensor<T>& MaxPool2D<T>::backward(const BasicTensor<T>& grad_y) {
+  SCRATCHNET_CHECK(x_ != nullptr, "max_pool2d backward before forward");
+  const ConvGeometry& g = geom_;
+  const std::size_t hw = g.height * g.width, out = g.out_positions();
+  const std::size_t planes = x_->rows() * g.channels;
+  SCRATCHNET_CHECK(grad_y.size() == planes * out, "max_pool2d backward got {} for a forward of {}",
+                   grad_y.shape().str(), x_->shape().str());
+  grad_x_.resize(x_->shape());
+  grad_x_.zero();
+  // dx[argmax] += dy, window by window.
+  for (std::size_t plane = 0; plane < planes; ++plane) {
+    const T* dy = grad_y.data() + plane * out;
+    const std::uint32_t* arg = argmax_.data() + plane * out;
+    T* dx = grad_x_.data() + plane * hw;
+    for (std::size_t q = 0; q < out; ++q) dx[arg[q]] += dy[q];
+  }
+  return grad_x_;
+}
+
+template class MaxPool2D<float>;
+template class MaxPool2D<double>;
+
+}  // namespace scratchnet
