@@ -16,6 +16,7 @@
 #include "scratchnet/layers/leaky_relu.h"
 #include "scratchnet/layers/max_pool2d.h"
 #include "scratchnet/layers/relu.h"
+#include "scratchnet/layers/residual.h"
 #include "scratchnet/layers/sigmoid.h"
 #include "scratchnet/layers/softmax.h"
 #include "scratchnet/layers/tanh.h"
@@ -48,6 +49,7 @@ const std::vector<Entry<T>>& table() {
       {"max_pool2d", &construct<MaxPool2D<T>, T>, false},
       {"avg_pool2d", &construct<AvgPool2D<T>, T>, false},
       {"flatten", &construct<Flatten<T>, T>, false},
+      {"residual", &construct<Residual<T>, T>, false},
       {"sigmoid", &construct<Sigmoid<T>, T>, true},
       {"tanh", &construct<Tanh<T>, T>, true},
       {"relu", &construct<Relu<T>, T>, true},

@@ -38,6 +38,8 @@ const std::vector<LayerCase>& layer_cases() {
       {{"max_pool2d", {{"size", 2}}}, Shape{2, 4, 4}},
       {{"avg_pool2d", {{"size", 2}}}, Shape{2, 4, 4}},
       {{"flatten", {}}, Shape{2, 3, 3}},
+      {{"residual", {{"filters", 2}}}, Shape{2, 4, 4}},
+      {{"residual", {{"filters", 3}, {"stride", 2}}}, Shape{2, 5, 5}},
       {{"softmax", {}}, Shape{5}},
   };
   return cases;
