@@ -75,9 +75,12 @@ Variation parse_variation(const std::string& text) {
   if (eq == std::string::npos || eq == 0 || eq + 1 == text.size())
     throw_usage("--vary '{}': write KEY=V1,V2,..., e.g. train.optimizer=sgd,adam", text);
   Variation v{text.substr(0, eq), {}};
+  // Values are separated by ';' when there is one (values holding commas,
+  // like model.layers=30,30;50,50), else by ','.
+  const char separator = text.find(';', eq) != std::string::npos ? ';' : ',';
   std::size_t start = eq + 1;
   while (true) {
-    const std::size_t comma = text.find(',', start);
+    const std::size_t comma = text.find(separator, start);
     std::string value = text.substr(start, comma == std::string::npos ? comma : comma - start);
     if (value.empty()) throw_usage("--vary '{}': empty value", text);
     v.values.push_back(value);
@@ -86,7 +89,7 @@ Variation parse_variation(const std::string& text) {
   }
   // Validate key and values now, not after hours of training.
   TrainConfig probe;
-  for (const auto& value : v.values) probe.set(v.key, value);
+  for (const auto& value : v.values) probe = with_settings(probe, {{v.key, value}});
   return v;
 }
 

@@ -41,7 +41,12 @@ std::string folder_name(const Assignment& assignment) {
 }
 
 TrainConfig with_settings(TrainConfig config, const Assignment& assignment) {
-  for (const auto& [key, value] : assignment) config.set(key, value);
+  for (const auto& [key, value] : assignment) {
+    if (key == "config")
+      config.load_toml_file(value, {"experiment"});  // a whole file of settings on top
+    else
+      config.set(key, value);
+  }
   return config;
 }
 

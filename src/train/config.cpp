@@ -132,9 +132,9 @@ const std::vector<Setting>& settings() {
       integer("data.samples", &TrainConfig::samples, 0, 100'000'000),
       {"model.layers", Kind::kList,
        [](TrainConfig& c, const std::string& v) {
-         // "50,50,50"; an empty list means no hidden layer (a single perceptron).
+         // "50,50,50"; an empty list or "none" means no hidden layer (a perceptron).
          std::vector<std::size_t> sizes;
-         if (v.find_first_not_of(" \t") != std::string::npos) {
+         if (v.find_first_not_of(" \t") != std::string::npos && v != "none") {
            std::size_t start = 0;
            while (true) {
              const std::size_t comma = v.find(',', start);

@@ -167,3 +167,33 @@ TEST_F(Cli, DivergenceExitsWith3) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST_F(Cli, CompareSearchAndPlotEndToEnd) {
+  const Result c = run("compare --data digits --layers 16 --epochs 2 --vary train.optimizer=sgd,adam --out " +
+                       path("cmp"));
+  ASSERT_EQ(c.code, 0) << c.output;
+  EXPECT_NE(c.output.find("[2/2] optimizer=adam"), std::string::npos) << c.output;
+  for (const char* f : {"results.csv", "results.md", "report.html"})
+    EXPECT_TRUE(fs::exists(path("cmp/") + f)) << f;
+
+  const Result s = run("search --data digits --layers 16 --epochs 2 --param train.lr=log:1e-4:1e-1 "
+                       "--trials 3 --top 2 --out " + path("srch"));
+  ASSERT_EQ(s.code, 0) << s.output;
+  EXPECT_NE(s.output.find("Best-1(val acc:"), std::string::npos) << s.output;
+  EXPECT_NE(s.output.find("best.toml"), std::string::npos) << s.output;
+  EXPECT_TRUE(fs::exists(path("srch/best.toml")));
+
+  const Result bad = run("search --data digits --param train.lr=gauss:1:2 --out " + path("bad"));
+  EXPECT_EQ(bad.code, 2) << bad.output;
+
+  const Result t = run("train --data xor --layers 4 --epochs 5 -q --out " + path("xor"));
+  ASSERT_EQ(t.code, 0) << t.output;
+  const Result p = run("plot " + path("xor"));
+  ASSERT_EQ(p.code, 0) << p.output;
+  EXPECT_NE(p.output.find("decision_regions"), std::string::npos) << p.output;
+  EXPECT_TRUE(fs::exists(path("xor/decision_regions.gp")));
+}
+
+}  // namespace

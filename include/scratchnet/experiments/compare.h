@@ -22,7 +22,10 @@
 
 namespace scratchnet {
 
-// "train.optimizer=sgd,adam": a setting and the values it takes.
+// "train.optimizer=sgd,adam": a setting and the values it takes. Values are
+// separated by ';' instead when the text holds one (model.layers=30,30;50,50).
+// The key "config" takes TOML files (config=a.toml,b.toml) to compare whole
+// setups, e.g. two networks.
 struct Variation {
   std::string key;
   std::vector<std::string> values;

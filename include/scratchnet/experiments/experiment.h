@@ -20,7 +20,8 @@ using Assignment = std::vector<std::pair<std::string, std::string>>;
 std::string describe(const Assignment& assignment);
 // A file-name-safe form: "optimizer-adam_lr-0.01".
 std::string folder_name(const Assignment& assignment);
-// Applies an assignment to a config (each value through TrainConfig::set).
+// Applies an assignment to a config (each value through TrainConfig::set; the
+// key "config" applies a whole TOML file of settings, e.g. another network).
 TrainConfig with_settings(TrainConfig config, const Assignment& assignment);
 
 // Progress of a series of runs (printed by the tool; silent when null).
