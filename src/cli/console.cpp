@@ -25,10 +25,10 @@ void ConsoleReporter::on_start(const TrainConfig& config, const PreparedData& da
   const std::string what =
       regression_ ? fmt::format("regression, {} target(s)", data.train.target_dim)
                   : fmt::format("{} classes", data.train.class_names.size());
-  fmt::print("data: {} -- {} train{} / {} test samples, {} features, {}; scaling: {}\n",
+  fmt::print("data: {} -- {} train{} / {} test samples of shape {}, {}; scaling: {}\n",
              data.train.name, data.train.size(),
              data.validation.size() ? fmt::format(" / {} validation", data.validation.size()) : "",
-             data.test.size(), data.train.num_features(), what,
+             data.test.size(), data.train.sample_shape.str(), what,
              config.scale);
   std::string layers;
   for (std::size_t i = 0; i < network.size(); ++i)
