@@ -55,6 +55,8 @@ const std::vector<Flag>& train_flags() {
        "stop when the training loss changes by less than this between epochs (seed 002)"},
       {"--out", "output.dir", "run folder (default runs/<timestamp>)"},
       {"--log-every", "output.log_every", "print every N-th epoch (default: about 25 lines)"},
+      {"--checkpoint-every", "output.checkpoint_every",
+       "write <out>/checkpoint.snc every N epochs (resume with --resume <out>)"},
   };
   return flags;
 }

@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include <fcntl.h>
+#include <zlib.h>
 #include <unistd.h>
 
 #include "scratchnet/core/error.h"
@@ -79,6 +80,46 @@ std::vector<float> ByteReader::floats(const char* what) {
   std::vector<float> v(n);
   take(v.data(), n * sizeof(float), what);
   return v;
+}
+
+namespace {
+
+std::uint32_t crc32_of(std::string_view bytes) {
+  return static_cast<std::uint32_t>(
+      ::crc32(0L, reinterpret_cast<const Bytef*>(bytes.data()), static_cast<uInt>(bytes.size())));
+}
+
+}  // namespace
+
+std::string frame(const char (&magic)[9], std::uint32_t version, std::string_view payload) {
+  ByteWriter w;
+  w.raw(magic, 8);
+  w.u32(version);
+  w.u64(payload.size());
+  w.raw(payload.data(), payload.size());
+  w.u32(crc32_of(payload));
+  return w.bytes();
+}
+
+std::string_view unframe(std::string_view bytes, const char (&magic)[9], std::uint32_t version,
+                         const std::string& source, const char* what) {
+  constexpr std::size_t kHeader = 8 + 4 + 8;
+  if (bytes.size() < kHeader || std::memcmp(bytes.data(), magic, 8) != 0)
+    throw_data("{}: not a scratchnet {} (bad magic number)", source, what);
+  ByteReader header(bytes.substr(8, 12), source);
+  const std::uint32_t found = header.u32("format version");
+  if (found != version)
+    throw_data("{}: {} format version {} is not supported (this scratchnet reads version {})", source,
+               what, found, version);
+  const std::uint64_t size = header.u64("payload size");
+  if (bytes.size() < kHeader + 4 || size != bytes.size() - kHeader - 4)
+    throw_data("{}: file is truncated or corrupt ({} payload bytes declared, {} present)", source,
+               size, bytes.size() < kHeader + 4 ? 0 : bytes.size() - kHeader - 4);
+  const std::string_view payload = bytes.substr(kHeader, size);
+  std::uint32_t stored;
+  std::memcpy(&stored, bytes.data() + kHeader + size, 4);
+  if (stored != crc32_of(payload)) throw_data("{}: checksum mismatch: the file is corrupt", source);
+  return payload;
 }
 
 void write_file_atomic(const std::string& path, std::string_view bytes) {

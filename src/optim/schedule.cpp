@@ -95,6 +95,12 @@ class Plateau final : public LrSchedule {
     return current * factor_;
   }
   std::string str() const override { return fmt::format("plateau:{}:{:g}", patience_, factor_); }
+  std::vector<double> state() const override { return {best_, static_cast<double>(waited_)}; }
+  void set_state(const std::vector<double>& s) override {
+    if (s.size() != 2) throw_data("plateau schedule state has {} values, expected 2", s.size());
+    best_ = s[0];
+    waited_ = static_cast<std::size_t>(s[1]);
+  }
 
  private:
   std::size_t patience_;

@@ -195,6 +195,7 @@ const std::vector<Setting>& settings() {
       boolean("train.evaluate_test", &TrainConfig::evaluate_test),
       text("output.dir", &TrainConfig::out),
       integer("output.log_every", &TrainConfig::log_every, 0, 10'000'000),
+      integer("output.checkpoint_every", &TrainConfig::checkpoint_every, 0, 10'000'000),
   };
   return table;
 }

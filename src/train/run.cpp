@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include <fmt/format.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include "scratchnet/core/error.h"
@@ -14,6 +15,7 @@
 #include "scratchnet/data/builtin.h"
 #include "scratchnet/data/split.h"
 #include "scratchnet/io/binary.h"
+#include "scratchnet/io/checkpoint.h"
 #include "scratchnet/io/json.h"
 #include "scratchnet/io/model_file.h"
 #include "scratchnet/losses/loss.h"
@@ -70,6 +72,7 @@ class OutputFolder {
     created_ = !fs::exists(dir_);
     fs::create_directories(dir_, ec);
     if (ec) throw_data("cannot create output folder '{}': {}", dir_, ec.message());
+    remove_stale_staging();
     staging_ = (fs::path(dir_) / fmt::format(".partial-{}", ::getpid())).string();
     fs::create_directories(staging_, ec);
     if (ec) throw_data("cannot create '{}': {}", staging_, ec.message());
@@ -94,6 +97,18 @@ class OutputFolder {
   const std::string& dir() const { return dir_; }
 
  private:
+  // Staging folders of runs that died (SIGKILL, power loss) before committing.
+  void remove_stale_staging() const {
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(dir_, ec)) {
+      const std::string name = entry.path().filename().string();
+      if (name.rfind(".partial-", 0) != 0) continue;
+      const long pid = std::strtol(name.c_str() + 9, nullptr, 10);
+      if (pid > 0 && ::kill(static_cast<pid_t>(pid), 0) == 0 && pid != ::getpid()) continue;  // alive
+      fs::remove_all(entry.path(), ec);
+    }
+  }
+
   std::string dir_, staging_;
   bool created_ = false, committed_ = false;
 };
@@ -101,31 +116,41 @@ class OutputFolder {
 // Writes metrics.csv as epochs finish and forwards events to the caller's observer.
 class MetricsWriter : public TrainObserver {
  public:
-  MetricsWriter(const std::string& path, bool validation, bool penalty, RunObserver* next)
+  // `previous`: the rows of a resumed run (header included), or empty.
+  MetricsWriter(const std::string& path, bool validation, bool penalty, RunObserver* next,
+                const std::string& previous)
       : out_(path), validation_(validation), penalty_(penalty), next_(next) {
     if (!out_) throw_data("cannot write '{}'", path);
-    out_ << "epoch,iteration,train_loss,train_accuracy,test_loss,test_accuracy,lr,seconds"
-         << (validation_ ? ",val_loss,val_accuracy" : "") << (penalty_ ? ",l2_penalty" : "") << "\n";
+    text_ = previous.empty()
+                ? fmt::format("epoch,iteration,train_loss,train_accuracy,test_loss,test_accuracy,lr,seconds{}{}\n",
+                              validation_ ? ",val_loss,val_accuracy" : "", penalty_ ? ",l2_penalty" : "")
+                : previous;
+    out_ << text_;
+    out_.flush();
   }
   void on_step(const StepInfo& step) override {
     if (next_) next_->on_step(step);
   }
   void on_epoch(const EpochStats& s) override {
-    out_ << fmt::format("{},{},{},{},{},{},{:.6g},{:.4f}", s.epoch, s.iteration, csv_number(s.train_loss),
-                        csv_number(s.train_accuracy), csv_number(s.test_loss),
-                        csv_number(s.test_accuracy), s.lr, s.seconds);
-    if (validation_) out_ << "," << csv_number(s.val_loss) << "," << csv_number(s.val_accuracy);
-    if (penalty_) out_ << "," << csv_number(s.l2_penalty);
-    out_ << "\n";
+    std::string row = fmt::format("{},{},{},{},{},{},{:.6g},{:.4f}", s.epoch, s.iteration,
+                                  csv_number(s.train_loss), csv_number(s.train_accuracy),
+                                  csv_number(s.test_loss), csv_number(s.test_accuracy), s.lr, s.seconds);
+    if (validation_) row += "," + csv_number(s.val_loss) + "," + csv_number(s.val_accuracy);
+    if (penalty_) row += "," + csv_number(s.l2_penalty);
+    row += "\n";
+    text_ += row;
+    out_ << row;
     out_.flush();
     if (next_) next_->on_epoch(s);
   }
+  const std::string& text() const { return text_; }
 
  private:
   static std::string csv_number(double v) { return std::isfinite(v) ? fmt::format("{:.6g}", v) : ""; }
   std::ofstream out_;
   bool validation_, penalty_;
   RunObserver* next_;
+  std::string text_;
 };
 
 // The first `limit` samples of `data` (all when limit is 0 or larger).
@@ -187,7 +212,12 @@ PreparedData prepare_data(const TrainConfig& config) {
   return prepared;
 }
 
-RunSummary run_training(const TrainConfig& config, RunObserver* observer) {
+namespace {
+
+std::string checkpoint_path(const std::string& dir) { return (fs::path(dir) / "checkpoint.snc").string(); }
+
+// A run from the start, or from `resume` (a checkpoint of this config).
+RunSummary run(const TrainConfig& config, RunObserver* observer, const Checkpoint* resume) {
   set_num_threads(config.threads);
   PreparedData data = prepare_data(config);
   const Task task = data.train.task;
@@ -228,7 +258,16 @@ RunSummary run_training(const TrainConfig& config, RunObserver* observer) {
   OutputFolder out(config.out.empty() ? default_out_dir() : config.out);
   if (observer) observer->on_start(config, data, net);
   const bool has_validation = data.validation.size() > 0;
-  MetricsWriter metrics(out.staged("metrics.csv"), has_validation, config.weight_decay > 0, observer);
+  MetricsWriter metrics(out.staged("metrics.csv"), has_validation, config.weight_decay > 0, observer,
+                        resume ? resume->metrics_csv : std::string());
+  const std::string checkpoint_file = checkpoint_path(out.dir());
+  auto write_checkpoint = [&](const TrainingState& state) {
+    save_checkpoint({model.config_toml, metrics.text(), state}, checkpoint_file);
+  };
+  auto on_epoch_end = [&](const TrainingState& state) {
+    if (config.checkpoint_every > 0 && state.epochs_done % config.checkpoint_every == 0)
+      write_checkpoint(state);
+  };
 
   RunSummary s;
   s.task = task;
@@ -241,8 +280,18 @@ RunSummary run_training(const TrainConfig& config, RunObserver* observer) {
   FitResult fit;
   try {
     fit = trainer.fit(data.train, has_validation ? &data.validation : nullptr,
-                      config.evaluate_test ? &data.test : nullptr, &metrics);
+                      config.evaluate_test ? &data.test : nullptr, &metrics,
+                      resume ? &resume->state : nullptr, on_epoch_end);
   } catch (const Error& e) {
+    if (e.kind() == ErrorKind::kInterrupted) {
+      // Keep what the finished epochs earned: a checkpoint at the last epoch boundary.
+      const TrainingState& state = trainer.boundary_state();
+      write_checkpoint(state);
+      throw Error(ErrorKind::kInterrupted,
+                  fmt::format("{}; the state after epoch {} is saved in {}\nContinue with: scratchnet "
+                              "train --resume {}",
+                              e.what(), state.epochs_done, checkpoint_file, out.dir()));
+    }
     if (e.kind() != ErrorKind::kDivergence) throw;
     // Keep the last good model and the metrics so far, then report the divergence.
     s.diverged = true;
@@ -293,8 +342,28 @@ RunSummary run_training(const TrainConfig& config, RunObserver* observer) {
   write_file_atomic(out.staged("summary.json"), summary_json(s));
   write_file_atomic(out.staged("config.toml"), model.config_toml);
   out.commit();
+  std::error_code ignored;
+  fs::remove(checkpoint_file, ignored);  // the finished run supersedes it
   if (observer) observer->on_finish(s);
   return s;
+}
+
+}  // namespace
+
+RunSummary run_training(const TrainConfig& config, RunObserver* observer) {
+  return run(config, observer, nullptr);
+}
+
+RunSummary resume_training(const std::string& dir, RunObserver* observer) {
+  const std::string path = checkpoint_path(dir);
+  if (!fs::exists(path))
+    throw_data("{}: no checkpoint to resume from (train with --checkpoint-every N, or interrupt a run)",
+               path);
+  const Checkpoint checkpoint = load_checkpoint(path);
+  TrainConfig config;
+  config.load_toml_text(checkpoint.config_toml, path + " (stored settings)");
+  config.out = dir;
+  return run(config, observer, &checkpoint);
 }
 
 std::string summary_json(const RunSummary& s) {

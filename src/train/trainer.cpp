@@ -59,7 +59,8 @@ double Trainer::l2_penalty() const {
 }
 
 FitResult Trainer::fit(const Dataset& train, const Dataset* validation, const Dataset* test,
-                       TrainObserver* observer) {
+                       TrainObserver* observer, const TrainingState* resume,
+                       const std::function<void(const TrainingState&)>& on_epoch_end) {
   if (train.size() == 0) throw_usage("the training set is empty");
   const bool has_validation = validation != nullptr && validation->size() > 0;
   if (options_.patience > 0 && !has_validation)
@@ -71,10 +72,33 @@ FitResult Trainer::fit(const Dataset& train, const Dataset* validation, const Da
   const bool by_loss = options_.monitor == Monitor::kValLoss;
   EarlyStopping stopper(by_loss ? EarlyStopping::Goal::kMinimize : EarlyStopping::Goal::kMaximize,
                         options_.patience, options_.min_delta);
-  std::vector<Tensor> best_weights, last_good = network_.snapshot();
-  FitResult result;
 
-  for (std::size_t epoch = 1; epoch <= options_.epochs; ++epoch) {
+  // The state at the last epoch boundary: the start, or the resumed checkpoint.
+  TrainingState& state = boundary_;
+  if (resume != nullptr) {
+    state = *resume;
+    network_.restore(state.weights);
+    rng_.set_state(state.rng);
+    optimizer_.set_lr(state.lr);
+    optimizer_.set_steps(state.optimizer_steps);
+    optimizer_.state() = state.optimizer_state;
+    schedule->set_state(state.schedule_state);
+    stopper.set_state(state.stopper);
+  } else {
+    state = TrainingState{};
+    state.rng = rng_.state();
+    state.lr = optimizer_.lr();
+    state.optimizer_steps = optimizer_.steps();
+    state.optimizer_state = optimizer_.state();
+    state.schedule_state = schedule->state();
+    state.stopper = stopper.state();
+    state.weights = network_.snapshot();
+  }
+  FitResult result;
+  result.history = state.history;
+  result.best_epoch = stopper.best_epoch();
+
+  for (std::size_t epoch = state.epochs_done + 1; epoch <= options_.epochs; ++epoch) {
     const auto epoch_start = Clock::now();
     sampler.shuffle(rng_);
     // Layer randomness (dropout masks) restarts from the run seed every epoch,
@@ -99,11 +123,12 @@ FitResult Trainer::fit(const Dataset& train, const Dataset* validation, const Da
             layer < 0 ? "the network outputs are finite, so the loss itself overflowed"
                       : fmt::format("layer {} ({}) is the first whose output is not finite", layer + 1,
                                     network_.layer(static_cast<std::size_t>(layer)).spec().str());
-        network_.restore(last_good);
+        network_.restore(state.weights);
         throw Error(ErrorKind::kDivergence,
                     fmt::format("training diverged at epoch {}, iteration {}: the loss is {}; {}. "
-                                "The weights of epoch {} are kept. Try a smaller learning rate.",
-                                epoch, optimizer_.steps() + 1, loss, where, epoch - 1));
+                                "The {} are kept. Try a smaller learning rate.",
+                                epoch, optimizer_.steps() + 1, loss, where,
+                                epoch == 1 ? "initial weights" : fmt::format("weights of epoch {}", epoch - 1)));
       }
       loss_sum += loss * static_cast<double>(indices.size());
       if (observer)
@@ -128,33 +153,45 @@ FitResult Trainer::fit(const Dataset& train, const Dataset* validation, const Da
     stats.seconds = seconds_since(epoch_start);
     result.history.push_back(stats);
     if (observer) observer->on_epoch(stats);
-    last_good = network_.snapshot();
 
     // Stopping rules.
+    bool stop = false;
     if (has_validation) {
       const auto decision = stopper.observe(epoch, by_loss ? stats.val_loss : stats.val_accuracy);
       result.best_epoch = stopper.best_epoch();
-      if (decision.improved && options_.patience > 0) best_weights = last_good;
+      if (decision.improved && options_.patience > 0) state.best_weights = network_.snapshot();
       if (decision.stop) {
-        result.stopped_early = true;
+        result.stopped_early = stop = true;
         result.stop_reason = fmt::format(
             "early stopping: {} has not improved for {} epochs; restored the weights of epoch {}",
             by_loss ? "val_loss" : "val_accuracy", options_.patience, result.best_epoch);
-        break;
       }
     }
-    if (options_.loss_tolerance > 0 && epoch > 1 &&
+    if (!stop && options_.loss_tolerance > 0 && epoch > 1 &&
         std::abs(stats.train_loss - result.history[epoch - 2].train_loss) < options_.loss_tolerance) {
-      result.stopped_early = true;
+      result.stopped_early = stop = true;
       result.stop_reason = fmt::format("the training loss changed by less than {:g}",
                                        options_.loss_tolerance);
-      break;
     }
-    optimizer_.set_lr(schedule->next_lr(epoch, optimizer_.lr(),
-                                        has_validation ? stats.val_loss : stats.train_loss));
+    if (!stop)
+      optimizer_.set_lr(schedule->next_lr(epoch, optimizer_.lr(),
+                                          has_validation ? stats.val_loss : stats.train_loss));
+
+    // The new epoch boundary.
+    state.epochs_done = epoch;
+    state.history = result.history;
+    state.rng = rng_.state();
+    state.lr = optimizer_.lr();
+    state.optimizer_steps = optimizer_.steps();
+    state.optimizer_state = optimizer_.state();
+    state.schedule_state = schedule->state();
+    state.stopper = stopper.state();
+    state.weights = network_.snapshot();
+    if (stop) break;
+    if (on_epoch_end) on_epoch_end(state);
   }
   if (!has_validation) result.best_epoch = result.history.size();
-  if (options_.patience > 0 && !best_weights.empty()) network_.restore(best_weights);
+  if (options_.patience > 0 && !state.best_weights.empty()) network_.restore(state.best_weights);
   return result;
 }
 

@@ -197,3 +197,68 @@ TEST_F(Cli, CompareSearchAndPlotEndToEnd) {
 }
 
 }  // namespace
+
+#include <signal.h>
+#include <spawn.h>
+
+#include <chrono>
+#include <random>
+#include <thread>
+
+extern char** environ;
+
+namespace {
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)), {});
+}
+
+// summary.json without the timing fields, which differ between any two runs.
+std::string summary_metrics(const std::string& path) {
+  std::ifstream in(path);
+  std::string kept;
+  for (std::string line; std::getline(in, line);)
+    if (line.find("seconds") == std::string::npos && line.find("samples_per_second") == std::string::npos &&
+        line.find("inference_us") == std::string::npos)
+      kept += line + "\n";
+  return kept;
+}
+
+TEST_F(Cli, KillNineAtARandomPointThenResumeGivesIdenticalResults) {
+  const std::string args = "train recipes/arem-mlp.toml --epochs 20 --checkpoint-every 1 -q --out " + path("run");
+  const std::string cd = std::string("cd ") + SCRATCHNET_SOURCE_DIR + " && ";
+  // The uninterrupted run.
+  ASSERT_EQ(::system((cd + SCRATCHNET_BINARY + " " + args + " > /dev/null 2>&1").c_str()), 0);
+  const std::string model = slurp(path("run/model.snm"));
+  const std::string summary = summary_metrics(path("run/summary.json"));
+  ASSERT_FALSE(model.empty());
+  fs::remove_all(path("run"));
+
+  // The same run, killed with SIGKILL at a random moment after its first checkpoint.
+  const std::string command = cd + "exec " + SCRATCHNET_BINARY + " " + args + " > /dev/null 2>&1";
+  pid_t pid;
+  const char* argv[] = {"/bin/sh", "-c", command.c_str(), nullptr};
+  ASSERT_EQ(posix_spawn(&pid, "/bin/sh", nullptr, nullptr, const_cast<char**>(argv), environ), 0);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+  while (!fs::exists(path("run/checkpoint.snc")) && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  std::mt19937 random(std::random_device{}());
+  std::this_thread::sleep_for(std::chrono::milliseconds(std::uniform_int_distribution<int>(0, 400)(random)));
+  ::kill(pid, SIGKILL);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  ASSERT_TRUE(fs::exists(path("run/checkpoint.snc")));
+  if (WIFEXITED(status)) GTEST_SKIP() << "the run finished before the kill; nothing to resume";
+  EXPECT_FALSE(fs::exists(path("run/model.snm")));
+
+  const Result resumed = run("train --resume " + path("run") + " -q");
+  ASSERT_EQ(resumed.code, 0) << resumed.output;
+  EXPECT_EQ(slurp(path("run/model.snm")), model) << "model bytes differ after resume";
+  EXPECT_EQ(summary_metrics(path("run/summary.json")), summary);
+  for (const auto& entry : fs::directory_iterator(path("run")))
+    EXPECT_EQ(entry.path().filename().string().find(".partial"), std::string::npos)
+        << "the killed run's staging folder was left behind";
+}
+
+}  // namespace

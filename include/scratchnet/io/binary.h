@@ -55,6 +55,14 @@ class ByteReader {
   std::string source_;
 };
 
+// A framed file: an 8-byte magic, a u32 format version, a u64 payload size,
+// the payload and the CRC-32 of the payload.
+std::string frame(const char (&magic)[9], std::uint32_t version, std::string_view payload);
+// The payload of a framed file, after checking the magic (the error names
+// `what`, e.g. "checkpoint"), the version, the size and the checksum.
+std::string_view unframe(std::string_view bytes, const char (&magic)[9], std::uint32_t version,
+                         const std::string& source, const char* what);
+
 // Writes `bytes` to `path` atomically: a temporary file in the same folder,
 // flushed to disk, then renamed over `path`. Throws a data error on failure
 // and leaves no temporary file behind.

@@ -16,6 +16,7 @@
 #include <cstddef>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace scratchnet {
 
@@ -27,6 +28,10 @@ class LrSchedule {
   // else the training loss).
   virtual double next_lr(std::size_t epoch, double current, double monitored) = 0;
   virtual std::string str() const = 0;
+  // What the rule remembers between epochs (plateau: best loss, epochs
+  // waited), for checkpoints; empty for the closed-form rules.
+  virtual std::vector<double> state() const { return {}; }
+  virtual void set_state(const std::vector<double>& /*state*/) {}
 
   // Parses a schedule description; throws a usage error naming the forms on
   // anything else. `base_lr` and `total_epochs` anchor the closed-form rules.

@@ -67,6 +67,7 @@ struct TrainConfig {
   // [output]
   std::string out;                   // empty = runs/<timestamp>
   std::size_t log_every = 0;         // print every N epochs; 0 = about 25 lines per run
+  std::size_t checkpoint_every = 0;  // write <out>/checkpoint.snc every N epochs; 0 = only on interrupt
 
   // Sets `key` ("section.name", or a bare name when unique) from text.
   // Throws a usage error naming the key on an unknown key or a bad value.

@@ -27,6 +27,18 @@ class EarlyStopping {
   std::size_t best_epoch() const { return best_epoch_; }
   double best_value() const { return best_; }
 
+  // Everything observe() remembers, for checkpoints.
+  struct State {
+    double best = std::numeric_limits<double>::quiet_NaN();
+    std::size_t best_epoch = 0, waited = 0;
+  };
+  State state() const { return {best_, best_epoch_, waited_}; }
+  void set_state(const State& s) {
+    best_ = s.best;
+    best_epoch_ = s.best_epoch;
+    waited_ = s.waited;
+  }
+
  private:
   Goal goal_;
   std::size_t patience_;

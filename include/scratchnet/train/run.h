@@ -70,6 +70,10 @@ class RunObserver : public TrainObserver {
 };
 
 RunSummary run_training(const TrainConfig& config, RunObserver* observer);
+// Continues the run in `dir` from its checkpoint.snc (written every
+// output.checkpoint_every epochs, and on an interrupt); the result equals that
+// of the uninterrupted run, bit for bit.
+RunSummary resume_training(const std::string& dir, RunObserver* observer);
 
 // The summary as JSON (NaN written as null).
 std::string summary_json(const RunSummary& summary);

@@ -16,7 +16,9 @@
 // iteration and the first layer whose output went non-finite, after restoring
 // the weights of the last completed epoch (the last good model).
 
+#include <array>
 #include <cstddef>
+#include <functional>
 #include <cstdint>
 #include <limits>
 #include <memory>
@@ -28,6 +30,7 @@
 #include "scratchnet/losses/loss.h"
 #include "scratchnet/optim/optimizer.h"
 #include "scratchnet/optim/schedule.h"
+#include "scratchnet/train/early_stopping.h"
 #include "scratchnet/train/network.h"
 
 namespace scratchnet {
@@ -82,6 +85,22 @@ struct TrainOptions {
   std::uint64_t seed = 0;          // for layer randomness (dropout masks)
 };
 
+// Everything the training loop carries from one epoch to the next, taken at
+// an epoch boundary: resuming from it gives the same numbers, bit for bit, as
+// never having stopped (layer randomness restarts from the run seed each epoch).
+struct TrainingState {
+  std::size_t epochs_done = 0;
+  std::vector<EpochStats> history;
+  std::array<std::uint64_t, 4> rng{};   // the shuffle generator
+  double lr = 0;
+  std::int64_t optimizer_steps = 0;
+  std::vector<Tensor> optimizer_state;
+  std::vector<double> schedule_state;
+  EarlyStopping::State stopper;
+  std::vector<Tensor> weights;          // parameters and buffers (Network::snapshot)
+  std::vector<Tensor> best_weights;     // early stopping's best so far (may be empty)
+};
+
 struct FitResult {
   std::vector<EpochStats> history;  // one entry per epoch run
   std::size_t best_epoch = 0;       // by the monitored metric; the last epoch without one
@@ -95,8 +114,14 @@ class Trainer {
           const TrainOptions& options, Rng& rng);
 
   // Trains on `train`; `validation`, `test` and `observer` may be null.
+  // With `resume`, continues after resume->epochs_done epochs from that state;
+  // `on_epoch_end` (optional) receives the state after every completed epoch.
   FitResult fit(const Dataset& train, const Dataset* validation, const Dataset* test,
-                TrainObserver* observer);
+                TrainObserver* observer, const TrainingState* resume = nullptr,
+                const std::function<void(const TrainingState&)>& on_epoch_end = {});
+  // The state at the last completed epoch boundary (after an interrupt, what
+  // a checkpoint should hold).
+  const TrainingState& boundary_state() const { return boundary_; }
   // Mean loss and accuracy over `data`, in eval mode.
   EvalResult evaluate(const Dataset& data);
   // One optimizer step on a batch; returns the batch loss. A non-finite loss
@@ -115,6 +140,7 @@ class Trainer {
   Tensor x_, y_;
   std::vector<std::int32_t> labels_;
   std::vector<std::size_t> eval_indices_;
+  TrainingState boundary_;
 };
 
 // Index of the largest value in each row of `scores` -> `out` (resized).
