@@ -10,7 +10,9 @@ packages=(
   libfmt-dev                       # formatting
   zlib1g-dev                       # .gz data, checksums
   libgtest-dev libgmock-dev        # tests
+  clang libclang-rt-14-dev         # fuzzers (libFuzzer, scripts/fuzz.sh)
   gnuplot-nox                      # plots of runs and experiments
+  libopenmpi-dev openmpi-bin       # data-parallel training (mpirun -np N)
   dataset-fashion-mnist            # the fashion-mnist data set (IDX files)
 )
 missing=()

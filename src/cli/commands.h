@@ -18,5 +18,6 @@ Command add_info_command(CLI::App& app);
 Command add_compare_command(CLI::App& app);
 Command add_search_command(CLI::App& app);
 Command add_plot_command(CLI::App& app);
+Command add_verify_command(CLI::App& app);
 
 }  // namespace scratchnet::cli

@@ -10,8 +10,26 @@
 #include <fmt/format.h>
 
 #include "commands.h"
+#include "scratchnet/core/communicator.h"
 #include "scratchnet/core/error.h"
 #include "scratchnet/core/interrupt.h"
+
+namespace {
+
+// Prints the error once and ends. In a data-parallel job the failing process
+// names its rank and ends every process, so no rank waits forever.
+int fail(const char* message, int code) {
+  scratchnet::Communicator& comm = scratchnet::world();
+  if (comm.size() > 1) {
+    std::fprintf(stderr, "scratchnet: error (rank %d of %d): %s\n", comm.rank(), comm.size(), message);
+    std::fflush(stderr);
+    comm.abort(code);
+  }
+  std::fprintf(stderr, "scratchnet: error: %s\n", message);
+  return code;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   using scratchnet::ErrorKind;
@@ -24,7 +42,7 @@ int main(int argc, char** argv) {
   for (auto add : {scratchnet::cli::add_train_command, scratchnet::cli::add_eval_command,
                    scratchnet::cli::add_predict_command, scratchnet::cli::add_info_command,
                    scratchnet::cli::add_compare_command, scratchnet::cli::add_search_command,
-                   scratchnet::cli::add_plot_command}) {
+                   scratchnet::cli::add_plot_command, scratchnet::cli::add_verify_command}) {
     const std::size_t before = app.get_subcommands({}).size();
     auto run = add(app);
     commands[app.get_subcommands({})[before]] = run;
@@ -45,16 +63,16 @@ int main(int argc, char** argv) {
   try {
     for (auto* sub : app.get_subcommands()) commands.at(sub)();
   } catch (const scratchnet::Error& e) {
-    std::fprintf(stderr, "scratchnet: error: %s\n", e.what());
+    int code = 1;
     switch (e.kind()) {
-      case ErrorKind::kUsage: return 2;
-      case ErrorKind::kDivergence: return 3;
-      case ErrorKind::kInterrupted: return 130;
-      default: return 1;
+      case ErrorKind::kUsage: code = 2; break;
+      case ErrorKind::kDivergence: code = 3; break;
+      case ErrorKind::kInterrupted: code = 130; break;
+      default: break;
     }
+    return fail(e.what(), code);
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "scratchnet: error: %s\n", e.what());
-    return 1;
+    return fail(e.what(), 1);
   }
   return 0;
 }

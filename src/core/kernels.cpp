@@ -2,6 +2,11 @@
 
 #include <cblas.h>
 
+#include <cmath>
+#include <cstdlib>
+#include <type_traits>
+
+#include "kernels_internal.h"
 #include "scratchnet/core/error.h"
 
 namespace scratchnet {
@@ -9,18 +14,195 @@ namespace {
 
 CBLAS_TRANSPOSE to_cblas(Trans t) { return t == Trans::kYes ? CblasTrans : CblasNoTrans; }
 
-int g_threads = [] {
+// ---------------------------------------------------------------- plain loops
+// The generic kernels, for double (the gradient checker) and for CPUs without
+// AVX2. The vectorised ones (kernels_isa.h) follow the same operation order.
+
+template <class T>
+void add_row_vector_loop(T* y, const T* bias, std::size_t n, std::size_t d) {
+  for (std::size_t r = 0; r < n; ++r) {
+    T* row = y + r * d;
+    for (std::size_t c = 0; c < d; ++c) row[c] += bias[c];
+  }
+}
+
+template <class T>
+void column_sums_loop(const T* x, std::size_t n, std::size_t d, T* out) {
+  for (std::size_t r = 0; r < n; ++r) {
+    const T* row = x + r * d;
+    for (std::size_t c = 0; c < d; ++c) out[c] += row[c];
+  }
+}
+
+template <class T>
+void relu_forward_loop(const T* x, T* y, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) y[i] = x[i] > T(0) ? x[i] : T(0);
+}
+template <class T>
+void relu_backward_loop(const T* x, const T* dy, T* dx, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) dx[i] = x[i] > T(0) ? dy[i] : T(0);
+}
+template <class T>
+void leaky_relu_forward_loop(const T* x, T* y, std::size_t n, T alpha) {
+  for (std::size_t i = 0; i < n; ++i) y[i] = x[i] > T(0) ? x[i] : alpha * x[i];
+}
+template <class T>
+void leaky_relu_backward_loop(const T* x, const T* dy, T* dx, std::size_t n, T alpha) {
+  for (std::size_t i = 0; i < n; ++i) dx[i] = x[i] > T(0) ? dy[i] : dy[i] * alpha;
+}
+// Without overflow for large |x|: the form whose exponent is negative.
+template <class T>
+void sigmoid_forward_loop(const T* x, T* y, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) {
+    if (x[i] >= T(0)) {
+      y[i] = T(1) / (T(1) + std::exp(-x[i]));
+    } else {
+      const T e = std::exp(x[i]);
+      y[i] = e / (T(1) + e);
+    }
+  }
+}
+template <class T>
+void sigmoid_backward_loop(const T* y, const T* dy, T* dx, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) dx[i] = dy[i] * (y[i] * (T(1) - y[i]));
+}
+template <class T>
+void tanh_forward_loop(const T* x, T* y, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) y[i] = std::tanh(x[i]);
+}
+template <class T>
+void tanh_backward_loop(const T* y, const T* dy, T* dx, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) dx[i] = dy[i] * (T(1) - y[i] * y[i]);
+}
+template <class T>
+void exp_loop(const T* x, T* y, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) y[i] = std::exp(x[i]);
+}
+
+// Kingma & Ba, Algorithm 1; AdamW (Loshchilov & Hutter) when decoupled.
+void adam_loop(float* w, const float* g, float* m, float* v, std::size_t n, const AdamStep& s) {
+  for (std::size_t i = 0; i < n; ++i) {
+    const float grad = s.decoupled ? g[i] : g[i] + s.decay * w[i];
+    m[i] = s.beta1 * m[i] + (1.0f - s.beta1) * grad;
+    v[i] = s.beta2 * v[i] + (1.0f - s.beta2) * grad * grad;
+    const float denom = std::sqrt(v[i] * s.c2) + s.eps;
+    if (s.decoupled)
+      w[i] -= s.lr * ((m[i] * s.c1) / denom + s.decay * w[i]);
+    else
+      w[i] -= s.lr * (m[i] * s.c1) / denom;
+  }
+}
+void sgd_loop(float* w, const float* g, std::size_t n, float lr, float decay) {
+  for (std::size_t i = 0; i < n; ++i) w[i] -= lr * (g[i] + decay * w[i]);
+}
+void momentum_loop(float* w, const float* g, float* v, std::size_t n, float lr, float mu, float decay) {
+  for (std::size_t i = 0; i < n; ++i) {
+    v[i] = mu * v[i] - lr * (g[i] + decay * w[i]);
+    w[i] += v[i];
+  }
+}
+void nesterov_loop(float* w, const float* g, float* v, std::size_t n, float lr, float mu, float decay) {
+  for (std::size_t i = 0; i < n; ++i) {
+    const float grad = g[i] + decay * w[i];
+    v[i] = mu * v[i] + grad;
+    w[i] -= lr * (grad + mu * v[i]);
+  }
+}
+void adagrad_loop(float* w, const float* g, float* h, std::size_t n, float lr, float eps, float decay) {
+  for (std::size_t i = 0; i < n; ++i) {
+    const float grad = g[i] + decay * w[i];
+    h[i] += grad * grad;
+    w[i] -= lr * grad / (std::sqrt(h[i]) + eps);
+  }
+}
+void rmsprop_loop(float* w, const float* g, float* h, std::size_t n, float lr, float rho, float eps,
+                  float decay) {
+  for (std::size_t i = 0; i < n; ++i) {
+    const float grad = g[i] + decay * w[i];
+    h[i] = rho * h[i] + (1.0f - rho) * grad * grad;
+    w[i] -= lr * grad / (std::sqrt(h[i]) + eps);
+  }
+}
+
+constexpr detail::FloatKernels kGeneric = {
+    "generic",
+    nullptr,
+    nullptr,
+    nullptr,
+    nullptr,
+    nullptr,
+    &add_row_vector_loop<float>,
+    &column_sums_loop<float>,
+    &relu_forward_loop<float>,
+    &relu_backward_loop<float>,
+    &leaky_relu_forward_loop<float>,
+    &leaky_relu_backward_loop<float>,
+    &sigmoid_forward_loop<float>,
+    &sigmoid_backward_loop<float>,
+    &tanh_forward_loop<float>,
+    &tanh_backward_loop<float>,
+    &exp_loop<float>,
+    &adam_loop,
+    &sgd_loop,
+    &momentum_loop,
+    &nesterov_loop,
+    &adagrad_loop,
+    &rmsprop_loop,
+};
+
+// ---------------------------------------------------------------- dispatch
+
+int g_threads = 1;
+
+// The kernels of instruction set `isa` if this CPU runs them, else null.
+const detail::FloatKernels* kernels_for(const std::string& isa) {
+  if (isa == "generic") return &kGeneric;
+#if defined(__x86_64__) && defined(__GNUC__)
+  __builtin_cpu_init();
+  if (isa == "avx2" && detail::kAvx2Kernels && __builtin_cpu_supports("avx2") &&
+      __builtin_cpu_supports("fma"))
+    return detail::kAvx2Kernels;
+  if (isa == "avx512" && detail::kAvx512Kernels && __builtin_cpu_supports("avx512f") &&
+      __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512dq") &&
+      __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("fma"))
+    return detail::kAvx512Kernels;
+#endif
+  return nullptr;
+}
+
+// The best the CPU runs, capped by $SCRATCHNET_ISA.
+const detail::FloatKernels* startup_kernels() {
   openblas_set_num_threads(1);
-  return 1;
-}();
+  const char* cap = std::getenv("SCRATCHNET_ISA");
+  const std::string limit = cap ? cap : "avx512";
+  const detail::FloatKernels* chosen = &kGeneric;
+  for (const char* isa : {"avx2", "avx512"}) {
+    if (const auto* k = kernels_for(isa)) chosen = k;
+    if (limit == isa) break;
+  }
+  return limit == "generic" ? &kGeneric : chosen;
+}
+
+const detail::FloatKernels* g_kernels = startup_kernels();
+
+const detail::FloatKernels& kernels() { return *g_kernels; }
+
+// OpenBLAS threads: ours do the matrix products when our gemm does.
+void configure_blas_threads() { openblas_set_num_threads(g_kernels->gemm ? 1 : g_threads); }
 
 }  // namespace
+
+// ---------------------------------------------------------------- entry points
 
 template <>
 void gemm<float>(Trans trans_a, Trans trans_b, std::size_t m, std::size_t n, std::size_t k,
                  float alpha, const float* a, std::size_t lda, const float* b, std::size_t ldb,
                  float beta, float* c, std::size_t ldc) {
   if (m == 0 || n == 0) return;
+  if (const auto own = kernels().gemm) {
+    own(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+    return;
+  }
   cblas_sgemm(CblasRowMajor, to_cblas(trans_a), to_cblas(trans_b), static_cast<int>(m),
               static_cast<int>(n), static_cast<int>(k), alpha, a, static_cast<int>(lda), b,
               static_cast<int>(ldb), beta, c, static_cast<int>(ldc));
@@ -37,32 +219,150 @@ void gemm<double>(Trans trans_a, Trans trans_b, std::size_t m, std::size_t n, st
 }
 
 template <class T>
-void add_row_vector(T* y, const T* bias, std::size_t n, std::size_t d) {
-  for (std::size_t r = 0; r < n; ++r) {
-    T* row = y + r * d;
-    for (std::size_t c = 0; c < d; ++c) row[c] += bias[c];
+void gemm_nt_accumulate(std::size_t batch, std::size_t m, std::size_t n, std::size_t k, const T* a,
+                        std::size_t lda, std::size_t stride_a, const T* b, std::size_t ldb,
+                        std::size_t stride_b, T* c, std::size_t ldc) {
+  if constexpr (std::is_same_v<T, float>) {
+    if (const auto own = kernels().gemm_nt_accumulate) {
+      own(batch, m, n, k, a, lda, stride_a, b, ldb, stride_b, c, ldc);
+      return;
+    }
   }
+  for (std::size_t s = 0; s < batch; ++s)
+    gemm<T>(Trans::kNo, Trans::kYes, m, n, k, T(1), a + s * stride_a, lda, b + s * stride_b, ldb,
+            T(1), c, ldc);
+}
+template void gemm_nt_accumulate<float>(std::size_t, std::size_t, std::size_t, std::size_t,
+                                        const float*, std::size_t, std::size_t, const float*,
+                                        std::size_t, std::size_t, float*, std::size_t);
+template void gemm_nt_accumulate<double>(std::size_t, std::size_t, std::size_t, std::size_t,
+                                         const double*, std::size_t, std::size_t, const double*,
+                                         std::size_t, std::size_t, double*, std::size_t);
+
+template <>
+void add_row_vector<float>(float* y, const float* bias, std::size_t n, std::size_t d) {
+  kernels().add_row_vector(y, bias, n, d);
+}
+template <>
+void add_row_vector<double>(double* y, const double* bias, std::size_t n, std::size_t d) {
+  add_row_vector_loop(y, bias, n, d);
+}
+template <>
+void accumulate_column_sums<float>(const float* x, std::size_t n, std::size_t d, float* out) {
+  kernels().column_sums(x, n, d, out);
+}
+template <>
+void accumulate_column_sums<double>(const double* x, std::size_t n, std::size_t d, double* out) {
+  column_sums_loop(x, n, d, out);
 }
 
-template <class T>
-void accumulate_column_sums(const T* x, std::size_t n, std::size_t d, T* out) {
-  for (std::size_t r = 0; r < n; ++r) {
-    const T* row = x + r * d;
-    for (std::size_t c = 0; c < d; ++c) out[c] += row[c];
+#define SCRATCHNET_UNARY(name)                                                          \
+  template <>                                                                           \
+  void name<float>(const float* x, float* y, std::size_t n) {                           \
+    kernels().name(x, y, n);                                                            \
+  }                                                                                     \
+  template <>                                                                           \
+  void name<double>(const double* x, double* y, std::size_t n) {                        \
+    name##_loop(x, y, n);                                                               \
   }
+#define SCRATCHNET_BINARY(name)                                                         \
+  template <>                                                                           \
+  void name<float>(const float* x, const float* dy, float* dx, std::size_t n) {         \
+    kernels().name(x, dy, dx, n);                                                       \
+  }                                                                                     \
+  template <>                                                                           \
+  void name<double>(const double* x, const double* dy, double* dx, std::size_t n) {     \
+    name##_loop(x, dy, dx, n);                                                          \
+  }
+SCRATCHNET_UNARY(relu_forward)
+SCRATCHNET_BINARY(relu_backward)
+SCRATCHNET_UNARY(sigmoid_forward)
+SCRATCHNET_BINARY(sigmoid_backward)
+SCRATCHNET_UNARY(tanh_forward)
+SCRATCHNET_BINARY(tanh_backward)
+#undef SCRATCHNET_UNARY
+#undef SCRATCHNET_BINARY
+
+template <>
+void exp_values<float>(const float* x, float* y, std::size_t n) {
+  kernels().exp_values(x, y, n);
+}
+template <>
+void exp_values<double>(const double* x, double* y, std::size_t n) {
+  exp_loop(x, y, n);
 }
 
-template void add_row_vector<float>(float*, const float*, std::size_t, std::size_t);
-template void add_row_vector<double>(double*, const double*, std::size_t, std::size_t);
-template void accumulate_column_sums<float>(const float*, std::size_t, std::size_t, float*);
-template void accumulate_column_sums<double>(const double*, std::size_t, std::size_t, double*);
+template <>
+void leaky_relu_forward<float>(const float* x, float* y, std::size_t n, float alpha) {
+  kernels().leaky_relu_forward(x, y, n, alpha);
+}
+template <>
+void leaky_relu_forward<double>(const double* x, double* y, std::size_t n, double alpha) {
+  leaky_relu_forward_loop(x, y, n, alpha);
+}
+template <>
+void leaky_relu_backward<float>(const float* x, const float* dy, float* dx, std::size_t n, float alpha) {
+  kernels().leaky_relu_backward(x, dy, dx, n, alpha);
+}
+template <>
+void leaky_relu_backward<double>(const double* x, const double* dy, double* dx, std::size_t n,
+                                 double alpha) {
+  leaky_relu_backward_loop(x, dy, dx, n, alpha);
+}
+
+bool im2col_vectorised(const ImageWindow& g, const float* image, float* col, std::size_t ld) {
+  if (g.stride != 1 || !kernels().im2col_stride1) return false;
+  kernels().im2col_stride1(g, image, col, ld);
+  return true;
+}
+bool col2im_add_vectorised(const ImageWindow& g, const float* col, std::size_t ld, float* image) {
+  if (g.stride != 1 || !kernels().col2im_add_stride1) return false;
+  kernels().col2im_add_stride1(g, col, ld, image);
+  return true;
+}
+bool max_pool_2x2(const float* x, float* y, std::uint32_t* argmax, std::size_t planes,
+                  std::size_t height, std::size_t width) {
+  if (!kernels().max_pool_2x2) return false;
+  kernels().max_pool_2x2(x, y, argmax, planes, height, width);
+  return true;
+}
+
+void adam_update(float* w, const float* g, float* m, float* v, std::size_t n, const AdamStep& s) {
+  kernels().adam(w, g, m, v, n, s);
+}
+void sgd_update(float* w, const float* g, std::size_t n, float lr, float decay) {
+  kernels().sgd(w, g, n, lr, decay);
+}
+void momentum_update(float* w, const float* g, float* v, std::size_t n, float lr, float mu, float decay) {
+  kernels().momentum(w, g, v, n, lr, mu, decay);
+}
+void nesterov_update(float* w, const float* g, float* v, std::size_t n, float lr, float mu, float decay) {
+  kernels().nesterov(w, g, v, n, lr, mu, decay);
+}
+void adagrad_update(float* w, const float* g, float* h, std::size_t n, float lr, float eps, float decay) {
+  kernels().adagrad(w, g, h, n, lr, eps, decay);
+}
+void rmsprop_update(float* w, const float* g, float* h, std::size_t n, float lr, float rho, float eps,
+                    float decay) {
+  kernels().rmsprop(w, g, h, n, lr, rho, eps, decay);
+}
 
 void set_num_threads(int threads) {
   if (threads < 1) throw_usage("threads must be at least 1, got {}", threads);
   g_threads = threads;
-  openblas_set_num_threads(threads);
+  configure_blas_threads();
 }
 
 int num_threads() { return g_threads; }
+
+std::string kernel_isa() { return kernels().name; }
+
+bool set_kernel_isa(const std::string& isa) {
+  const detail::FloatKernels* k = kernels_for(isa);
+  if (!k) return false;
+  g_kernels = k;
+  configure_blas_threads();
+  return true;
+}
 
 }  // namespace scratchnet

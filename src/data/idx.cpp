@@ -66,9 +66,8 @@ std::vector<std::uint64_t> read_header(std::string_view bytes, const std::string
 
 }  // namespace
 
-IdxImages read_idx_images(const std::string& path) {
-  const std::string bytes = read_text_file(path);
-  const auto dims = read_header(bytes, path, kImagesMagic, "image");
+IdxImages parse_idx_images(std::string_view bytes, const std::string& source) {
+  const auto dims = read_header(bytes, source, kImagesMagic, "image");
   IdxImages out;
   out.count = dims[0];
   out.rows = dims[1];
@@ -78,11 +77,18 @@ IdxImages read_idx_images(const std::string& path) {
   return out;
 }
 
-std::vector<std::uint8_t> read_idx_labels(const std::string& path) {
-  const std::string bytes = read_text_file(path);
-  read_header(bytes, path, kLabelsMagic, "label");
+std::vector<std::uint8_t> parse_idx_labels(std::string_view bytes, const std::string& source) {
+  read_header(bytes, source, kLabelsMagic, "label");
   const std::size_t header = 8;
   return std::vector<std::uint8_t>(bytes.begin() + header, bytes.end());
+}
+
+IdxImages read_idx_images(const std::string& path) {
+  return parse_idx_images(read_text_file(path), path);
+}
+
+std::vector<std::uint8_t> read_idx_labels(const std::string& path) {
+  return parse_idx_labels(read_text_file(path), path);
 }
 
 Dataset load_idx(const std::string& images, const std::string& labels,

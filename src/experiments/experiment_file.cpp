@@ -5,18 +5,19 @@
 
 #include "scratchnet/core/error.h"
 #include "scratchnet/data/csv.h"
+#include "../train/toml_shield.h"
 
 namespace scratchnet {
 namespace {
 
 std::vector<std::string> string_list(const toml::node& node, const std::string& where) {
   std::vector<std::string> out;
-  if (const auto* s = node.as_string()) return {s->get()};
+  if (const auto* s = node.as_string()) return {unshield_toml(s->get())};
   const auto* array = node.as_array();
   if (!array) throw_usage("{}: must be a list of strings", where);
   for (const auto& item : *array) {
     if (!item.is_string()) throw_usage("{}: must be a list of strings", where);
-    out.push_back(item.as_string()->get());
+    out.push_back(unshield_toml(item.as_string()->get()));
   }
   return out;
 }
@@ -29,7 +30,7 @@ std::size_t count(const toml::node& node, const std::string& where) {
 
 std::string text(const toml::node& node, const std::string& where) {
   if (!node.is_string()) throw_usage("{}: must be a string", where);
-  return node.as_string()->get();
+  return unshield_toml(node.as_string()->get());
 }
 
 }  // namespace
@@ -38,15 +39,16 @@ ExperimentSpec load_experiment_spec(const std::string& path) {
   const std::string source = read_text_file(path);
   toml::table root;
   try {
-    root = toml::parse(source, path);
+    root = toml::parse(shield_toml(source, path), path);
   } catch (const toml::parse_error& e) {
-    throw_usage("{}:{}:{}: {}", path, e.source().begin.line, e.source().begin.column, e.description());
+    throw_usage("{}:{}:{}: {}", path, e.source().begin.line, e.source().begin.column,
+                unshield_toml(e.description()));
   }
   ExperimentSpec spec;
   const auto* section = root["experiment"].as_table();
   if (!section) return spec;
   for (const auto& [name, value] : *section) {
-    const std::string key(name.str());
+    const std::string key = unshield_toml(name.str());
     const std::string where = fmt::format("{}:{}: experiment.{}", path, value.source().begin.line, key);
     if (key == "kind") {
       spec.kind = text(value, where);

@@ -32,6 +32,7 @@ void ByteReader::take(void* out, std::size_t n, const char* what) {
   if (n > remaining())
     throw_data("{}: file is truncated or corrupt (reading {}: need {} bytes, {} left)", source_,
                what, n, remaining());
+  if (n == 0) return;  // an empty vector's data() may be null: no memcpy
   std::memcpy(out, bytes_.data() + pos_, n);
   pos_ += n;
 }

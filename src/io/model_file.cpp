@@ -1,12 +1,19 @@
 #include "scratchnet/io/model_file.h"
 
+#include <algorithm>
+#include <cmath>
 #include <cstring>
+#include <optional>
+#include <span>
 
 #include <zlib.h>
 
 #include "scratchnet/core/error.h"
 #include "scratchnet/data/csv.h"
 #include "scratchnet/io/binary.h"
+#include "scratchnet/layers/registry.h"
+#include "scratchnet/losses/loss.h"
+#include "scratchnet/train/config.h"
 
 namespace scratchnet {
 namespace {
@@ -14,6 +21,8 @@ namespace {
 constexpr char kMagic[8] = {'S', 'C', 'R', 'N', 'T', 'M', 'D', 'L'};
 constexpr std::size_t kHeaderBytes = 8 + 4 + 8;
 constexpr std::size_t kMaxLayers = 10'000;
+constexpr std::size_t kMaxAttributes = 256;  // per layer
+constexpr std::size_t kMaxNameBytes = 256;   // layer types and attribute names
 
 std::uint32_t crc32_of(std::string_view bytes) {
   return static_cast<std::uint32_t>(
@@ -69,10 +78,39 @@ void read_tensors(ByteReader& r, const std::vector<Named>& expected, const char*
     const std::string name = r.str("tensor name");
     std::vector<float> values = r.floats("tensor values");
     if (name != t.name || values.size() != t.value->size())
-      throw_data("{}: {} '{}' ({} values) does not match the architecture ('{}', {} values)", source,
-                 what, name, values.size(), t.name, t.value->size());
+      throw_data("{}: {} '{}' ({} values) does not match the architecture ('{}', {} values)",
+                 source, what, name, values.size(), t.name, t.value->size());
     std::copy(values.begin(), values.end(), t.value->data());
   }
+}
+
+// An integer attribute as the layers read it (conv2d's integer_attr, dense's
+// units): an integer in [min, 1e8]; `fallback` when absent, required when
+// `fallback` < 0. Empty when the layer constructor would reject it.
+std::optional<std::uint64_t> integer_attr_of(const LayerSpec& spec, const char* key,
+                                             double fallback, double min) {
+  const auto it = spec.attrs.find(key);
+  if (it == spec.attrs.end() && fallback < 0) return std::nullopt;
+  const double v = it == spec.attrs.end() ? fallback : it->second;
+  if (!(v >= min) || v > 1e8 || v != std::floor(v)) return std::nullopt;
+  return static_cast<std::uint64_t>(v);
+}
+
+double product(const std::vector<std::uint64_t>& dims) {
+  double n = 1;
+  for (const std::uint64_t d : dims) n *= static_cast<double>(d);
+  return n;
+}
+
+// The output (height, width) of a k x k window with `stride` and `padding`
+// over (C, H, W) `dims`, or empty when it does not fit (window_geometry).
+std::optional<std::pair<std::uint64_t, std::uint64_t>> window_output(
+    const std::vector<std::uint64_t>& dims, std::uint64_t k, std::uint64_t stride,
+    std::uint64_t padding) {
+  if (dims.size() != 3 || dims[0] == 0 || dims[1] == 0 || dims[2] == 0) return std::nullopt;
+  if (dims[1] + 2 * padding < k || dims[2] + 2 * padding < k) return std::nullopt;
+  return std::pair{(dims[1] + 2 * padding - k) / stride + 1,
+                   (dims[2] + 2 * padding - k) / stride + 1};
 }
 
 std::vector<std::string> read_names(ByteReader& r, const char* what) {
@@ -84,6 +122,89 @@ std::vector<std::string> read_names(ByteReader& r, const char* what) {
 }
 
 }  // namespace
+
+ArchitecturePlan plan_architecture(const Architecture& architecture) {
+  ArchitecturePlan plan;
+  const auto stop = [&](std::string problem, bool too_large) {
+    plan.problem = std::move(problem);
+    plan.too_large = too_large;
+    return plan;
+  };
+  std::vector<std::uint64_t> dims;
+  for (int i = 0; i < architecture.input_shape.rank(); ++i)
+    dims.push_back(architecture.input_shape[i]);
+  if (dims.empty() || product(dims) == 0)
+    return stop(fmt::format("input shape {} is empty", architecture.input_shape.str()), false);
+  if (product(dims) > kMaxSampleValues)
+    return stop(fmt::format("input shape {} has more than {:.0f} values",
+                            architecture.input_shape.str(), kMaxSampleValues),
+                true);
+  for (const LayerSpec& spec : architecture.layers) {
+    const std::string& type = spec.type;
+    const auto stop_layer = [&](const std::string& problem, bool too_large) {
+      return stop(fmt::format("layer {} ({}): {}", plan.planned + 1, type, problem), too_large);
+    };
+    const double in = product(dims);
+    double values = 0;  // parameters + buffers of this layer
+    if (type == "dense") {
+      // W (in x units) and b (units).
+      const auto units = integer_attr_of(spec, "units", -1, 1);
+      if (!units) return stop_layer("invalid units", false);
+      values = in * static_cast<double>(*units) + static_cast<double>(*units);
+      dims = {*units};
+    } else if (type == "batch_norm") {
+      // gamma, beta, running mean and variance per feature (D or C).
+      if (dims.size() != 1 && dims.size() != 3) return stop_layer("invalid input rank", false);
+      values = 4 * static_cast<double>(dims[0]);
+    } else if (type == "conv2d") {
+      // W (filters x C*k*k) and b (filters).
+      const auto filters = integer_attr_of(spec, "filters", -1, 1);
+      const auto kernel = integer_attr_of(spec, "kernel", -1, 1);
+      const auto stride = integer_attr_of(spec, "stride", 1, 1);
+      const auto padding = integer_attr_of(spec, "padding", 0, 0);
+      if (!filters || !kernel || !stride || !padding) return stop_layer("invalid setting", false);
+      const auto out = window_output(dims, *kernel, *stride, *padding);
+      if (!out) return stop_layer("the window does not fit the input", false);
+      const double f = static_cast<double>(*filters), k = static_cast<double>(*kernel);
+      values = f * static_cast<double>(dims[0]) * k * k + f;
+      dims = {*filters, out->first, out->second};
+    } else if (type == "max_pool2d" || type == "avg_pool2d") {
+      const auto size = integer_attr_of(spec, "size", -1, 1);
+      if (!size) return stop_layer("invalid size", false);
+      const auto stride = integer_attr_of(spec, "stride", static_cast<double>(*size), 1);
+      if (!stride) return stop_layer("invalid stride", false);
+      const auto out = window_output(dims, *size, *stride, 0);
+      if (!out) return stop_layer("the window does not fit the input", false);
+      dims = {dims[0], out->first, out->second};
+    } else if (type == "flatten") {
+      dims = {static_cast<std::uint64_t>(in)};
+    } else if (type == "residual") {
+      // conv3x3(stride) BN ReLU conv3x3 BN, plus conv1x1(stride) BN on the
+      // shortcut when the channels or the size change.
+      const auto filters = integer_attr_of(spec, "filters", -1, 1);
+      const auto stride = integer_attr_of(spec, "stride", 1, 1);
+      if (!filters || !stride) return stop_layer("invalid setting", false);
+      const auto out = window_output(dims, 3, *stride, 1);
+      if (!out) return stop_layer("invalid input", false);
+      const double f = static_cast<double>(*filters), c = static_cast<double>(dims[0]);
+      values = (f * c * 9 + f) + 4 * f + (f * f * 9 + f) + 4 * f;
+      if (dims[0] != *filters || *stride != 1) values += (f * c + f) + 4 * f;
+      dims = {*filters, out->first, out->second};
+    } else if (type == "dropout" || is_activation(type)) {
+      // No tensors; the shape is kept.
+    } else {
+      return stop_layer(fmt::format("the model loader cannot size layer type '{}'", type), false);
+    }
+    if (product(dims) > kMaxSampleValues)
+      return stop_layer(
+          fmt::format("its output of {:.0f} values per sample is over the limit of {:.0f}",
+                      product(dims), kMaxSampleValues),
+          true);
+    plan.values += values;
+    ++plan.planned;
+  }
+  return plan;
+}
 
 std::string encode_model(const Model& model) {
   SCRATCHNET_CHECK(model.network != nullptr, "model has no network");
@@ -136,22 +257,36 @@ Model decode_model(std::string_view bytes, const std::string& source) {
     if (d == 0 || d > (1u << 30)) throw_data("{}: corrupt model (input dimension {})", source, d);
     dims.push_back(d);
   }
-  arch.input_shape = rank == 1 ? Shape{dims[0]}
+  arch.input_shape = rank == 1   ? Shape{dims[0]}
                      : rank == 2 ? Shape{dims[0], dims[1]}
                                  : Shape{dims[0], dims[1], dims[2]};
   const std::uint64_t layers = r.count("layer count", 16);
-  if (layers == 0 || layers > kMaxLayers) throw_data("{}: corrupt model ({} layers)", source, layers);
+  if (layers == 0 || layers > kMaxLayers)
+    throw_data("{}: corrupt model ({} layers)", source, layers);
   for (std::uint64_t i = 0; i < layers; ++i) {
     LayerSpec spec;
     spec.type = r.str("layer type");
+    if (spec.type.empty() || spec.type.size() > kMaxNameBytes)
+      throw_data("{}: corrupt model (layer {}: a type name of {} bytes)", source, i + 1,
+                 spec.type.size());
     const std::uint64_t attrs = r.count("layer attributes", 16);
+    if (attrs > kMaxAttributes)
+      throw_data("{}: corrupt model (layer {}: {} attributes)", source, i + 1, attrs);
     for (std::uint64_t a = 0; a < attrs; ++a) {
       std::string key = r.str("attribute name");
-      spec.attrs[key] = r.f64("attribute value");
+      if (key.empty() || key.size() > kMaxNameBytes)
+        throw_data("{}: corrupt model (layer {}: an attribute name of {} bytes)", source, i + 1,
+                   key.size());
+      const double value = r.f64("attribute value");
+      if (!spec.attrs.emplace(std::move(key), value).second)
+        throw_data("{}: corrupt model (layer {}: an attribute given twice)", source, i + 1);
     }
     arch.layers.push_back(std::move(spec));
   }
   m.loss = r.str("loss");
+  const auto losses = registered_loss_types();
+  if (std::find(losses.begin(), losses.end(), m.loss) == losses.end())
+    throw_data("{}: corrupt model (unknown loss '{}')", source, m.loss);
   m.class_names = read_names(r, "class names");
   m.feature_names = read_names(r, "feature names");
   const std::uint8_t scaler_kind = r.u8("scaler kind");
@@ -163,6 +298,28 @@ Model decode_model(std::string_view bytes, const std::string& source) {
   m.scaler = Scaler(static_cast<ScalerKind>(scaler_kind), std::move(offset), std::move(factor));
   m.config_toml = r.str("settings");
 
+  // Size the architecture before building it: the tensors it needs must fit
+  // in what is left of the file. A layer the plan cannot size is built alone
+  // (after the planned ones, which fit) for the layer's own error message.
+  const ArchitecturePlan plan = plan_architecture(arch);
+  const double stored_values = static_cast<double>(r.remaining() / sizeof(float));
+  if (plan.values > stored_values)
+    throw_data(
+        "{}: the stored architecture needs {:.0f} parameter values, the {} bytes left in the "
+        "file hold at most {:.0f}: truncated or corrupt",
+        source, plan.values, r.remaining(), stored_values);
+  if (!plan.problem.empty()) {
+    if (!plan.too_large && plan.planned < arch.layers.size()) {
+      Architecture prefix{arch.input_shape,
+                          {arch.layers.begin(), arch.layers.begin() + plan.planned + 1}};
+      try {
+        Network<float> probe(prefix);
+      } catch (const Error& e) {
+        throw_data("{}: the stored architecture is invalid: {}", source, e.what());
+      }
+    }
+    throw_data("{}: the stored architecture is invalid: {}", source, plan.problem);
+  }
   try {
     m.network = std::make_unique<Network<float>>(arch);
   } catch (const Error& e) {
@@ -170,18 +327,61 @@ Model decode_model(std::string_view bytes, const std::string& source) {
   }
   read_tensors(r, m.network->params(), "parameter tensors", source);
   read_tensors(r, m.network->buffers(), "buffer tensors", source);
-  if (r.remaining() != 0) throw_data("{}: {} unexpected bytes after the parameters", source, r.remaining());
-  if (m.task == Task::kClassification && m.class_names.size() != m.network->output_shape().elements())
+  if (r.remaining() != 0)
+    throw_data("{}: {} unexpected bytes after the parameters", source, r.remaining());
+  if (m.task == Task::kClassification &&
+      m.class_names.size() != m.network->output_shape().elements())
     throw_data("{}: {} class names for {} outputs", source, m.class_names.size(),
                m.network->output_shape().elements());
-  if (m.scaler.kind() != ScalerKind::kNone && m.scaler.offset().size() != arch.input_shape.elements())
+  if (m.scaler.kind() != ScalerKind::kNone &&
+      m.scaler.offset().size() != arch.input_shape.elements())
     throw_data("{}: scaler has {} features, the network takes {}", source, m.scaler.offset().size(),
                arch.input_shape.elements());
   return m;
 }
 
-Model load_model(const std::string& path) {
-  return decode_model(read_text_file(path), path);
+Model load_model(const std::string& path) { return decode_model(read_text_file(path), path); }
+
+ModelInfo verify_model(const std::string& path) {
+  const std::string bytes = read_text_file(path);
+  Model m = decode_model(bytes, path);
+  ModelInfo info;
+  std::memcpy(&info.format_version, bytes.data() + sizeof kMagic, 4);
+  ByteReader payload(std::string_view(bytes).substr(kHeaderBytes), path);
+  info.writer_version = payload.str("writer version");
+  info.file_bytes = bytes.size();
+  info.task = m.task;
+  info.input_shape = m.network->input_shape();
+  info.output_shape = m.network->output_shape();
+  info.layers = m.network->size();
+  info.parameters = m.network->parameter_count();
+  for (const auto& b : m.network->buffers()) info.buffer_values += b.value->size();
+  info.classes = m.class_names.size();
+
+  // Every stored number must be finite: a NaN weight predicts NaN for everything.
+  const auto check_finite = [&](std::span<const float> values, const std::string& what) {
+    const auto bad =
+        std::find_if(values.begin(), values.end(), [](float v) { return !std::isfinite(v); });
+    if (bad != values.end())
+      throw_data("{}: {} holds a non-finite value ({}) at index {}", path, what, *bad,
+                 bad - values.begin());
+  };
+  for (std::size_t i = 0; i < m.network->size(); ++i) {
+    Layer<float>& layer = m.network->layer(i);
+    const std::string where = fmt::format("layer {} ({})", i + 1, layer.spec().type);
+    for (const auto& p : layer.params()) check_finite(p.value->span(), where + " " + p.name);
+    for (const auto& b : layer.buffers()) check_finite(b.value->span(), where + " " + b.name);
+  }
+  check_finite(m.scaler.offset(), "the scaler's offsets");
+  check_finite(m.scaler.factor(), "the scaler's factors");
+  // The settings are read back by `eval` and `plot`.
+  try {
+    TrainConfig config;
+    config.load_toml_text(m.config_toml, path + " (stored settings)");
+  } catch (const Error& e) {
+    throw_data("{}", e.what());
+  }
+  return info;
 }
 
 }  // namespace scratchnet

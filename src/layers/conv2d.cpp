@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <type_traits>
 
 #include "scratchnet/core/error.h"
 #include "scratchnet/core/kernels.h"
@@ -68,8 +69,16 @@ ConvGeometry window_geometry(const LayerSpec& spec, const Shape& input, std::siz
   return g;
 }
 
+namespace {
+ImageWindow image_window(const ConvGeometry& g) {
+  return {g.channels, g.height, g.width, g.kernel, g.stride, g.padding, g.out_height, g.out_width};
+}
+}  // namespace
+
 template <class T>
 void im2col(const ConvGeometry& g, const T* image, T* col, std::size_t ld) {
+  if constexpr (std::is_same_v<T, float>)
+    if (im2col_vectorised(image_window(g), image, col, ld)) return;
   const std::size_t k = g.kernel, s = g.stride, p = g.padding;
   const std::size_t oh_n = g.out_height, ow_n = g.out_width;
   for (std::size_t c = 0; c < g.channels; ++c) {
@@ -101,6 +110,8 @@ void im2col(const ConvGeometry& g, const T* image, T* col, std::size_t ld) {
 
 template <class T>
 void col2im_add(const ConvGeometry& g, const T* col, std::size_t ld, T* image) {
+  if constexpr (std::is_same_v<T, float>)
+    if (col2im_add_vectorised(image_window(g), col, ld, image)) return;
   const std::size_t k = g.kernel, s = g.stride, p = g.padding;
   const std::size_t oh_n = g.out_height, ow_n = g.out_width;
   for (std::size_t c = 0; c < g.channels; ++c) {
@@ -139,7 +150,7 @@ Conv2D<T>::Conv2D(const Shape& input, const LayerSpec& spec)
 }
 
 template <class T>
-const BasicTensor<T>& Conv2D<T>::forward(const BasicTensor<T>& x, Mode mode) {
+const BasicTensor<T>& Conv2D<T>::forward(const BasicTensor<T>& x, Mode /*mode*/) {
   const std::size_t n = x.rows();
   const std::size_t f = filters_, kk = geom_.patch_size(), p = geom_.out_positions();
   const std::size_t image = geom_.image_size();
@@ -147,20 +158,21 @@ const BasicTensor<T>& Conv2D<T>::forward(const BasicTensor<T>& x, Mode mode) {
                    x.cols());
   x_ = &x;
   y_.resize(this->output_.with_batch(n));
-  cols_kept_ = mode == Mode::kTrain;
-  cols_.resize(cols_kept_ ? n * kk * p : kk * p);
-  for (std::size_t i = 0; i < n; ++i) {
-    T* col = cols_.data() + (cols_kept_ ? i * kk * p : 0);
-    T* out = y_.data() + i * f * p;
-    // col = im2col(x_i); y_i = W col + b
-    im2col(geom_, x.data() + i * image, col, p);
-    gemm<T>(Trans::kNo, Trans::kNo, f, p, kk, T(1), w_.data(), kk, col, p, T(0), out, p);
-    for (std::size_t j = 0; j < f; ++j) {
-      const T bias = b_[j];
-      T* row = out + j * p;
-      for (std::size_t q = 0; q < p; ++q) row[q] += bias;
+  cols_.resize(static_cast<std::size_t>(num_threads()) * kk * p);
+  parallel_for((n + kChunk - 1) / kChunk, [&](std::size_t chunk) {
+    T* col = cols_.data() + static_cast<std::size_t>(current_thread()) * kk * p;
+    for (std::size_t i = chunk * kChunk; i < std::min(n, (chunk + 1) * kChunk); ++i) {
+      T* out = y_.data() + i * f * p;
+      // col = im2col(x_i); y_i = W col + b
+      im2col(geom_, x.data() + i * image, col, p);
+      gemm<T>(Trans::kNo, Trans::kNo, f, p, kk, T(1), w_.data(), kk, col, p, T(0), out, p);
+      for (std::size_t j = 0; j < f; ++j) {
+        const T bias = b_[j];
+        T* row = out + j * p;
+        for (std::size_t q = 0; q < p; ++q) row[q] += bias;
+      }
     }
-  }
+  });
   return y_;
 }
 
@@ -173,21 +185,38 @@ const BasicTensor<T>& Conv2D<T>::backward(const BasicTensor<T>& grad_y) {
   SCRATCHNET_CHECK(n == x_->rows() && grad_y.cols() == f * p,
                    "conv2d backward got {} for a forward of {}", grad_y.shape().str(),
                    x_->shape().str());
-  grad_x_.resize(x_->shape());
-  grad_x_.zero();
-  dcol_.resize(kk * p);
-  for (std::size_t i = 0; i < n; ++i) {
-    const T* dy = grad_y.data() + i * f * p;
-    T* col = cols_.data() + (cols_kept_ ? i * kk * p : 0);
-    if (!cols_kept_) im2col(geom_, x_->data() + i * image, col, p);
-    // dW += dy_i col_i^T
-    gemm<T>(Trans::kNo, Trans::kYes, f, kk, p, T(1), dy, p, col, p, T(1), grad_w_.data(), kk);
-    // db += row sums of dy_i
-    for (std::size_t j = 0; j < f; ++j) grad_b_[j] += sum_of(dy + j * p, p);
-    // dx_i = col2im(W^T dy_i)
-    gemm<T>(Trans::kYes, Trans::kNo, kk, p, f, T(1), w_.data(), kk, dy, p, T(0), dcol_.data(), p);
-    col2im_add(geom_, dcol_.data(), p, grad_x_.data() + i * image);
-  }
+  const auto threads = static_cast<std::size_t>(num_threads());
+  const std::size_t chunks = (n + kChunk - 1) / kChunk;
+  grad_x_.resize(input_gradient_ ? x_->shape() : Shape{0});  // empty: nobody reads dL/dx
+  cols_.resize(threads * kk * p);
+  if (input_gradient_) dcol_.resize(threads * kk * p);
+  partial_w_.resize(chunks * f * kk);
+  parallel_for(chunks, [&](std::size_t chunk) {
+    const std::size_t t = static_cast<std::size_t>(current_thread());
+    T* col = cols_.data() + t * kk * p;
+    T* dw = partial_w_.data() + chunk * f * kk;
+    std::fill(dw, dw + f * kk, T(0));
+    for (std::size_t i = chunk * kChunk; i < std::min(n, (chunk + 1) * kChunk); ++i) {
+      const T* dy = grad_y.data() + i * f * p;
+      // The columns again (cheaper than keeping the batch's, which leave the cache).
+      im2col(geom_, x_->data() + i * image, col, p);
+      // dW_chunk += dy_i col_i^T
+      gemm_nt_accumulate<T>(1, f, kk, p, dy, p, 0, col, p, 0, dw, kk);
+      if (!input_gradient_) continue;
+      // dx_i = col2im(W^T dy_i)
+      T* dcol = dcol_.data() + t * kk * p;
+      T* dx = grad_x_.data() + i * image;
+      gemm<T>(Trans::kYes, Trans::kNo, kk, p, f, T(1), w_.data(), kk, dy, p, T(0), dcol, p);
+      std::fill(dx, dx + image, T(0));
+      col2im_add(geom_, dcol, p, dx);
+    }
+  });
+  // dW += the chunks' sums, in chunk order: the same numbers for any thread count.
+  for (std::size_t chunk = 0; chunk < chunks; ++chunk)
+    for (std::size_t q = 0; q < f * kk; ++q) grad_w_[q] += partial_w_[chunk * f * kk + q];
+  // db += row sums of dy_i
+  for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t j = 0; j < f; ++j) grad_b_[j] += sum_of(grad_y.data() + (i * f + j) * p, p);
   return grad_x_;
 }
 

@@ -1,5 +1,7 @@
 #include "scratchnet/layers/dense.h"
 
+#include <cmath>
+
 #include "scratchnet/core/error.h"
 #include "scratchnet/core/kernels.h"
 
@@ -8,7 +10,8 @@ namespace {
 
 std::size_t units_of(const LayerSpec& spec) {
   const double units = spec.require("units");
-  if (!(units >= 1) || units != static_cast<double>(static_cast<std::size_t>(units)) || units > 1e8)
+  // Range first: casting a double beyond size_t (1e30, inf) is undefined behaviour.
+  if (!(units >= 1) || units > 1e8 || units != std::floor(units))
     throw_usage("dense layer: units must be a positive integer, got {:g}", units);
   return static_cast<std::size_t>(units);
 }
@@ -48,7 +51,11 @@ const BasicTensor<T>& Dense<T>::backward(const BasicTensor<T>& grad_y) {
           T(1), grad_w_.data(), out_);
   // db += column sums of dy
   accumulate_column_sums(grad_y.data(), n, out_, grad_b_.data());
-  // dx = dy W^T, shaped like x
+  // dx = dy W^T, shaped like x (unless nobody reads it)
+  if (!input_gradient_) {
+    grad_x_.resize(Shape{0});
+    return grad_x_;
+  }
   grad_x_.resize(x_->shape());
   gemm<T>(Trans::kNo, Trans::kYes, n, in_, out_, T(1), grad_y.data(), out_, w_.data(), out_,
           T(0), grad_x_.data(), in_);

@@ -1,8 +1,10 @@
 #include "scratchnet/layers/max_pool2d.h"
 
 #include <cstdint>
+#include <type_traits>
 
 #include "scratchnet/core/error.h"
+#include "scratchnet/core/kernels.h"
 
 namespace scratchnet {
 namespace {
@@ -33,6 +35,11 @@ const BasicTensor<T>& MaxPool2D<T>::forward(const BasicTensor<T>& x, Mode /*mode
   x_ = &x;
   y_.resize(this->output_.with_batch(x.rows()));
   argmax_.resize(planes * out);
+  if constexpr (std::is_same_v<T, float>) {
+    if (g.kernel == 2 && g.stride == 2 &&
+        max_pool_2x2(x.data(), y_.data(), argmax_.data(), planes, g.height, g.width))
+      return y_;
+  }
   for (std::size_t plane = 0; plane < planes; ++plane) {
     const T* in = x.data() + plane * hw;
     T* y = y_.data() + plane * out;

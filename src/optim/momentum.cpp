@@ -1,15 +1,13 @@
 #include "scratchnet/optim/momentum.h"
 
+#include "scratchnet/core/kernels.h"
+
 namespace scratchnet {
 
 void Momentum::update(float* w, const float* g, std::size_t n, Tensor* state, float decay) {
-  const float lr = static_cast<float>(this->lr());
-  const float mu = static_cast<float>(options_.momentum);
-  float* v = state[0].data();
-  for (std::size_t i = 0; i < n; ++i) {
-    v[i] = mu * v[i] - lr * (g[i] + decay * w[i]);
-    w[i] += v[i];
-  }
+  // v = mu v - lr g;  w += v
+  momentum_update(w, g, state[0].data(), n, static_cast<float>(this->lr()),
+                  static_cast<float>(options_.momentum), decay);
 }
 
 }  // namespace scratchnet

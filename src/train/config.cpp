@@ -1,6 +1,7 @@
 #include "scratchnet/train/config.h"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <functional>
@@ -14,6 +15,7 @@
 #include "scratchnet/layers/registry.h"
 #include "scratchnet/optim/schedule.h"
 #include "scratchnet/train/network.h"
+#include "toml_shield.h"
 
 namespace scratchnet {
 namespace {
@@ -219,7 +221,7 @@ const Setting& find(const std::string& key) {
 
 // The text form of a TOML value, as `set` accepts it.
 std::string node_text(const toml::node& node, const std::string& key) {
-  if (auto s = node.as_string()) return s->get();
+  if (auto s = node.as_string()) return unshield_toml(s->get());
   if (auto i = node.as_integer()) return std::to_string(i->get());
   if (auto f = node.as_floating_point()) return number_text(f->get());
   if (auto b = node.as_boolean()) return b->get() ? "true" : "false";
@@ -234,17 +236,36 @@ std::string node_text(const toml::node& node, const std::string& key) {
   throw_usage("{}: unsupported value type", key);
 }
 
+// `text` as a TOML basic string: quotes, backslashes and control characters
+// escaped, so that any value (a label with a newline) reads back the same.
+std::string toml_string(std::string_view text) {
+  std::string quoted = "\"";
+  for (const char ch : text) {
+    const auto byte = static_cast<unsigned char>(ch);
+    if (ch == '"' || ch == '\\') {
+      quoted += '\\';
+      quoted += ch;
+    } else if (byte < 0x20 || byte == 0x7F) {
+      quoted += fmt::format("\\u{:04X}", byte);
+    } else {
+      quoted += ch;
+    }
+  }
+  return quoted + "\"";
+}
+
+// `key` bare when it can be ([A-Za-z0-9_-]+), quoted otherwise.
+std::string toml_key(std::string_view key) {
+  const bool bare = !key.empty() && std::all_of(key.begin(), key.end(), [](char ch) {
+    return std::isalnum(static_cast<unsigned char>(ch)) || ch == '_' || ch == '-';
+  });
+  return bare ? std::string(key) : toml_string(key);
+}
+
 std::string toml_value(const Setting& s, const TrainConfig& c) {
   const std::string v = s.get(c);
   switch (s.kind) {
-    case Kind::kString: {
-      std::string quoted = "\"";
-      for (char ch : v) {
-        if (ch == '"' || ch == '\\') quoted += '\\';
-        quoted += ch;
-      }
-      return quoted + "\"";
-    }
+    case Kind::kString: return toml_string(v);
     case Kind::kList: return "[" + std::string(v.empty() ? "" : v) + "]";
     default: return v;
   }
@@ -264,7 +285,7 @@ void load_layer_list(TrainConfig& config, const toml::node& node, const std::str
     LayerEntry entry;
     try {
       for (const auto& [name, value] : table) {
-        const std::string key(name.str());
+        const std::string key = unshield_toml(name.str());
         const std::string where = "layer." + key;
         if (key == "type") {
           entry.spec.type = node_text(value, where);
@@ -328,13 +349,13 @@ void TrainConfig::load_toml_text(const std::string& text, const std::string& sou
                                  const std::vector<std::string>& skip) {
   toml::table root;
   try {
-    root = toml::parse(text, source);
+    root = toml::parse(shield_toml(text, source), source);
   } catch (const toml::parse_error& e) {
     throw_usage("{}:{}:{}: {}", source, e.source().begin.line, e.source().begin.column,
-                e.description());
+                unshield_toml(e.description()));
   }
   for (const auto& [section, node] : root) {
-    const std::string section_name(section.str());
+    const std::string section_name = unshield_toml(section.str());
     if (std::find(skip.begin(), skip.end(), section_name) != skip.end()) continue;
     if (section_name == "layer") {
       load_layer_list(*this, node, source);
@@ -345,7 +366,7 @@ void TrainConfig::load_toml_text(const std::string& text, const std::string& sou
       throw_usage("{}:{}: '{}' must be a section ([data], [model], [train], [output])", source,
                   node.source().begin.line, section_name);
     for (const auto& [name, value] : *table) {
-      const std::string key = section_name + "." + std::string(name.str());
+      const std::string key = section_name + "." + unshield_toml(name.str());
       try {
         const Setting* setting = nullptr;
         for (const auto& s : settings())
@@ -387,7 +408,8 @@ std::string TrainConfig::to_toml() const {
   }
   for (const auto& entry : layer_list) {
     doc += fmt::format("\n[[layer]]\ntype = \"{}\"\n", entry.spec.type);
-    for (const auto& [k, v] : entry.spec.attrs) doc += fmt::format("{} = {}\n", k, number_text(v));
+    for (const auto& [k, v] : entry.spec.attrs)
+      doc += fmt::format("{} = {}\n", toml_key(k), number_text(v));
     if (entry.batch_norm) doc += "batch_norm = true\n";
     if (!entry.activation.empty()) doc += fmt::format("activation = \"{}\"\n", entry.activation);
     if (entry.dropout > 0) doc += fmt::format("dropout = {}\n", number_text(entry.dropout));

@@ -53,6 +53,13 @@ Network<T>::Network(const Architecture& architecture) : architecture_(architectu
     for (auto& b : layers_.back()->buffers()) buffers_.push_back(b);
   }
   outputs_.assign(layers_.size(), nullptr);
+  // dL/dx is needed only downstream of a layer with parameters: the first
+  // such layer (and any before it) skips its input gradient.
+  bool needed = false;
+  for (auto& layer : layers_) {
+    layer->set_input_gradient(needed);
+    needed = needed || !layer->params().empty();
+  }
 }
 
 template <class T>

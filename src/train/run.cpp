@@ -10,6 +10,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include "scratchnet/core/communicator.h"
 #include "scratchnet/core/error.h"
 #include "scratchnet/core/kernels.h"
 #include "scratchnet/data/builtin.h"
@@ -67,7 +68,9 @@ std::string default_out_dir() {
 // place by commit(); if the run throws first, the destructor removes them.
 class OutputFolder {
  public:
-  explicit OutputFolder(std::string dir) : dir_(std::move(dir)) {
+  // An inactive folder (the other processes of a data-parallel run) writes nothing.
+  OutputFolder(std::string dir, bool active) : dir_(std::move(dir)), active_(active) {
+    if (!active_) return;
     std::error_code ec;
     created_ = !fs::exists(dir_);
     fs::create_directories(dir_, ec);
@@ -79,13 +82,14 @@ class OutputFolder {
   }
   ~OutputFolder() {
     std::error_code ec;
-    if (!committed_) {
+    if (active_ && !committed_) {
       fs::remove_all(staging_, ec);
       if (created_ && fs::is_empty(dir_, ec)) fs::remove(dir_, ec);
     }
   }
   std::string staged(const std::string& name) const { return (fs::path(staging_) / name).string(); }
   void commit() {
+    if (!active_) return;
     std::error_code ec;
     for (const auto& entry : fs::directory_iterator(staging_)) {
       fs::rename(entry.path(), fs::path(dir_) / entry.path().filename(), ec);
@@ -110,6 +114,7 @@ class OutputFolder {
   }
 
   std::string dir_, staging_;
+  bool active_;
   bool created_ = false, committed_ = false;
 };
 
@@ -219,6 +224,10 @@ std::string checkpoint_path(const std::string& dir) { return (fs::path(dir) / "c
 // A run from the start, or from `resume` (a checkpoint of this config).
 RunSummary run(const TrainConfig& config, RunObserver* observer, const Checkpoint* resume) {
   set_num_threads(config.threads);
+  // Data parallelism: every process trains; the first alone reports and writes.
+  Communicator& comm = world();
+  const bool lead = comm.rank() == 0;
+  if (!lead) observer = nullptr;
   PreparedData data = prepare_data(config);
   const Task task = data.train.task;
 
@@ -253,16 +262,17 @@ RunSummary run(const TrainConfig& config, RunObserver* observer, const Checkpoin
   options.loss_tolerance = config.loss_tolerance;
   options.lr_schedule = config.lr_schedule;
   options.seed = stream(config.seed, Stream::kLayers).next_u64();
+  options.comm = &comm;
   Trainer trainer(net, *loss, *optimizer, options, shuffle_rng);
 
-  OutputFolder out(config.out.empty() ? default_out_dir() : config.out);
+  OutputFolder out(config.out.empty() ? default_out_dir() : config.out, lead);
   if (observer) observer->on_start(config, data, net);
   const bool has_validation = data.validation.size() > 0;
-  MetricsWriter metrics(out.staged("metrics.csv"), has_validation, config.weight_decay > 0, observer,
+  MetricsWriter metrics(lead ? out.staged("metrics.csv") : "/dev/null", has_validation, config.weight_decay > 0, observer,
                         resume ? resume->metrics_csv : std::string());
   const std::string checkpoint_file = checkpoint_path(out.dir());
   auto write_checkpoint = [&](const TrainingState& state) {
-    save_checkpoint({model.config_toml, metrics.text(), state}, checkpoint_file);
+    if (lead) save_checkpoint({model.config_toml, metrics.text(), state}, checkpoint_file);
   };
   auto on_epoch_end = [&](const TrainingState& state) {
     if (config.checkpoint_every > 0 && state.epochs_done % config.checkpoint_every == 0)
@@ -297,10 +307,12 @@ RunSummary run(const TrainConfig& config, RunObserver* observer, const Checkpoin
     s.diverged = true;
     s.stop_reason = e.what();
     s.train_seconds = seconds_since(start);
-    save_model(model, out.staged("model.snm"));
-    write_file_atomic(out.staged("summary.json"), summary_json(s));
-    write_file_atomic(out.staged("config.toml"), model.config_toml);
-    out.commit();
+    if (lead) {
+      save_model(model, out.staged("model.snm"));
+      write_file_atomic(out.staged("summary.json"), summary_json(s));
+      write_file_atomic(out.staged("config.toml"), model.config_toml);
+      out.commit();
+    }
     throw Error(ErrorKind::kDivergence, fmt::format("{}\nThe last good model and the metrics so far are in {}/",
                                                     e.what(), out.dir()));
   }
@@ -316,6 +328,11 @@ RunSummary run(const TrainConfig& config, RunObserver* observer, const Checkpoin
   s.stopped_early = fit.stopped_early;
   s.stop_reason = fit.stop_reason;
   s.samples_per_second = step_seconds > 0 ? static_cast<double>(samples) / step_seconds : 0;
+  s.processes = comm.size();
+  if (trainer.allreduce_calls() > 0) {
+    s.allreduce_ms_per_step = 1e3 * trainer.allreduce_seconds() / static_cast<double>(trainer.allreduce_calls());
+    s.allreduce_bytes_per_step = (net.parameter_count() + 1) * sizeof(float);
+  }
   s.l2_penalty = trainer.l2_penalty();
 
   // Final metrics of the model as saved (after any restore of the best weights), in eval mode.
@@ -338,12 +355,14 @@ RunSummary run(const TrainConfig& config, RunObserver* observer, const Checkpoin
     s.test_accuracy = timed_eval.accuracy;
   }
 
-  save_model(model, out.staged("model.snm"));
-  write_file_atomic(out.staged("summary.json"), summary_json(s));
-  write_file_atomic(out.staged("config.toml"), model.config_toml);
-  out.commit();
-  std::error_code ignored;
-  fs::remove(checkpoint_file, ignored);  // the finished run supersedes it
+  if (lead) {
+    save_model(model, out.staged("model.snm"));
+    write_file_atomic(out.staged("summary.json"), summary_json(s));
+    write_file_atomic(out.staged("config.toml"), model.config_toml);
+    out.commit();
+    std::error_code ignored;
+    fs::remove(checkpoint_file, ignored);  // the finished run supersedes it
+  }
   if (observer) observer->on_finish(s);
   return s;
 }
@@ -400,6 +419,11 @@ std::string summary_json(const RunSummary& s) {
   field("train_seconds", json_number(s.train_seconds));
   field("samples_per_second", json_number(s.samples_per_second));
   field("inference_us_per_sample", json_number(s.inference_us_per_sample));
+  field("processes", std::to_string(s.processes));
+  if (s.processes > 1) {
+    field("allreduce_ms_per_step", json_number(s.allreduce_ms_per_step));
+    field("allreduce_bytes_per_step", std::to_string(s.allreduce_bytes_per_step));
+  }
   j.erase(j.size() - 2);  // the last comma
   return j + "\n}\n";
 }

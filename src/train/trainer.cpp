@@ -48,6 +48,41 @@ double Trainer::step(const Tensor& x, const Targets<float>& targets) {
   return loss;
 }
 
+double Trainer::parallel_step(const Dataset& train, std::span<const std::size_t> shard,
+                              std::size_t global_size) {
+  network_.zero_grad();
+  double loss_sum = 0;
+  if (!shard.empty()) {
+    train.gather(shard, x_, labels_, y_);
+    const Tensor& out = network_.forward(x_, Mode::kTrain);
+    const double loss = loss_.forward(out, Targets<float>{labels_, &y_});
+    loss_sum = loss * static_cast<double>(shard.size());
+    if (std::isfinite(loss)) network_.backward(loss_.backward());
+  }
+  // Each process holds the mean gradient of its shard; weighted by its share,
+  // the sum over processes is the mean gradient of the global batch.
+  const auto& params = network_.params();
+  std::size_t total = 0;
+  for (const auto& p : params) total += p.grad->size();
+  fused_.resize(total + 1);
+  const float share = static_cast<float>(shard.size()) / static_cast<float>(global_size);
+  std::size_t at = 0;
+  for (const auto& p : params)
+    for (float g : p.grad->span()) fused_[at++] = g * share;
+  fused_[total] = static_cast<float>(loss_sum);
+  const auto reduce_start = Clock::now();
+  options_.comm->allreduce_sum(fused_);
+  allreduce_seconds_ += seconds_since(reduce_start);
+  ++allreduce_calls_;
+  const double loss = fused_[total] / static_cast<double>(global_size);
+  if (!std::isfinite(loss)) return loss;  // every process sees it and stops alike
+  at = 0;
+  for (const auto& p : params)
+    for (float& g : p.grad->span()) g = fused_[at++];
+  optimizer_.step(params);
+  return loss;
+}
+
 double Trainer::l2_penalty() const {
   const double lambda = optimizer_.options().weight_decay;
   if (lambda == 0 || optimizer_.type() == "adamw") return 0;
@@ -94,6 +129,8 @@ FitResult Trainer::fit(const Dataset& train, const Dataset* validation, const Da
     state.stopper = stopper.state();
     state.weights = network_.snapshot();
   }
+  const bool parallel = options_.comm != nullptr && options_.comm->size() > 1;
+  const int rank = parallel ? options_.comm->rank() : 0;
   FitResult result;
   result.history = state.history;
   result.best_epoch = stopper.best_epoch();
@@ -103,7 +140,7 @@ FitResult Trainer::fit(const Dataset& train, const Dataset* validation, const Da
     sampler.shuffle(rng_);
     // Layer randomness (dropout masks) restarts from the run seed every epoch,
     // so a run resumed at an epoch boundary draws the same masks.
-    network_.reseed(options_.seed + epoch);
+    network_.reseed(options_.seed + epoch + 0x9e3779b97f4aULL * static_cast<std::uint64_t>(rank));
     EpochStats stats;
     stats.epoch = epoch;
     stats.lr = optimizer_.lr();
@@ -113,9 +150,15 @@ FitResult Trainer::fit(const Dataset& train, const Dataset* validation, const Da
         throw Error(ErrorKind::kInterrupted,
                     fmt::format("interrupted at epoch {}, iteration {}", epoch, optimizer_.steps()));
       const auto indices = sampler.batch(b);
-      train.gather(indices, x_, labels_, y_);
       const auto step_start = Clock::now();
-      const double loss = step(x_, Targets<float>{labels_, &y_});
+      double loss;
+      if (parallel) {
+        const Shard mine = shard_of(indices.size(), rank, options_.comm->size());
+        loss = parallel_step(train, indices.subspan(mine.begin, mine.end - mine.begin), indices.size());
+      } else {
+        train.gather(indices, x_, labels_, y_);
+        loss = step(x_, Targets<float>{labels_, &y_});
+      }
       step_seconds += seconds_since(step_start);
       if (!std::isfinite(loss)) {
         const int layer = network_.first_non_finite_layer();
@@ -133,6 +176,14 @@ FitResult Trainer::fit(const Dataset& train, const Dataset* validation, const Da
       loss_sum += loss * static_cast<double>(indices.size());
       if (observer)
         observer->on_step({epoch, b + 1, sampler.num_batches(), optimizer_.steps(), loss});
+    }
+    if (parallel) {
+      // Batch-norm running statistics come from each process's shards: average
+      // them so every process holds the same model.
+      for (const auto& buffer : network_.buffers()) {
+        options_.comm->allreduce_sum(buffer.value->span());
+        for (float& v : buffer.value->span()) v /= static_cast<float>(options_.comm->size());
+      }
     }
     stats.iteration = optimizer_.steps();
     stats.samples = train.size();
@@ -199,11 +250,15 @@ EvalResult Trainer::evaluate(const Dataset& data) {
   EvalResult result;
   result.samples = data.size();
   if (data.size() == 0) return result;
+  // In data-parallel training each process evaluates its share; the sums are reduced.
+  const bool parallel = options_.comm != nullptr && options_.comm->size() > 1;
+  const Shard mine = parallel ? shard_of(data.size(), options_.comm->rank(), options_.comm->size())
+                              : Shard{0, data.size()};
   std::vector<std::int32_t> predicted;
   double loss_sum = 0;
   std::size_t correct = 0;
-  for (std::size_t start = 0; start < data.size(); start += options_.eval_batch_size) {
-    const std::size_t count = std::min(options_.eval_batch_size, data.size() - start);
+  for (std::size_t start = mine.begin; start < mine.end; start += options_.eval_batch_size) {
+    const std::size_t count = std::min(options_.eval_batch_size, mine.end - start);
     eval_indices_.resize(count);
     std::iota(eval_indices_.begin(), eval_indices_.end(), start);
     data.gather(eval_indices_, x_, labels_, y_);
@@ -213,6 +268,12 @@ EvalResult Trainer::evaluate(const Dataset& data) {
       argmax_rows(out, predicted);
       for (std::size_t i = 0; i < count; ++i) correct += predicted[i] == labels_[i];
     }
+  }
+  if (parallel) {
+    double sums[2] = {loss_sum, static_cast<double>(correct)};
+    options_.comm->allreduce_sum(sums);
+    loss_sum = sums[0];
+    correct = static_cast<std::size_t>(sums[1]);
   }
   result.loss = loss_sum / static_cast<double>(data.size());
   if (data.task == Task::kClassification)

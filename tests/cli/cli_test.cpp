@@ -262,3 +262,29 @@ TEST_F(Cli, KillNineAtARandomPointThenResumeGivesIdenticalResults) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST_F(Cli, SigtermStopsCleanlyWithACheckpointAndExit130) {
+  const std::string log = path("log.txt");
+  const std::string command = std::string("cd ") + SCRATCHNET_SOURCE_DIR + " && exec " + SCRATCHNET_BINARY +
+                              " train recipes/arem-mlp.toml --epochs 200 --checkpoint-every 1 -q --out " +
+                              path("run") + " > " + log + " 2>&1";
+  pid_t pid;
+  const char* argv[] = {"/bin/sh", "-c", command.c_str(), nullptr};
+  ASSERT_EQ(posix_spawn(&pid, "/bin/sh", nullptr, nullptr, const_cast<char**>(argv), environ), 0);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+  while (!fs::exists(path("run/checkpoint.snc")) && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  ::kill(pid, SIGTERM);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 130);
+  const std::string output = slurp(log);
+  EXPECT_NE(output.find("interrupted at epoch"), std::string::npos) << output;
+  EXPECT_NE(output.find("train --resume"), std::string::npos) << output;
+  EXPECT_TRUE(fs::exists(path("run/checkpoint.snc")));
+}
+
+}  // namespace

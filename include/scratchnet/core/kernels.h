@@ -1,19 +1,66 @@
 #pragma once
-// Numerical kernels shared by the layers: matrix multiply (through OpenBLAS)
-// and the few row/column reductions the dense layers need. Pointers address
+// Numerical kernels shared by the layers and optimizers: matrix multiply,
+// row/column reductions, activations and optimizer updates. Pointers address
 // row-major matrices; leading dimensions are in elements.
+//
+// Float kernels run on the best instruction set of the CPU, chosen once at
+// start-up (runtime dispatch: one binary runs everywhere):
+//   avx512   own AVX-512 kernels, matrix multiply included (a register-blocked
+//            micro-kernel reading the operands in place, no packing except
+//            op(B) = B^T, which is transposed into a thread-local buffer)
+//   avx2     AVX2+FMA elementwise kernels; matrix multiply through OpenBLAS
+//   generic  plain loops; matrix multiply through OpenBLAS
+// Double kernels (the gradient checker runs every layer in double) are the
+// plain loops with OpenBLAS's dgemm. Exponentials in the float activations
+// use a vectorised e^x within about 1 ulp of std::exp (see exp_values).
+//
+// Every kernel of scratchnet's own computes each output element by the same
+// sequence of operations whatever the thread count or the element's
+// position, so the same seed gives the same numbers with 1 or N threads
+// (where OpenBLAS does the matrix products, its threads may change the last
+// bits of a product).
 
 #include <cstddef>
+#include <cstdint>
+#include <string>
+#include <type_traits>
 
 namespace scratchnet {
 
 enum class Trans { kNo, kYes };
 
 // C = alpha * op(A) * op(B) + beta * C, with op(A) m x k and op(B) k x n.
+// With beta = 0, C is not read (it may hold anything, NaN included).
 template <class T>
 void gemm(Trans trans_a, Trans trans_b, std::size_t m, std::size_t n, std::size_t k, T alpha,
           const T* a, std::size_t lda, const T* b, std::size_t ldb, T beta, T* c,
           std::size_t ldc);
+
+// C (m x n) += sum over s < batch of A_s B_s^T, with A_s = a + s * stride_a
+// (m x k, row-major, lda) and B_s = b + s * stride_b (n x k, ldb): the weight
+// gradient of a convolution, dW += sum_s dy_s col_s^T, in one call. The
+// avx512 kernel keeps each output's sum in registers across the samples
+// (dot products along k), so nothing is transposed.
+template <class T>
+void gemm_nt_accumulate(std::size_t batch, std::size_t m, std::size_t n, std::size_t k, const T* a,
+                        std::size_t lda, std::size_t stride_a, const T* b, std::size_t ldb,
+                        std::size_t stride_b, T* c, std::size_t ldc);
+
+// The image side of a convolution or pooling window (layers/conv2d.h's
+// ConvGeometry): input (channels, height, width), a kernel x kernel window at
+// `stride` with `padding` zeros on every side, output out_height x out_width.
+struct ImageWindow {
+  std::size_t channels, height, width, kernel, stride, padding, out_height, out_width;
+};
+// Vectorised forms of layers/conv2d.h's im2col and col2im_add (stride 1)
+// and of 2 x 2 max pooling at stride 2 (y (planes, height / 2, width / 2)
+// and, for each output, the index in its plane of its window's maximum, the
+// first of equal ones in row order). Each returns false, doing nothing, when
+// there is no vectorised kernel for the case; the caller then runs its loops.
+bool im2col_vectorised(const ImageWindow& g, const float* image, float* col, std::size_t ld);
+bool col2im_add_vectorised(const ImageWindow& g, const float* col, std::size_t ld, float* image);
+bool max_pool_2x2(const float* x, float* y, std::uint32_t* argmax, std::size_t planes,
+                  std::size_t height, std::size_t width);
 
 // y[r, :] += bias for every row r of the n x d matrix y.
 template <class T>
@@ -23,9 +70,87 @@ void add_row_vector(T* y, const T* bias, std::size_t n, std::size_t d);
 template <class T>
 void accumulate_column_sums(const T* x, std::size_t n, std::size_t d, T* out);
 
-// Threads used by the matrix kernels. Defaults to 1: the models scratchnet
-// trains on tabular data are too small for a second thread to pay.
+// Activations over n values, forward y = f(x) and backward dx = dy * f'(.).
+// Outputs may alias their inputs (y == x, dx == dy).
+template <class T>
+void relu_forward(const T* x, T* y, std::size_t n);
+// dx = dy where x > 0, else 0 (x may be the forward's output: same sign).
+template <class T>
+void relu_backward(const T* x, const T* dy, T* dx, std::size_t n);
+template <class T>
+void leaky_relu_forward(const T* x, T* y, std::size_t n, T alpha);
+template <class T>
+void leaky_relu_backward(const T* x, const T* dy, T* dx, std::size_t n, T alpha);
+template <class T>
+void sigmoid_forward(const T* x, T* y, std::size_t n);
+// dx = dy * y (1 - y), from the forward's output y.
+template <class T>
+void sigmoid_backward(const T* y, const T* dy, T* dx, std::size_t n);
+template <class T>
+void tanh_forward(const T* x, T* y, std::size_t n);
+// dx = dy * (1 - y^2), from the forward's output y.
+template <class T>
+void tanh_backward(const T* y, const T* dy, T* dx, std::size_t n);
+// y = e^x (float: the vectorised approximation, within 1e-6 relative of
+// std::exp where the result is a normal float; 0 and inf where std::exp
+// underflows or overflows).
+template <class T>
+void exp_values(const T* x, T* y, std::size_t n);
+
+// Optimizer updates of n parameters w from gradients g, with the L2
+// coefficient `decay` added to the gradient (g + decay w) except in AdamW.
+// The state arrays (velocity v, moments m and v, squared sums h) have n values.
+struct AdamStep {
+  float lr, beta1, beta2, eps;
+  float c1, c2;        // bias corrections 1 / (1 - beta1^t), 1 / (1 - beta2^t)
+  float decay;
+  bool decoupled;      // AdamW: w -= lr * decay * w, moments of g alone
+};
+void adam_update(float* w, const float* g, float* m, float* v, std::size_t n, const AdamStep& s);
+void sgd_update(float* w, const float* g, std::size_t n, float lr, float decay);
+void momentum_update(float* w, const float* g, float* v, std::size_t n, float lr, float mu, float decay);
+void nesterov_update(float* w, const float* g, float* v, std::size_t n, float lr, float mu, float decay);
+void adagrad_update(float* w, const float* g, float* h, std::size_t n, float lr, float eps, float decay);
+void rmsprop_update(float* w, const float* g, float* h, std::size_t n, float lr, float rho, float eps,
+                    float decay);
+
+// Threads used by the matrix kernels and the larger elementwise kernels.
+// Defaults to 1: the models scratchnet trains on tabular data are too small
+// for a second thread to pay. With more, work is split only where it is large
+// enough to gain (a matrix product of about a million multiply-adds or more),
+// so small models run on one thread whatever the setting. One pool: with the
+// avx512 kernels OpenBLAS stays single-threaded; otherwise OpenBLAS's own
+// threads do the matrix products.
 void set_num_threads(int threads);
 int num_threads();
+
+namespace detail {
+void run_chunks(int chunks, void (*body)(void*, int), void* context);
+}  // namespace detail
+
+// Calls f(i) for i = 0 .. count-1, spread over num_threads() threads: the
+// calling thread and the kernels' pool claim indices one at a time, so an
+// index may run on any thread, in any order, but each exactly once; returns
+// when all are done. Called from inside another parallel_for (or while
+// another thread of the program uses the pool), it runs f(0), f(1), ... on
+// the calling thread. Kernels called from f run single-threaded then.
+template <class F>
+void parallel_for(std::size_t count, F&& f) {
+  auto body = [](void* context, int i) {
+    (*static_cast<std::remove_reference_t<F>*>(context))(static_cast<std::size_t>(i));
+  };
+  detail::run_chunks(static_cast<int>(count), body, &f);
+}
+// Inside parallel_for: which of the num_threads() threads runs this call
+// (0 for the calling thread), e.g. to pick a per-thread scratch buffer.
+// 0 outside.
+int current_thread();
+
+// The instruction set of the float kernels: "avx512", "avx2" or "generic".
+// The environment variable SCRATCHNET_ISA (same names) lowers the start-up
+// choice. set_kernel_isa switches (tests and benchmarks compare the paths);
+// it returns false, changing nothing, when the CPU lacks that instruction set.
+std::string kernel_isa();
+bool set_kernel_isa(const std::string& isa);
 
 }  // namespace scratchnet

@@ -15,6 +15,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "scratchnet/data/dataset.h"
@@ -28,6 +29,10 @@ struct IdxImages {
 
 IdxImages read_idx_images(const std::string& path);
 std::vector<std::uint8_t> read_idx_labels(const std::string& path);
+// The same, from the bytes of a file already in memory (decompressed);
+// `source` names it in error messages. The file readers call these.
+IdxImages parse_idx_images(std::string_view bytes, const std::string& source);
+std::vector<std::uint8_t> parse_idx_labels(std::string_view bytes, const std::string& source);
 
 // A classification data set of the images in `images` labelled by `labels`:
 // sample_shape (1, rows, cols), features held as bytes in Dataset::pixels

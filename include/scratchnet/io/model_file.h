@@ -7,9 +7,9 @@
 // The payload holds: the scratchnet version that wrote it; the task; the
 // architecture (input shape and layer specs); the loss; class and feature
 // names; the scaler; the training settings (TOML text); every parameter
-// tensor and every buffer (batch-norm running statistics) by name and size. Loading checks the magic, the version, the size,
-// the checksum, and that each parameter matches the rebuilt architecture.
-// Files are written atomically (temp file + rename).
+// tensor and every buffer (batch-norm running statistics) by name and size. Loading checks the
+// magic, the version, the size, the checksum, and that each parameter matches the rebuilt
+// architecture. Files are written atomically (temp file + rename).
 
 #include <memory>
 #include <string>
@@ -25,11 +25,11 @@ inline constexpr std::uint32_t kModelFormatVersion = 1;
 
 struct Model {
   Task task = Task::kClassification;
-  std::string loss;                       // "softmax_cross_entropy" or "mse"
-  std::vector<std::string> class_names;   // classification
+  std::string loss;                      // "softmax_cross_entropy" or "mse"
+  std::vector<std::string> class_names;  // classification
   std::vector<std::string> feature_names;
   Scaler scaler;
-  std::string config_toml;                // settings the model was trained with
+  std::string config_toml;  // settings the model was trained with
   std::unique_ptr<Network<float>> network;
 };
 
@@ -39,7 +39,44 @@ void save_model(const Model& model, const std::string& path);
 Model load_model(const std::string& path);
 
 // Encodes / decodes the file image in memory (what save/load write and read).
+// decode_model treats `bytes` as untrusted: every length is checked against
+// what remains before anything is allocated, and the architecture is sized
+// (plan_architecture) before it is built, so a hostile file of N bytes makes
+// the loader allocate O(N) at most; every problem is a data error.
 std::string encode_model(const Model& model);
 Model decode_model(std::string_view bytes, const std::string& source);
+
+// What `scratchnet verify` reports about a sound model file.
+struct ModelInfo {
+  std::uint32_t format_version = 0;
+  std::string writer_version;  // the scratchnet version that wrote the file
+  std::size_t file_bytes = 0;
+  Task task = Task::kClassification;
+  Shape input_shape, output_shape;
+  std::size_t layers = 0;         // top-level layers of the architecture
+  std::size_t parameters = 0;     // trained values
+  std::size_t buffer_values = 0;  // saved, untrained values (batch-norm statistics)
+  std::size_t classes = 0;        // classification only
+};
+
+// Loads `path` as load_model does (magic, format version, size, checksum,
+// architecture, every tensor against the architecture) and also checks that
+// every weight and scaler value is finite and that the stored settings parse.
+// Trains and predicts nothing. Throws a data error naming the file otherwise.
+ModelInfo verify_model(const std::string& path);
+
+// The size of an architecture, computed from its specs alone: nothing is
+// allocated, so the loader can compare it with the file before building the
+// network. Mirrors the layer constructors (a test checks it against real
+// networks of every registered layer type).
+struct ArchitecturePlan {
+  double values = 0;        // parameter + buffer values of the planned layers
+  std::size_t planned = 0;  // layers planned: all of them unless one could not be
+  std::string problem;      // empty, or why the input or layer `planned` (0-based) could not be
+  bool too_large = false;   // the problem is a size over the limits, not a bad setting
+};
+// Largest sample (input or any layer output) the loader accepts, in values.
+inline constexpr double kMaxSampleValues = 268'435'456;  // 2^28
+ArchitecturePlan plan_architecture(const Architecture& architecture);
 
 }  // namespace scratchnet

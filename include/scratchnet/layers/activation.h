@@ -5,7 +5,10 @@
 //
 // Fn requirements: a constructor from LayerSpec, `T value(T x) const` and
 // `T derivative(T x, T y) const`. Each activation (sigmoid.h, tanh.h, ...)
-// is one such Fn.
+// is one such Fn. An Fn may also give whole-array forms, which the layer then
+// uses (the vectorised kernels of core/kernels.h):
+//   void forward(const T* x, T* y, std::size_t n) const
+//   void backward(const T* x, const T* y, const T* dy, T* dx, std::size_t n) const
 
 #include "scratchnet/layers/layer.h"
 
@@ -23,7 +26,11 @@ class Elementwise final : public LayerBase<T> {
     const T* in = x.data();
     T* out = y_.data();
     const std::size_t n = x.size();
-    for (std::size_t i = 0; i < n; ++i) out[i] = fn_.value(in[i]);
+    if constexpr (requires { fn_.forward(in, out, n); }) {
+      fn_.forward(in, out, n);
+    } else {
+      for (std::size_t i = 0; i < n; ++i) out[i] = fn_.value(in[i]);
+    }
     return y_;
   }
 
@@ -34,7 +41,11 @@ class Elementwise final : public LayerBase<T> {
     const T* dy = grad_y.data();
     T* dx = grad_x_.data();
     const std::size_t n = grad_y.size();
-    for (std::size_t i = 0; i < n; ++i) dx[i] = dy[i] * fn_.derivative(x[i], y[i]);
+    if constexpr (requires { fn_.backward(x, y, dy, dx, n); }) {
+      fn_.backward(x, y, dy, dx, n);
+    } else {
+      for (std::size_t i = 0; i < n; ++i) dx[i] = dy[i] * fn_.derivative(x[i], y[i]);
+    }
     return grad_x_;
   }
 

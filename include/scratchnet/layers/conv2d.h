@@ -12,14 +12,17 @@
 //   forward   y_n = W col_n + b
 //   backward  dW += dy_n col_n^T,  db += row sums of dy_n,
 //             dcol_n = W^T dy_n,  dx_n = col2im(dcol_n) (overlapping patches add).
-// Both products go through gemm (OpenBLAS), one per sample: measured faster
-// than a single gemm over the batch's columns (C*k*k, N*OH*OW), whose output
-// and dy then need transposing to and from NCHW (LeNet-5 shapes, batch 64:
-// 2.1 vs 2.6 ms and 2.0 vs 2.3 ms per forward + backward). In train mode the
-// columns of the whole batch are kept for backward; in eval mode one sample's
-// columns are reused (and recomputed if backward follows), so large
-// evaluation batches stay small in memory. Buffers are resized, not
-// reallocated, so steady-state steps allocate nothing.
+// The products go through the kernels of core/kernels.h, one per sample
+// (measured faster than a single product over the batch's columns, whose
+// output and dy then need transposing to and from NCHW). The columns are
+// built again in backward rather than kept from forward: a batch's columns
+// (5 MB for LeNet-5's first layer at batch 64) leave the cache, and reading
+// them back cost more than the vectorised im2col (LeNet-5, batch 64,
+// forward + backward of both layers: 2.3 ms kept, see bench/README.md).
+// Samples are processed in chunks of kChunk, spread over the kernel threads
+// (parallel_for): one col buffer per thread, one partial dW per chunk, added
+// in chunk order, so any thread count gives the same numbers. Buffers are
+// resized, not reallocated, so steady-state steps allocate nothing.
 //
 // Spec: {"conv2d", {filters, kernel, stride = 1, padding = 0}}.
 // Requires a rank-3 input sample shape (C, H, W) and OH, OW >= 1 (usage errors
@@ -68,6 +71,7 @@ class Conv2D final : public LayerBase<T> {
   const BasicTensor<T>& backward(const BasicTensor<T>& grad_y) override;
   std::vector<Param<T>> params() override;
   void initialize(const InitScheme& scheme, Rng& rng) override;
+  void set_input_gradient(bool needed) override { input_gradient_ = needed; }
 
   const ConvGeometry& geometry() const { return geom_; }
   std::size_t filters() const { return filters_; }
@@ -76,11 +80,13 @@ class Conv2D final : public LayerBase<T> {
   ConvGeometry geom_;
   std::size_t filters_;
   BasicTensor<T> w_, b_, grad_w_, grad_b_;
+  static constexpr std::size_t kChunk = 8;  // samples per chunk of work
   const BasicTensor<T>* x_ = nullptr;
-  bool cols_kept_ = false;  // whether cols_ holds every sample of the last forward
   BasicTensor<T> y_, grad_x_;
-  std::vector<T, AlignedAllocator<T>> cols_;  // (N, C*k*k, OH*OW) or one sample's
-  std::vector<T, AlignedAllocator<T>> dcol_;  // (C*k*k, OH*OW)
+  std::vector<T, AlignedAllocator<T>> cols_;       // (threads, C*k*k, OH*OW)
+  std::vector<T, AlignedAllocator<T>> dcol_;       // (threads, C*k*k, OH*OW)
+  std::vector<T, AlignedAllocator<T>> partial_w_;  // (chunks, filters, C*k*k)
+  bool input_gradient_ = true;
 };
 
 }  // namespace scratchnet

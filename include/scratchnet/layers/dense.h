@@ -19,6 +19,7 @@ class Dense final : public LayerBase<T> {
   const BasicTensor<T>& backward(const BasicTensor<T>& grad_y) override;
   std::vector<Param<T>> params() override;
   void initialize(const InitScheme& scheme, Rng& rng) override;
+  void set_input_gradient(bool needed) override { input_gradient_ = needed; }
 
   std::size_t in_features() const { return in_; }
   std::size_t units() const { return out_; }
@@ -28,6 +29,7 @@ class Dense final : public LayerBase<T> {
   BasicTensor<T> w_, b_, grad_w_, grad_b_;
   const BasicTensor<T>* x_ = nullptr;
   BasicTensor<T> y_, grad_x_;
+  bool input_gradient_ = true;
 };
 
 }  // namespace scratchnet

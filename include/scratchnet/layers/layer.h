@@ -24,6 +24,10 @@
 //              running statistics); stable pointers.
 //   reseed(s)  restarts the layer's own random stream (dropout masks) from s;
 //              two forwards after the same reseed draw the same randomness.
+//   set_input_gradient(false)
+//              nobody will read dL/dx (the network's layers before the first
+//              one with parameters): backward may skip computing it and
+//              return an empty tensor. Parameter gradients are unaffected.
 //   spec()     the description that rebuilds this layer (type + attributes).
 
 #include <cstdint>
@@ -88,6 +92,7 @@ class Layer {
   // Draws initial parameter values; layers without parameters ignore it.
   virtual void initialize(const InitScheme& /*scheme*/, Rng& /*rng*/) {}
   virtual void reseed(std::uint64_t /*seed*/) {}
+  virtual void set_input_gradient(bool /*needed*/) {}
 };
 
 // Holds the spec and shapes that every concrete layer has.

@@ -3,6 +3,7 @@
 // Spec: {"leaky_relu", {alpha}}, alpha defaults to 0.01.
 
 #include "scratchnet/core/error.h"
+#include "scratchnet/core/kernels.h"
 #include "scratchnet/layers/activation.h"
 
 namespace scratchnet {
@@ -16,6 +17,10 @@ struct LeakyReluFn {
   }
   T value(T x) const { return x > T(0) ? x : alpha * x; }
   T derivative(T x, T /*y*/) const { return x > T(0) ? T(1) : alpha; }
+  void forward(const T* x, T* y, std::size_t n) const { leaky_relu_forward(x, y, n, alpha); }
+  void backward(const T* x, const T* /*y*/, const T* dy, T* dx, std::size_t n) const {
+    leaky_relu_backward(x, dy, dx, n, alpha);
+  }
   T alpha;
 };
 

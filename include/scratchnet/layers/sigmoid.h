@@ -4,6 +4,7 @@
 
 #include <cmath>
 
+#include "scratchnet/core/kernels.h"
 #include "scratchnet/layers/activation.h"
 
 namespace scratchnet {
@@ -17,6 +18,10 @@ struct SigmoidFn {
     return e / (T(1) + e);
   }
   T derivative(T /*x*/, T y) const { return y * (T(1) - y); }
+  void forward(const T* x, T* y, std::size_t n) const { sigmoid_forward(x, y, n); }
+  void backward(const T* /*x*/, const T* y, const T* dy, T* dx, std::size_t n) const {
+    sigmoid_backward(y, dy, dx, n);
+  }
 };
 
 template <class T>

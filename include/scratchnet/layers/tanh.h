@@ -3,6 +3,7 @@
 
 #include <cmath>
 
+#include "scratchnet/core/kernels.h"
 #include "scratchnet/layers/activation.h"
 
 namespace scratchnet {
@@ -12,6 +13,10 @@ struct TanhFn {
   explicit TanhFn(const LayerSpec&) {}
   T value(T x) const { return std::tanh(x); }
   T derivative(T /*x*/, T y) const { return T(1) - y * y; }
+  void forward(const T* x, T* y, std::size_t n) const { tanh_forward(x, y, n); }
+  void backward(const T* /*x*/, const T* y, const T* dy, T* dx, std::size_t n) const {
+    tanh_backward(y, dy, dx, n);
+  }
 };
 
 template <class T>

@@ -4,8 +4,11 @@
 //
 // The network owns its layers and passes each layer's output to the next;
 // backward runs the layers in reverse, so every layer gets the input it saw
-// in forward. Parameters are listed layer by layer, in a fixed order that the
-// optimizer state and model files rely on.
+// in forward. Layers up to the first one with parameters are told that
+// nobody reads their input gradient (Layer::set_input_gradient), so the
+// first dense or convolution layer skips that product. Parameters are listed
+// layer by layer, in a fixed order that the optimizer state and model files
+// rely on.
 
 #include <cstddef>
 #include <memory>

@@ -57,6 +57,9 @@ struct RunSummary {
   double train_seconds = 0;       // wall time of training, evaluation included
   double samples_per_second = 0;  // training samples per second of step time
   double inference_us_per_sample = 0;
+  int processes = 1;                    // data-parallel processes (mpirun -np)
+  double allreduce_ms_per_step = 0;     // gradient allreduce time per step (processes > 1)
+  std::size_t allreduce_bytes_per_step = 0;
   std::string out_dir;
 };
 

@@ -19,12 +19,14 @@
 #include <array>
 #include <cstddef>
 #include <functional>
+#include <span>
 #include <cstdint>
 #include <limits>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "scratchnet/core/communicator.h"
 #include "scratchnet/core/rng.h"
 #include "scratchnet/data/dataset.h"
 #include "scratchnet/losses/loss.h"
@@ -83,6 +85,10 @@ struct TrainOptions {
   double loss_tolerance = 0;       // 0 = off
   std::string lr_schedule = "constant";
   std::uint64_t seed = 0;          // for layer randomness (dropout masks)
+  // Data parallelism: each process takes its shard of every global batch (all
+  // draw the same shuffle), gradients are summed with one allreduce per step
+  // and every process applies the same update. Null: a single process.
+  Communicator* comm = nullptr;
 };
 
 // Everything the training loop carries from one epoch to the next, taken at
@@ -127,6 +133,13 @@ class Trainer {
   // One optimizer step on a batch; returns the batch loss. A non-finite loss
   // is returned without a backward pass or an update.
   double step(const Tensor& x, const Targets<float>& targets);
+  // One data-parallel step: this process's `shard` of a global batch of
+  // `global_size` samples; returns the global batch's mean loss.
+  double parallel_step(const Dataset& train, std::span<const std::size_t> shard,
+                       std::size_t global_size);
+  // Time spent in gradient allreduces, and their count (data-parallel runs).
+  double allreduce_seconds() const { return allreduce_seconds_; }
+  std::size_t allreduce_calls() const { return allreduce_calls_; }
   // (lambda / 2) sum of w^2 over decayed parameters; 0 for AdamW (decoupled).
   double l2_penalty() const;
 
@@ -141,6 +154,9 @@ class Trainer {
   std::vector<std::int32_t> labels_;
   std::vector<std::size_t> eval_indices_;
   TrainingState boundary_;
+  std::vector<float> fused_;  // gradients (and the loss) in one allreduce buffer
+  double allreduce_seconds_ = 0;
+  std::size_t allreduce_calls_ = 0;
 };
 
 // Index of the largest value in each row of `scores` -> `out` (resized).

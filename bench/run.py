@@ -1,0 +1,164 @@
+"""Side-by-side benchmark driver (bench/run.sh runs it with /usr/bin/python3).
+
+For each workload it runs every peer in its own process, in turn (one round:
+scratchnet, PyTorch as installed, PyTorch's best setting, scikit-learn; with
+--repeats R the rounds alternate R times and the best figure of each peer is
+kept), then prints a table and writes the results as JSON.
+
+Columns: samples/s of training steps (inference: forwards of one sample); the
+ratio to the best PyTorch/scikit-learn figure; GFLOP/s achieved, counting
+the matrix multiplies only (training = 3x the forward FLOPs: forward, weight
+gradient, input gradient); that as a fraction of the sgemm GFLOP/s measured
+at the start of the same run; the child process's peak resident set size
+(wait4's rusage of the child); test accuracy after the same epochs.
+"""
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+PEERS_PY = os.path.join(HERE, "peers.py")
+
+
+def dense_flops(sizes):
+    return sum(2 * a * b for a, b in zip(sizes, sizes[1:]))
+
+
+MLP_FWD = dense_flops([784, 256, 128, 10])
+AREM_FWD = dense_flops([6, 50, 50, 50, 6])
+# conv1 6x(1x5x5) over 28x28, conv2 16x(6x5x5) over 10x10, then 400-120-84-10.
+LENET_FWD = 2 * 6 * 25 * 784 + 2 * 16 * 150 * 100 + dense_flops([400, 120, 84, 10])
+
+# (name, workload, batch, epochs, forward FLOPs per sample, peers)
+ALL_PEERS = ["scratchnet", "pytorch", "pytorch-best", "sklearn"]
+WORKLOADS = [
+    ("mlp-b128", "mlp", 128, 3, MLP_FWD, ALL_PEERS),
+    ("mlp-b32", "mlp", 32, 2, MLP_FWD, ALL_PEERS),
+    ("mlp-b1024", "mlp", 1024, 3, MLP_FWD, ALL_PEERS),
+    ("lenet5-b64", "lenet", 64, 2, LENET_FWD, ALL_PEERS[:3]),
+    ("arem-b100", "arem", 100, 20, AREM_FWD, ALL_PEERS),
+    ("arem-b1", "arem", 1, 1, AREM_FWD, ALL_PEERS),
+    ("infer-1", "infer", 1, 0, MLP_FWD, ALL_PEERS),
+]
+
+
+def run_child(cmd, env):
+    """Runs cmd; returns its last JSON line with the child's peak RSS (wait4) and wall seconds."""
+    start = time.perf_counter()
+    with tempfile.TemporaryFile() as err:
+        proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=err, cwd=ROOT)
+        out = proc.stdout.read()
+        _, status, usage = os.wait4(proc.pid, 0)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        if proc.returncode != 0:
+            err.seek(0)
+            sys.stderr.write(err.read().decode(errors="replace"))
+            raise SystemExit(f"failed ({proc.returncode}): {' '.join(cmd)}")
+    lines = [l for l in out.decode().splitlines() if l.startswith("{")]
+    record = json.loads(lines[-1]) if lines else {}
+    record["wall_seconds"] = time.perf_counter() - start
+    record["peak_rss_mb"] = usage.ru_maxrss / 1024.0  # Linux: kilobytes
+    return record
+
+
+def peer_command(peer, workload, batch, epochs, args, arem_dir):
+    if peer == "scratchnet":
+        cmd = [args.bench_train, workload, "--threads", str(args.threads), "--source-dir", ROOT]
+        if workload != "infer":
+            cmd += ["--batch", str(batch), "--epochs", str(epochs)]
+        return cmd, dict(os.environ)
+    cmd = [args.python, PEERS_PY, "torch" if peer.startswith("pytorch") else "sklearn", workload,
+           "--batch", str(batch), "--epochs", str(max(epochs, 1)), "--arem", arem_dir]
+    env = dict(os.environ)
+    if peer == "pytorch-best":
+        cmd.append("--best")
+        env["OMP_WAIT_POLICY"] = "PASSIVE"
+    return cmd, env
+
+
+def fmt_rate(x):
+    return f"{x / 1000:.1f}k" if x >= 1000 else f"{x:.0f}"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--bench-train", default=os.path.join(ROOT, "build/bench/bench_train"))
+    parser.add_argument("--python", default="/usr/bin/python3")
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--repeats", type=int, default=1)
+    parser.add_argument("--only", default="", help="comma-separated workload names (default: all)")
+    parser.add_argument("--peers", default="", help="comma-separated peers (default: all)")
+    parser.add_argument("--json", default=os.path.join(HERE, "results/latest.json"))
+    args = parser.parse_args()
+    only = set(filter(None, args.only.split(",")))
+    peers_wanted = set(filter(None, args.peers.split(",")))
+
+    sgemm = run_child([args.bench_train, "sgemm", "--threads", str(args.threads)], dict(os.environ))
+    gemm_rates = {k[:-7]: v for k, v in sgemm.items() if k.endswith("_gflops") and "fma" not in k}
+    peak = max(gemm_rates.values())
+    fma_peak = sgemm.get(f"fma_peak_{args.threads}t_gflops", float("nan"))
+    print(f"GEMM GFLOP/s (OPENBLAS_CORETYPE={os.environ.get('OPENBLAS_CORETYPE', 'unset')}, "
+          f"scratchnet kernels: {sgemm.get('kernels')}):")
+    for k, v in gemm_rates.items():
+        print(f"  {k:<36} {v:6.1f}")
+    print(f"  FMA peak (registers only)            {sgemm.get('fma_peak_1t_gflops', 0):6.1f} (1 thread), "
+          f"{fma_peak:.1f} ({args.threads} threads)")
+    print(f"GEMM peak used below: {peak:.0f} GFLOP/s (best measured); FMA peak {fma_peak:.0f}", flush=True)
+
+    arem_dir = tempfile.mkdtemp(prefix="scratchnet-bench-arem-")
+    run_child([args.bench_train, "export-arem", arem_dir, "--source-dir", ROOT], dict(os.environ))
+
+    results = []
+    header = (f"| {'workload':<11} | {'peer':<12} | {'samples/s':>9} | {'vs best peer':>12} | "
+              f"{'GFLOP/s':>7} | {'of GEMM':>7} | {'of FMA':>6} | {'peak RSS MB':>11} | {'test acc':>8} |")
+    print(header)
+    print("|" + "|".join("-" * (len(c)) for c in header.split("|")[1:-1]) + "|", flush=True)
+    for name, workload, batch, epochs, fwd_flops, peers in WORKLOADS:
+        if only and name not in only:
+            continue
+        peers = [p for p in peers if not peers_wanted or p in peers_wanted]
+        flops = fwd_flops * (1 if workload == "infer" else 3)
+        best = {}
+        for _ in range(args.repeats):
+            for peer in peers:
+                cmd, env = peer_command(peer, workload, batch, epochs, args, arem_dir)
+                record = run_child(cmd, env)
+                if peer not in best or record["samples_per_second"] > best[peer]["samples_per_second"]:
+                    best[peer] = record
+        others = [r["samples_per_second"] for p, r in best.items() if p != "scratchnet"]
+        best_peer = max(others) if others else float("nan")
+        entry = {"name": name, "workload": workload, "batch": batch, "epochs": epochs,
+                 "flops_per_sample": flops, "best_peer_samples_per_second": best_peer, "peers": {}}
+        for peer in peers:
+            r = best[peer]
+            rate = r["samples_per_second"]
+            gflops = rate * flops * 1e-9
+            r.update({"ratio_to_best_peer": rate / best_peer, "gflops": gflops,
+                      "fraction_of_gemm_peak": gflops / peak, "fraction_of_fma_peak": gflops / fma_peak})
+            entry["peers"][peer] = r
+            acc = r.get("test_accuracy")
+            print(f"| {name:<11} | {peer:<12} | {fmt_rate(rate):>9} | {rate / best_peer:>11.2f}x | "
+                  f"{gflops:>7.1f} | {gflops / peak:>7.1%} | {gflops / fma_peak:>6.1%} | "
+                  f"{r['peak_rss_mb']:>11.0f} | {'' if acc is None else f'{acc:.4f}':>8} |", flush=True)
+        results.append(entry)
+
+    os.makedirs(os.path.dirname(args.json), exist_ok=True)
+    with open(args.json, "w") as f:
+        json.dump({"date": time.strftime("%Y-%m-%d %H:%M:%S"),
+                   "machine": {"cpu": platform.processor() or platform.machine(),
+                               "cores": os.cpu_count(), "threads": args.threads,
+                               "openblas_coretype": os.environ.get("OPENBLAS_CORETYPE")},
+                   "gemm_gflops": sgemm, "gemm_peak_gflops": peak, "fma_peak_gflops": fma_peak,
+                   "workloads": results}, f, indent=2)
+    print(f"wrote {os.path.relpath(args.json, ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
