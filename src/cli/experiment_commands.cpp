@@ -35,6 +35,7 @@ class ProgressPrinter final : public ExperimentObserver {
       result = s.task == Task::kClassification
                    ? fmt::format("train_acc {}  test_acc {}", metric(s.train_accuracy), metric(s.test_accuracy))
                    : fmt::format("train_loss {}  test_loss {}", metric(s.train_loss), metric(s.test_loss));
+    if (s.diverged) result = "diverged";
     fmt::print("[{}/{}] {}: {}  ({:.1f} s, ETA {:.0f} s)\n", index + 1, total, label, result,
                s.train_seconds, eta);
     std::fflush(stdout);

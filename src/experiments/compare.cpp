@@ -133,11 +133,11 @@ std::vector<VariantResult> run_compare(const TrainConfig& base, const CompareOpt
     if (options.repeats > 1) dir = (fs::path(dir) / fmt::format("repeat-{}", r + 1)).string();
     config.out = dir;
     StepRecorder steps;
-    const RunSummary summary = run_training(config, &steps);
+    const RunSummary summary = run_or_record_divergence(config, &steps);
     std::string csv = "iteration,loss\n";
     for (std::size_t s = 0; s < steps.losses.size(); ++s)
       csv += fmt::format("{},{:.6g}\n", s + 1, steps.losses[s]);
-    write_file_atomic((fs::path(dir) / "steps.csv").string(), csv);
+    if (fs::exists(dir)) write_file_atomic((fs::path(dir) / "steps.csv").string(), csv);
     std::lock_guard lock(mutex);
     summaries[v][r] = summary;
     done[v][r] = true;
@@ -205,7 +205,10 @@ std::vector<VariantResult> run_compare(const TrainConfig& base, const CompareOpt
       row.push_back(value);
       csv += value + ",";
     }
-    row.push_back(std::to_string(result.runs.size()));
+    std::size_t diverged = 0;
+    for (const auto& s : result.runs) diverged += s.diverged;
+    row.push_back(diverged ? fmt::format("{} ({} diverged)", result.runs.size(), diverged)
+                           : std::to_string(result.runs.size()));
     row.push_back(cell(ta, with_std));
     row.push_back(cell(sa, with_std));
     row.push_back(cell(tl, with_std));

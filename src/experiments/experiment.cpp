@@ -50,7 +50,25 @@ TrainConfig with_settings(TrainConfig config, const Assignment& assignment) {
   return config;
 }
 
-MeanStd mean_std(const std::vector<double>& values) {
+RunSummary run_or_record_divergence(const TrainConfig& config, RunObserver* observer) {
+  try {
+    return run_training(config, observer);
+  } catch (const Error& e) {
+    if (e.kind() != ErrorKind::kDivergence) throw;
+    RunSummary s;
+    s.task = config.task == "regression" ? Task::kRegression : Task::kClassification;
+    s.diverged = true;
+    s.stop_reason = e.what();
+    s.out_dir = config.out;
+    return s;
+  }
+}
+
+MeanStd mean_std(const std::vector<double>& all) {
+  // Runs that diverged (NaN metrics) are left out; the table counts them apart.
+  std::vector<double> values;
+  for (double v : all)
+    if (std::isfinite(v)) values.push_back(v);
   MeanStd r;
   if (values.empty()) return {kNaN, kNaN};
   for (double v : values) r.mean += v;

@@ -184,7 +184,7 @@ SearchResult run_search(const TrainConfig& base_config, const SearchOptions& opt
         TrainConfig config = with_settings(base, trial.values);
         config.threads = 1;
         config.out = (fs::path(options.out) / "trials" / fmt::format("trial-{:03}", trial.number)).string();
-        const RunSummary summary = run_training(config, nullptr);
+        const RunSummary summary = run_or_record_divergence(config, nullptr);
         std::lock_guard lock(mutex);
         trial.summary = summary;
         trial.score = score_of(summary);

@@ -33,9 +33,14 @@ class ExperimentObserver {
                            const RunSummary& summary, double eta_seconds) = 0;
 };
 
+// run_training, except that a run that diverges is returned as a summary with
+// `diverged` set and NaN metrics (an experiment goes on; its table says so).
+RunSummary run_or_record_divergence(const TrainConfig& config, RunObserver* observer);
+
 struct MeanStd {
   double mean = 0, std = 0;  // sample standard deviation; 0 for one value
 };
+// Over the finite values (diverged runs left out); NaN when there are none.
 MeanStd mean_std(const std::vector<double>& values);
 
 // Runs `count` jobs numbered 0..count-1 on up to `jobs` threads, in order of
