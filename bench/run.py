@@ -108,13 +108,16 @@ def main():
           f"scratchnet kernels: {sgemm.get('kernels')}):")
     for k, v in gemm_rates.items():
         print(f"  {k:<36} {v:6.1f}")
-    print(f"  FMA peak (registers only)            {sgemm.get('fma_peak_1t_gflops', 0):6.1f} (1 thread), "
-          f"{fma_peak:.1f} ({args.threads} threads)")
+    print(f"  FMA peak (registers only; each thread timed on its CPU clock) "
+          f"{sgemm.get('fma_peak_1t_gflops', 0):.1f} (1 thread), {fma_peak:.1f} ({args.threads} threads)")
     print(f"GEMM peak used below: {peak:.0f} GFLOP/s (best measured); FMA peak {fma_peak:.0f}", flush=True)
 
     arem_dir = tempfile.mkdtemp(prefix="scratchnet-bench-arem-")
     run_child([args.bench_train, "export-arem", arem_dir, "--source-dir", ROOT], dict(os.environ))
 
+    load_start = os.getloadavg()
+    print(f"load average at start: {load_start[0]:.2f} (other programs running on the {os.cpu_count()} cores "
+          "make every figure noisier)", flush=True)
     results = []
     header = (f"| {'workload':<11} | {'peer':<12} | {'samples/s':>9} | {'vs best peer':>12} | "
               f"{'GFLOP/s':>7} | {'of GEMM':>7} | {'of FMA':>6} | {'peak RSS MB':>11} | {'test acc':>8} |")
@@ -152,6 +155,7 @@ def main():
     os.makedirs(os.path.dirname(args.json), exist_ok=True)
     with open(args.json, "w") as f:
         json.dump({"date": time.strftime("%Y-%m-%d %H:%M:%S"),
+                   "load_average_start": load_start[0], "load_average_end": os.getloadavg()[0],
                    "machine": {"cpu": platform.processor() or platform.machine(),
                                "cores": os.cpu_count(), "threads": args.threads,
                                "openblas_coretype": os.environ.get("OPENBLAS_CORETYPE")},

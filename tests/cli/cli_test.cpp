@@ -132,6 +132,12 @@ TEST_F(Cli, TrainEvalPredictInfoOnDigits) {
   EXPECT_NE(j.output.find("\"accuracy\""), std::string::npos) << j.output;
   EXPECT_NE(j.output.find("\"confusion\""), std::string::npos) << j.output;
 
+  const Result one = run("predict --model " + path("run/model.snm") + " --index 3");
+  ASSERT_EQ(one.code, 0) << one.output;
+  EXPECT_NE(one.output.find("sample 3 of the test split"), std::string::npos) << one.output;
+  EXPECT_NE(one.output.find("top classes:"), std::string::npos) << one.output;
+  EXPECT_EQ(run("predict --model " + path("run/model.snm") + " --index 99999").code, 2);
+
   const Result i = run("info --model " + path("run/model.snm"));
   ASSERT_EQ(i.code, 0) << i.output;
   EXPECT_NE(i.output.find("total parameters: 4810"), std::string::npos) << i.output;  // 64*64+64 + 64*10+10
