@@ -82,8 +82,11 @@ TEST_P(Mpi, WeightsAndMetricsMatchTheSingleProcessRun) {
   // The metrics agree too (accuracy exactly or within one sample's rounding).
   std::ifstream sa(fs::path(single) / "summary.json"), sb(fs::path(parallel) / "summary.json");
   std::string line_a, line_b;
-  while (std::getline(sa, line_a) && std::getline(sb, line_b))
-    if (line_a.find("\"test_accuracy\"") != std::string::npos) EXPECT_EQ(line_a, line_b);
+  while (std::getline(sa, line_a) && std::getline(sb, line_b)) {
+    if (line_a.find("\"test_accuracy\"") != std::string::npos) {
+      EXPECT_EQ(line_a, line_b);
+    }
+  }
   // Only rank 0 wrote: one run folder, no stray files from the other ranks.
   EXPECT_TRUE(fs::exists(fs::path(parallel) / "model.snm"));
   fs::remove_all(single);
