@@ -16,7 +16,8 @@ class SingleProcess final : public Communicator {
 };
 
 // Whether the launcher started more than one process (Open MPI, or PMI-based launchers).
-bool launched_in_parallel() {
+// Unused without MPI (the asan preset builds without it).
+[[maybe_unused]] bool launched_in_parallel() {
   for (const char* var : {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "PMIX_SIZE"}) {
     const char* v = std::getenv(var);
     if (v && std::atoi(v) > 1) return true;
