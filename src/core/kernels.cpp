@@ -95,20 +95,23 @@ void adam_loop(float* w, const float* g, float* m, float* v, std::size_t n, cons
 void sgd_loop(float* w, const float* g, std::size_t n, float lr, float decay) {
   for (std::size_t i = 0; i < n; ++i) w[i] -= lr * (g[i] + decay * w[i]);
 }
-void momentum_loop(float* w, const float* g, float* v, std::size_t n, float lr, float mu, float decay) {
+void momentum_loop(float* w, const float* g, float* v, std::size_t n, float lr, float mu,
+                   float decay) {
   for (std::size_t i = 0; i < n; ++i) {
     v[i] = mu * v[i] - lr * (g[i] + decay * w[i]);
     w[i] += v[i];
   }
 }
-void nesterov_loop(float* w, const float* g, float* v, std::size_t n, float lr, float mu, float decay) {
+void nesterov_loop(float* w, const float* g, float* v, std::size_t n, float lr, float mu,
+                   float decay) {
   for (std::size_t i = 0; i < n; ++i) {
     const float grad = g[i] + decay * w[i];
     v[i] = mu * v[i] + grad;
     w[i] -= lr * (grad + mu * v[i]);
   }
 }
-void adagrad_loop(float* w, const float* g, float* h, std::size_t n, float lr, float eps, float decay) {
+void adagrad_loop(float* w, const float* g, float* h, std::size_t n, float lr, float eps,
+                  float decay) {
   for (std::size_t i = 0; i < n; ++i) {
     const float grad = g[i] + decay * w[i];
     h[i] += grad * grad;
@@ -210,8 +213,8 @@ void gemm<float>(Trans trans_a, Trans trans_b, std::size_t m, std::size_t n, std
 
 template <>
 void gemm<double>(Trans trans_a, Trans trans_b, std::size_t m, std::size_t n, std::size_t k,
-                  double alpha, const double* a, std::size_t lda, const double* b,
-                  std::size_t ldb, double beta, double* c, std::size_t ldc) {
+                  double alpha, const double* a, std::size_t lda, const double* b, std::size_t ldb,
+                  double beta, double* c, std::size_t ldc) {
   if (m == 0 || n == 0) return;
   cblas_dgemm(CblasRowMajor, to_cblas(trans_a), to_cblas(trans_b), static_cast<int>(m),
               static_cast<int>(n), static_cast<int>(k), alpha, a, static_cast<int>(lda), b,
@@ -256,23 +259,23 @@ void accumulate_column_sums<double>(const double* x, std::size_t n, std::size_t 
   column_sums_loop(x, n, d, out);
 }
 
-#define SCRATCHNET_UNARY(name)                                                          \
-  template <>                                                                           \
-  void name<float>(const float* x, float* y, std::size_t n) {                           \
-    kernels().name(x, y, n);                                                            \
-  }                                                                                     \
-  template <>                                                                           \
-  void name<double>(const double* x, double* y, std::size_t n) {                        \
-    name##_loop(x, y, n);                                                               \
+#define SCRATCHNET_UNARY(name)                                   \
+  template <>                                                    \
+  void name<float>(const float* x, float* y, std::size_t n) {    \
+    kernels().name(x, y, n);                                     \
+  }                                                              \
+  template <>                                                    \
+  void name<double>(const double* x, double* y, std::size_t n) { \
+    name##_loop(x, y, n);                                        \
   }
-#define SCRATCHNET_BINARY(name)                                                         \
-  template <>                                                                           \
-  void name<float>(const float* x, const float* dy, float* dx, std::size_t n) {         \
-    kernels().name(x, dy, dx, n);                                                       \
-  }                                                                                     \
-  template <>                                                                           \
-  void name<double>(const double* x, const double* dy, double* dx, std::size_t n) {     \
-    name##_loop(x, dy, dx, n);                                                          \
+#define SCRATCHNET_BINARY(name)                                                     \
+  template <>                                                                       \
+  void name<float>(const float* x, const float* dy, float* dx, std::size_t n) {     \
+    kernels().name(x, dy, dx, n);                                                   \
+  }                                                                                 \
+  template <>                                                                       \
+  void name<double>(const double* x, const double* dy, double* dx, std::size_t n) { \
+    name##_loop(x, dy, dx, n);                                                      \
   }
 SCRATCHNET_UNARY(relu_forward)
 SCRATCHNET_BINARY(relu_backward)
@@ -301,7 +304,8 @@ void leaky_relu_forward<double>(const double* x, double* y, std::size_t n, doubl
   leaky_relu_forward_loop(x, y, n, alpha);
 }
 template <>
-void leaky_relu_backward<float>(const float* x, const float* dy, float* dx, std::size_t n, float alpha) {
+void leaky_relu_backward<float>(const float* x, const float* dy, float* dx, std::size_t n,
+                                float alpha) {
   kernels().leaky_relu_backward(x, dy, dx, n, alpha);
 }
 template <>
@@ -333,17 +337,20 @@ void adam_update(float* w, const float* g, float* m, float* v, std::size_t n, co
 void sgd_update(float* w, const float* g, std::size_t n, float lr, float decay) {
   kernels().sgd(w, g, n, lr, decay);
 }
-void momentum_update(float* w, const float* g, float* v, std::size_t n, float lr, float mu, float decay) {
+void momentum_update(float* w, const float* g, float* v, std::size_t n, float lr, float mu,
+                     float decay) {
   kernels().momentum(w, g, v, n, lr, mu, decay);
 }
-void nesterov_update(float* w, const float* g, float* v, std::size_t n, float lr, float mu, float decay) {
+void nesterov_update(float* w, const float* g, float* v, std::size_t n, float lr, float mu,
+                     float decay) {
   kernels().nesterov(w, g, v, n, lr, mu, decay);
 }
-void adagrad_update(float* w, const float* g, float* h, std::size_t n, float lr, float eps, float decay) {
+void adagrad_update(float* w, const float* g, float* h, std::size_t n, float lr, float eps,
+                    float decay) {
   kernels().adagrad(w, g, h, n, lr, eps, decay);
 }
-void rmsprop_update(float* w, const float* g, float* h, std::size_t n, float lr, float rho, float eps,
-                    float decay) {
+void rmsprop_update(float* w, const float* g, float* h, std::size_t n, float lr, float rho,
+                    float eps, float decay) {
   kernels().rmsprop(w, g, h, n, lr, rho, eps, decay);
 }
 

@@ -19,6 +19,7 @@
 namespace scratchnet::avx2 {
 namespace {
 #include "simd.h"
+// (after simd.h: written over its wrappers)
 #include "kernels_isa.h"
 constexpr detail::FloatKernels kTable = IsaKernels<Avx2>::table("avx2", {});
 }  // namespace

@@ -45,7 +45,9 @@ float* transpose_buffer(std::size_t floats) {
 }  // namespace scratchnet::avx512
 
 #if defined(__clang__)
-#pragma clang attribute push(__attribute__((target("avx512f,avx512vl,avx512dq,avx512bw,avx2,fma,bmi,bmi2"))), apply_to = function)
+#pragma clang attribute push(                                                        \
+    __attribute__((target("avx512f,avx512vl,avx512dq,avx512bw,avx2,fma,bmi,bmi2"))), \
+    apply_to = function)
 #else
 #pragma GCC push_options
 #pragma GCC target("avx512f,avx512vl,avx512dq,avx512bw,avx2,fma,bmi,bmi2")
@@ -55,22 +57,27 @@ float* transpose_buffer(std::size_t floats) {
 namespace scratchnet::avx512 {
 namespace {
 #include "simd.h"
+// (after simd.h: written over its wrappers)
 #include "kernels_isa.h"
 
 constexpr std::size_t smin(std::size_t a, std::size_t b) { return a < b ? a : b; }
 
-constexpr int kRows = 6;        // rows of a full tile
-constexpr int kVecs = 4;        // registers of 16 columns in a full tile
-constexpr int kWideVecs = 8;    // ... when op(A) has at most 2 rows
-// Products of fewer multiply-adds than this run on one thread.
-constexpr std::size_t kParallelMacs = std::size_t(1) << 20;
-// ... and op(B) of fewer values than this, when A has 1 or 2 rows.
-constexpr std::size_t kParallelStream = std::size_t(1) << 17;
+constexpr int kRows = 6;      // rows of a full tile
+constexpr int kVecs = 4;      // registers of 16 columns in a full tile
+constexpr int kWideVecs = 8;  // ... when op(A) has at most 2 rows
+// Products of fewer multiply-adds than this run on one thread. Measured on
+// the 2-core machine of bench/ (784-256-128-10 MLP): a second core pays for
+// the products of batch 1024 (205M and 34M multiply-adds) but not for those
+// of batch 128 (26M: 695 -> 787 us per training step with every product of
+// 1M or more split), where moving each layer's data between the two cores'
+// caches (weights, gradients, Adam's state: about 4 MB per step) costs more
+// than the second core saves.
+constexpr std::size_t kParallelMacs = std::size_t(1) << 25;
+// Rows of a chunk of work for the thread pool (4 tiles).
+constexpr std::size_t kChunkRows = 4 * kRows;
 // Depth (k) of a pass over the output: op(B)'s rows of one pass, 64 columns
 // wide, take 64 KB at most (a full-width pass over n = 256 columns: 256 KB).
 constexpr std::size_t kDepth = 256;
-// Rows of a chunk of work for the thread pool (4 tiles).
-constexpr std::size_t kChunkRows = 4 * kRows;
 
 using TileFn = void (*)(std::size_t k, const float* a, std::size_t lda, const float* b,
                         std::size_t ldb, float* c, std::size_t ldc, int cols, float alpha,
@@ -127,25 +134,24 @@ void tile(std::size_t k, const float* a, std::size_t lda, const float* b, std::s
 #undef SCRATCHNET_UNROLL
 
 // tiles[rows][vecs]: the tile function for a tile of that many rows and registers.
-#define SCRATCHNET_TILE_ROW(MR, T)                                                          \
-  {                                                                                         \
-    nullptr, &tile<MR, 1, T>, &tile<MR, 2, T>, &tile<MR, 3, T>, &tile<MR, 4, T>, nullptr,   \
-        nullptr, nullptr, nullptr                                                           \
+#define SCRATCHNET_TILE_ROW(MR, T)                                                                 \
+  {                                                                                                \
+    nullptr, &tile<MR, 1, T>, &tile<MR, 2, T>, &tile<MR, 3, T>, &tile<MR, 4, T>, nullptr, nullptr, \
+        nullptr, nullptr                                                                           \
   }
-#define SCRATCHNET_WIDE_ROW(MR, T)                                                          \
-  {                                                                                         \
-    nullptr, &tile<MR, 1, T>, &tile<MR, 2, T>, &tile<MR, 3, T>, &tile<MR, 4, T>,            \
-        &tile<MR, 5, T>, &tile<MR, 6, T>, &tile<MR, 7, T>, &tile<MR, 8, T>                  \
+#define SCRATCHNET_WIDE_ROW(MR, T)                                                                \
+  {                                                                                               \
+    nullptr, &tile<MR, 1, T>, &tile<MR, 2, T>, &tile<MR, 3, T>, &tile<MR, 4, T>, &tile<MR, 5, T>, \
+        &tile<MR, 6, T>, &tile<MR, 7, T>, &tile<MR, 8, T>                                         \
   }
 template <bool T>
-constexpr TileFn kTiles[kRows + 1][kWideVecs + 1] = {
-    {},
-    SCRATCHNET_WIDE_ROW(1, T),
-    SCRATCHNET_WIDE_ROW(2, T),
-    SCRATCHNET_TILE_ROW(3, T),
-    SCRATCHNET_TILE_ROW(4, T),
-    SCRATCHNET_TILE_ROW(5, T),
-    SCRATCHNET_TILE_ROW(6, T)};
+constexpr TileFn kTiles[kRows + 1][kWideVecs + 1] = {{},
+                                                     SCRATCHNET_WIDE_ROW(1, T),
+                                                     SCRATCHNET_WIDE_ROW(2, T),
+                                                     SCRATCHNET_TILE_ROW(3, T),
+                                                     SCRATCHNET_TILE_ROW(4, T),
+                                                     SCRATCHNET_TILE_ROW(5, T),
+                                                     SCRATCHNET_TILE_ROW(6, T)};
 #undef SCRATCHNET_TILE_ROW
 #undef SCRATCHNET_WIDE_ROW
 
@@ -157,7 +163,8 @@ void transpose(const float* b, std::size_t ldb, std::size_t n, std::size_t k, fl
     for (std::size_t p0 = 0; p0 < k; p0 += 16) {
       const std::size_t pn = smin(16, k - p0);
       for (std::size_t j = 0; j < jn; ++j)
-        for (std::size_t p = 0; p < pn; ++p) out[(p0 + p) * ldo + j0 + j] = b[(j0 + j) * ldb + p0 + p];
+        for (std::size_t p = 0; p < pn; ++p)
+          out[(p0 + p) * ldo + j0 + j] = b[(j0 + j) * ldb + p0 + p];
     }
   }
 }
@@ -205,7 +212,8 @@ void gemm(Trans trans_a, Trans trans_b, std::size_t m, std::size_t n, std::size_
   if (m == 0 || n == 0) return;
   if (k == 0 || alpha == 0.0f) {
     for (std::size_t i = 0; i < m; ++i)
-      for (std::size_t j = 0; j < n; ++j) c[i * ldc + j] = beta == 0.0f ? 0.0f : beta * c[i * ldc + j];
+      for (std::size_t j = 0; j < n; ++j)
+        c[i * ldc + j] = beta == 0.0f ? 0.0f : beta * c[i * ldc + j];
     return;
   }
   if (trans_b == Trans::kYes) {
@@ -216,13 +224,9 @@ void gemm(Trans trans_a, Trans trans_b, std::size_t m, std::size_t n, std::size_
     b = bt;
     ldb = ld;
   }
-  const Product g{trans_a == Trans::kYes, k, a, lda, b, ldb, c, ldc, alpha, beta,
+  const Product g{trans_a == Trans::kYes,    k, a, lda, b, ldb, c, ldc, alpha, beta,
                   m <= 2 ? kWideVecs : kVecs};
-  // Two threads pay on large products, and on thin ones (a few rows of A)
-  // whose op(B) is large enough that streaming it from cache is the cost:
-  // each thread then reads its own half.
-  const bool large = m * n * k >= kParallelMacs || (m <= 2 && n * k >= kParallelStream && n >= 256);
-  if (!large || num_threads() <= 1) {
+  if (m * n * k < kParallelMacs || num_threads() <= 1) {
     run_block(g, 0, m, 0, n);
     return;
   }
@@ -244,8 +248,9 @@ void gemm(Trans trans_a, Trans trans_b, std::size_t m, std::size_t n, std::size_
 // C[0..MR) x [0..NB) += sum_s sum_p A_s[r, p] B_s[j, p]: MR x NB sums of 16
 // lanes each, kept in registers over p and the samples, added up at the end.
 template <int MR, int NB>
-void dot_tile(std::size_t batch, std::size_t k, const float* a, std::size_t lda, std::size_t stride_a,
-              const float* b, std::size_t ldb, std::size_t stride_b, float* c, std::size_t ldc) {
+void dot_tile(std::size_t batch, std::size_t k, const float* a, std::size_t lda,
+              std::size_t stride_a, const float* b, std::size_t ldb, std::size_t stride_b, float* c,
+              std::size_t ldc) {
 #define SCRATCHNET_UNROLL _Pragma("GCC unroll 16")
   __m512 acc[MR][NB];
   SCRATCHNET_UNROLL
@@ -290,23 +295,22 @@ void dot_tile(std::size_t batch, std::size_t k, const float* a, std::size_t lda,
 }
 
 constexpr int kDotRows = 6, kDotCols = 4;
-using DotFn = void (*)(std::size_t, std::size_t, const float*, std::size_t, std::size_t, const float*,
-                       std::size_t, std::size_t, float*, std::size_t);
+using DotFn = void (*)(std::size_t, std::size_t, const float*, std::size_t, std::size_t,
+                       const float*, std::size_t, std::size_t, float*, std::size_t);
 #define SCRATCHNET_DOT_ROW(MR) \
   { nullptr, &dot_tile<MR, 1>, &dot_tile<MR, 2>, &dot_tile<MR, 3>, &dot_tile<MR, 4> }
-constexpr DotFn kDotTiles[kDotRows + 1][kDotCols + 1] = {
-    {},
-    SCRATCHNET_DOT_ROW(1),
-    SCRATCHNET_DOT_ROW(2),
-    SCRATCHNET_DOT_ROW(3),
-    SCRATCHNET_DOT_ROW(4),
-    SCRATCHNET_DOT_ROW(5),
-    SCRATCHNET_DOT_ROW(6)};
+constexpr DotFn kDotTiles[kDotRows + 1][kDotCols + 1] = {{},
+                                                         SCRATCHNET_DOT_ROW(1),
+                                                         SCRATCHNET_DOT_ROW(2),
+                                                         SCRATCHNET_DOT_ROW(3),
+                                                         SCRATCHNET_DOT_ROW(4),
+                                                         SCRATCHNET_DOT_ROW(5),
+                                                         SCRATCHNET_DOT_ROW(6)};
 #undef SCRATCHNET_DOT_ROW
 
-void gemm_nt_accumulate(std::size_t batch, std::size_t m, std::size_t n, std::size_t k, const float* a,
-                        std::size_t lda, std::size_t stride_a, const float* b, std::size_t ldb,
-                        std::size_t stride_b, float* c, std::size_t ldc) {
+void gemm_nt_accumulate(std::size_t batch, std::size_t m, std::size_t n, std::size_t k,
+                        const float* a, std::size_t lda, std::size_t stride_a, const float* b,
+                        std::size_t ldb, std::size_t stride_b, float* c, std::size_t ldc) {
   if (m == 0 || n == 0 || k == 0 || batch == 0) return;
   const std::size_t row_tiles = (m + kDotRows - 1) / kDotRows;
   const std::size_t tiles = row_tiles * ((n + kDotCols - 1) / kDotCols);
@@ -346,9 +350,12 @@ T* offset(T* p, std::ptrdiff_t floats) {
 // their masks depend on kj and the column block only, so they are set once
 // per block and the loop over output rows is a load and a store.
 void im2col_stride1(const ImageWindow& g, const float* image, float* col, std::size_t ld) {
-  const auto k = static_cast<std::ptrdiff_t>(g.kernel), pad = static_cast<std::ptrdiff_t>(g.padding);
-  const auto height = static_cast<std::ptrdiff_t>(g.height), width = static_cast<std::ptrdiff_t>(g.width);
-  const auto oh_n = static_cast<std::ptrdiff_t>(g.out_height), ow_n = static_cast<std::ptrdiff_t>(g.out_width);
+  const auto k = static_cast<std::ptrdiff_t>(g.kernel),
+             pad = static_cast<std::ptrdiff_t>(g.padding);
+  const auto height = static_cast<std::ptrdiff_t>(g.height),
+             width = static_cast<std::ptrdiff_t>(g.width);
+  const auto oh_n = static_cast<std::ptrdiff_t>(g.out_height),
+             ow_n = static_cast<std::ptrdiff_t>(g.out_width);
   for (std::ptrdiff_t c = 0; c < static_cast<std::ptrdiff_t>(g.channels); ++c) {
     const float* plane = image + c * height * width;
     for (std::ptrdiff_t ki = 0; ki < k; ++ki) {
@@ -365,10 +372,12 @@ void im2col_stride1(const ImageWindow& g, const float* image, float* col, std::s
           float* o = out + ow;
           const float* src = offset(plane, (top + ki - pad) * width + shift + ow);
           const __m512 zero = _mm512_setzero_ps();
-          for (std::ptrdiff_t oh = 0; oh < top; ++oh) _mm512_mask_storeu_ps(o + oh * ow_n, store, zero);
+          for (std::ptrdiff_t oh = 0; oh < top; ++oh)
+            _mm512_mask_storeu_ps(o + oh * ow_n, store, zero);
           for (std::ptrdiff_t oh = top; oh < bottom; ++oh, src += width)
             _mm512_mask_storeu_ps(o + oh * ow_n, store, _mm512_maskz_loadu_ps(valid, src));
-          for (std::ptrdiff_t oh = bottom; oh < oh_n; ++oh) _mm512_mask_storeu_ps(o + oh * ow_n, store, zero);
+          for (std::ptrdiff_t oh = bottom; oh < oh_n; ++oh)
+            _mm512_mask_storeu_ps(o + oh * ow_n, store, zero);
         }
       }
     }
@@ -382,9 +391,12 @@ void im2col_stride1(const ImageWindow& g, const float* image, float* col, std::s
 // would stall on every load: the store it needs has not been forwarded).
 // Each pixel receives its terms in the order (ki, kj) of the plain loops.
 void col2im_add_stride1(const ImageWindow& g, const float* col, std::size_t ld, float* image) {
-  const auto k = static_cast<std::ptrdiff_t>(g.kernel), pad = static_cast<std::ptrdiff_t>(g.padding);
-  const auto height = static_cast<std::ptrdiff_t>(g.height), width = static_cast<std::ptrdiff_t>(g.width);
-  const auto oh_n = static_cast<std::ptrdiff_t>(g.out_height), ow_n = static_cast<std::ptrdiff_t>(g.out_width);
+  const auto k = static_cast<std::ptrdiff_t>(g.kernel),
+             pad = static_cast<std::ptrdiff_t>(g.padding);
+  const auto height = static_cast<std::ptrdiff_t>(g.height),
+             width = static_cast<std::ptrdiff_t>(g.width);
+  const auto oh_n = static_cast<std::ptrdiff_t>(g.out_height),
+             ow_n = static_cast<std::ptrdiff_t>(g.out_width);
   for (std::ptrdiff_t c = 0; c < static_cast<std::ptrdiff_t>(g.channels); ++c) {
     float* plane = image + c * height * width;
     for (std::ptrdiff_t ki = 0; ki < k; ++ki) {
@@ -401,7 +413,8 @@ void col2im_add_stride1(const ImageWindow& g, const float* col, std::size_t ld, 
             const std::ptrdiff_t first = iw - (kj - pad);
             const float* in = rows + static_cast<std::size_t>(kj) * ld + oh * ow_n;
             const __mmask16 valid = row & lanes(-first, ow_n - first);
-            sum = _mm512_mask_add_ps(sum, valid, sum, _mm512_maskz_loadu_ps(valid, offset(in, first)));
+            sum = _mm512_mask_add_ps(sum, valid, sum,
+                                     _mm512_maskz_loadu_ps(valid, offset(in, first)));
           }
           _mm512_mask_storeu_ps(dst + iw, row, sum);
         }
@@ -432,8 +445,8 @@ void max_pool_2x2(const float* x, float* y, std::uint32_t* argmax, std::size_t p
         const __m512 a1 = _mm512_maskz_loadu_ps(second, r0 + 2 * ow + 16);
         const __m512 b0 = _mm512_maskz_loadu_ps(first, r1 + 2 * ow);
         const __m512 b1 = _mm512_maskz_loadu_ps(second, r1 + 2 * ow + 16);
-        const __m512i i00 = _mm512_add_epi32(_mm512_set1_epi32(static_cast<int>(2 * oh * width + 2 * ow)),
-                                             even);
+        const __m512i i00 =
+            _mm512_add_epi32(_mm512_set1_epi32(static_cast<int>(2 * oh * width + 2 * ow)), even);
         const __m512i one = _mm512_set1_epi32(1), row = _mm512_set1_epi32(static_cast<int>(width));
         __m512 best = _mm512_permutex2var_ps(a0, even, a1);
         __m512i where = i00;

@@ -13,8 +13,8 @@ namespace scratchnet::detail {
 struct FloatKernels {
   const char* name;
   // Null: OpenBLAS does the matrix multiply.
-  void (*gemm)(Trans, Trans, std::size_t, std::size_t, std::size_t, float, const float*, std::size_t,
-               const float*, std::size_t, float, float*, std::size_t);
+  void (*gemm)(Trans, Trans, std::size_t, std::size_t, std::size_t, float, const float*,
+               std::size_t, const float*, std::size_t, float, float*, std::size_t);
   // Null: a gemm per sample.
   void (*gemm_nt_accumulate)(std::size_t, std::size_t, std::size_t, std::size_t, const float*,
                              std::size_t, std::size_t, const float*, std::size_t, std::size_t,

@@ -22,8 +22,10 @@ struct IsaKernels {
 
   static R load(const float* p, int count) { return count == L ? V::load(p) : V::load(p, count); }
   static void store(float* p, R x, int count) {
-    if (count == L) V::store(p, x);
-    else V::store(p, x, count);
+    if (count == L)
+      V::store(p, x);
+    else
+      V::store(p, x, count);
   }
 
   static void add_row_vector(float* y, const float* bias, std::size_t n, std::size_t d) {
@@ -44,7 +46,8 @@ struct IsaKernels {
   }
 
   static void relu_forward(const float* x, float* y, std::size_t n) {
-    for_each_chunk<L>(n, [&](std::size_t i, int c) { store(y + i, V::max(load(x + i, c), V::zero()), c); });
+    for_each_chunk<L>(
+        n, [&](std::size_t i, int c) { store(y + i, V::max(load(x + i, c), V::zero()), c); });
   }
   static void relu_backward(const float* x, const float* dy, float* dx, std::size_t n) {
     for_each_chunk<L>(n, [&](std::size_t i, int c) {
@@ -139,16 +142,19 @@ struct IsaKernels {
       store(w + i, V::sub(wi, V::mul(l, V::add(load(g + i, c), V::mul(d, wi)))), c);
     });
   }
-  static void momentum(float* w, const float* g, float* v, std::size_t n, float lr, float mu, float decay) {
+  static void momentum(float* w, const float* g, float* v, std::size_t n, float lr, float mu,
+                       float decay) {
     const R l = V::set1(lr), u = V::set1(mu), d = V::set1(decay);
     for_each_chunk<L>(n, [&](std::size_t i, int c) {
       const R wi = load(w + i, c);
-      const R vi = V::sub(V::mul(u, load(v + i, c)), V::mul(l, V::add(load(g + i, c), V::mul(d, wi))));
+      const R vi =
+          V::sub(V::mul(u, load(v + i, c)), V::mul(l, V::add(load(g + i, c), V::mul(d, wi))));
       store(v + i, vi, c);
       store(w + i, V::add(wi, vi), c);
     });
   }
-  static void nesterov(float* w, const float* g, float* v, std::size_t n, float lr, float mu, float decay) {
+  static void nesterov(float* w, const float* g, float* v, std::size_t n, float lr, float mu,
+                       float decay) {
     const R l = V::set1(lr), u = V::set1(mu), d = V::set1(decay);
     for_each_chunk<L>(n, [&](std::size_t i, int c) {
       const R wi = load(w + i, c);
@@ -158,7 +164,8 @@ struct IsaKernels {
       store(w + i, V::sub(wi, V::mul(l, V::add(grad, V::mul(u, vi)))), c);
     });
   }
-  static void adagrad(float* w, const float* g, float* h, std::size_t n, float lr, float eps, float decay) {
+  static void adagrad(float* w, const float* g, float* h, std::size_t n, float lr, float eps,
+                      float decay) {
     const R l = V::set1(lr), e = V::set1(eps), d = V::set1(decay);
     for_each_chunk<L>(n, [&](std::size_t i, int c) {
       const R wi = load(w + i, c);
@@ -168,8 +175,8 @@ struct IsaKernels {
       store(w + i, V::sub(wi, V::div(V::mul(l, grad), V::add(V::sqrt(hi), e))), c);
     });
   }
-  static void rmsprop(float* w, const float* g, float* h, std::size_t n, float lr, float rho, float eps,
-                      float decay) {
+  static void rmsprop(float* w, const float* g, float* h, std::size_t n, float lr, float rho,
+                      float eps, float decay) {
     const R l = V::set1(lr), r = V::set1(rho), one_r = V::set1(1.0f - rho), e = V::set1(eps);
     const R d = V::set1(decay);
     for_each_chunk<L>(n, [&](std::size_t i, int c) {
@@ -191,11 +198,28 @@ struct IsaKernels {
     decltype(detail::FloatKernels::max_pool_2x2) max_pool_2x2 = nullptr;
   };
   static constexpr detail::FloatKernels table(const char* name, const Extra& e) {
-    return {name, e.gemm, e.gemm_nt_accumulate, e.im2col_stride1, e.col2im_add_stride1,
-            e.max_pool_2x2, &add_row_vector,     &column_sums,
-            &relu_forward,  &relu_backward, &leaky_relu_forward, &leaky_relu_backward,
-            &sigmoid_forward, &sigmoid_backward, &tanh_forward,  &tanh_backward,
-            &exp_values,    &adam,          &sgd,                &momentum,
-            &nesterov,      &adagrad,       &rmsprop};
+    return {name,
+            e.gemm,
+            e.gemm_nt_accumulate,
+            e.im2col_stride1,
+            e.col2im_add_stride1,
+            e.max_pool_2x2,
+            &add_row_vector,
+            &column_sums,
+            &relu_forward,
+            &relu_backward,
+            &leaky_relu_forward,
+            &leaky_relu_backward,
+            &sigmoid_forward,
+            &sigmoid_backward,
+            &tanh_forward,
+            &tanh_backward,
+            &exp_values,
+            &adam,
+            &sgd,
+            &momentum,
+            &nesterov,
+            &adagrad,
+            &rmsprop};
   }
 };

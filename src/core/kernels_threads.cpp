@@ -51,15 +51,14 @@ class Pool {
   int workers() const { return static_cast<int>(threads_.size()); }
 
   void run(int chunks, Body body, void* context) {
-    const std::uint32_t job = ++job_;
+    const std::uint64_t job = ++job_ & kJobMask;
     body_.store(body, std::memory_order_relaxed);
     context_.store(context, std::memory_order_relaxed);
-    chunks_.store(chunks, std::memory_order_relaxed);
     done_.store(0, std::memory_order_relaxed);
-    ticket_.store(std::uint64_t(job) << 32, std::memory_order_release);
-    wake_.store(job, std::memory_order_release);
+    ticket_.store(job << 48 | static_cast<std::uint64_t>(chunks), std::memory_order_release);
+    wake_.store(static_cast<std::uint32_t>(job), std::memory_order_release);
     wake_.notify_all();
-    for (int c; (c = claim(job)) >= 0;) {
+    for (int c; (c = claim(job, false)) >= 0;) {
       body(context, c);
       done_.fetch_add(1, std::memory_order_release);
     }
@@ -68,14 +67,21 @@ class Pool {
   }
 
  private:
+  static constexpr std::uint64_t kJobMask = 0xFFFF, kCountMask = 0xFFFFFF;
+
   // The next unclaimed chunk of job `job`, or -1 when there is none (or that
-  // job is over). The ticket holds (job << 32) | next chunk.
-  int claim(std::uint32_t job) {
+  // job is over). The ticket holds job (16 bits) | front (24) | back (24):
+  // chunks [front, back) are unclaimed. The caller takes them from the
+  // front, workers from the back, so with two threads each works through
+  // its own half of the data (in cache) until they meet.
+  int claim(std::uint64_t job, bool from_back) {
     std::uint64_t ticket = ticket_.load(std::memory_order_acquire);
     while (true) {
-      const auto chunk = static_cast<int>(ticket & 0xFFFFFFFFu);
-      if ((ticket >> 32) != job || chunk >= chunks_.load(std::memory_order_acquire)) return -1;
-      if (ticket_.compare_exchange_weak(ticket, ticket + 1, std::memory_order_acq_rel)) return chunk;
+      const std::uint64_t front = ticket >> 24 & kCountMask, back = ticket & kCountMask;
+      if ((ticket >> 48) != job || front >= back) return -1;
+      const std::uint64_t next = from_back ? ticket - 1 : ticket + (std::uint64_t(1) << 24);
+      if (ticket_.compare_exchange_weak(ticket, next, std::memory_order_acq_rel))
+        return static_cast<int>(from_back ? back - 1 : front);
     }
   }
 
@@ -98,7 +104,7 @@ class Pool {
       // body and context read before the claim are this job's.
       const Body body = body_.load(std::memory_order_acquire);
       void* const context = context_.load(std::memory_order_acquire);
-      for (int c; (c = claim(job)) >= 0;) {
+      for (int c; (c = claim(job, true)) >= 0;) {
         body(context, c);
         done_.fetch_add(1, std::memory_order_release);
       }
@@ -106,11 +112,10 @@ class Pool {
   }
 
   std::vector<std::thread> threads_;
-  std::uint32_t job_ = 0;                 // the caller's job number
-  std::atomic<std::uint32_t> wake_{0};    // the latest job, for workers to wait on
-  std::atomic<std::uint64_t> ticket_{0};  // (job << 32) | next chunk
+  std::uint64_t job_ = 0;                 // the caller's job number
+  std::atomic<std::uint32_t> wake_{0};    // the latest job (16 bits), for workers to wait on
+  std::atomic<std::uint64_t> ticket_{0};  // job | front | back, see claim()
   std::atomic<int> done_{0};              // chunks of the current job finished
-  std::atomic<int> chunks_{0};
   std::atomic<Body> body_{nullptr};
   std::atomic<void*> context_{nullptr};
   std::atomic<bool> stop_{false};
@@ -125,7 +130,8 @@ void run_chunks(int chunks, Body body, void* context) {
   const int workers = num_threads() - 1;
   // Nested calls (from a chunk) and calls from other threads find the pool
   // busy and run their chunks here, in order.
-  if (chunks > 1 && workers > 0 && !g_busy.exchange(true, std::memory_order_acquire)) {
+  if (chunks > 1 && chunks < (1 << 24) && workers > 0 &&
+      !g_busy.exchange(true, std::memory_order_acquire)) {
     struct Release {
       ~Release() { g_busy.store(false, std::memory_order_release); }
     } release;

@@ -47,9 +47,12 @@ struct Avx2 {
   static reg lt_select(reg x, reg limit, reg y, reg z) {
     return _mm256_blendv_ps(z, y, _mm256_cmp_ps(x, limit, _CMP_LT_OQ));
   }
-  static reg round(reg x) { return _mm256_round_ps(x, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC); }
+  static reg round(reg x) {
+    return _mm256_round_ps(x, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+  }
   static reg exp2i(reg n) {
-    const __m256i bits = _mm256_slli_epi32(_mm256_add_epi32(_mm256_cvtps_epi32(n), _mm256_set1_epi32(127)), 23);
+    const __m256i bits =
+        _mm256_slli_epi32(_mm256_add_epi32(_mm256_cvtps_epi32(n), _mm256_set1_epi32(127)), 23);
     return _mm256_castsi256_ps(bits);
   }
   static float sum(reg x) {
@@ -92,9 +95,12 @@ struct Avx512 {
   static reg lt_select(reg x, reg limit, reg y, reg z) {
     return _mm512_mask_blend_ps(_mm512_cmp_ps_mask(x, limit, _CMP_LT_OQ), z, y);
   }
-  static reg round(reg x) { return _mm512_roundscale_ps(x, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC); }
+  static reg round(reg x) {
+    return _mm512_roundscale_ps(x, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+  }
   static reg exp2i(reg n) {
-    const __m512i bits = _mm512_slli_epi32(_mm512_add_epi32(_mm512_cvtps_epi32(n), _mm512_set1_epi32(127)), 23);
+    const __m512i bits =
+        _mm512_slli_epi32(_mm512_add_epi32(_mm512_cvtps_epi32(n), _mm512_set1_epi32(127)), 23);
     return _mm512_castsi512_ps(bits);
   }
   static float sum(reg x) { return _mm512_reduce_add_ps(x); }
@@ -109,8 +115,8 @@ struct Avx512 {
 template <class V>
 inline typename V::reg exp(typename V::reg x) {
   using R = typename V::reg;
-  const R kHighest = V::set1(88.7228394f);   // ln(FLT_MAX)
-  const R kLowest = V::set1(-103.972084f);   // below: e^x < 2^-150 rounds to 0
+  const R kHighest = V::set1(88.7228394f);  // ln(FLT_MAX)
+  const R kLowest = V::set1(-103.972084f);  // below: e^x < 2^-150 rounds to 0
   // min/max return their second operand for NaN, so a NaN x stays NaN.
   const R c = V::max(kLowest, V::min(kHighest, x));
   const R n = V::round(V::mul(c, V::set1(1.44269504088896341f)));

@@ -22,7 +22,8 @@
 namespace scratchnet {
 namespace {
 
-std::vector<float> random_values(std::size_t n, std::uint64_t seed, double low = -2, double high = 2) {
+std::vector<float> random_values(std::size_t n, std::uint64_t seed, double low = -2,
+                                 double high = 2) {
   Rng rng(seed);
   std::vector<float> v(n);
   for (auto& x : v) x = static_cast<float>(rng.uniform(low, high));
@@ -77,7 +78,8 @@ TEST_P(Kernels, GemmMatchesDoublePrecisionReferenceForEveryLayoutAndEdgeShape) {
           for (std::size_t k : sizes_k)
             for (float beta : {0.0f, 1.0f, 0.5f}) {
               // Leading dimensions larger than the matrices, to catch stride mix-ups.
-              const std::size_t lda = (ta == Trans::kNo ? k : m) + 3, ldb = (tb == Trans::kNo ? n : k) + 2;
+              const std::size_t lda = (ta == Trans::kNo ? k : m) + 3,
+                                ldb = (tb == Trans::kNo ? n : k) + 2;
               const std::size_t ldc = n + 5;
               const auto a = random_values((ta == Trans::kNo ? m : k) * lda + 1, seed++);
               const auto b = random_values((tb == Trans::kNo ? k : n) * ldb + 1, seed++);
@@ -85,7 +87,8 @@ TEST_P(Kernels, GemmMatchesDoublePrecisionReferenceForEveryLayoutAndEdgeShape) {
               if (beta == 0.0f) c.assign(c.size(), std::numeric_limits<float>::quiet_NaN());
               const auto c0 = c;
               const float alpha = k % 2 ? 1.0f : -0.75f;
-              gemm<float>(ta, tb, m, n, k, alpha, a.data(), lda, b.data(), ldb, beta, c.data(), ldc);
+              gemm<float>(ta, tb, m, n, k, alpha, a.data(), lda, b.data(), ldb, beta, c.data(),
+                          ldc);
               for (std::size_t i = 0; i < m; ++i)
                 for (std::size_t j = 0; j < ldc; ++j) {
                   if (j >= n) {  // outside the matrix: untouched
@@ -93,8 +96,10 @@ TEST_P(Kernels, GemmMatchesDoublePrecisionReferenceForEveryLayoutAndEdgeShape) {
                                                             : c[i * ldc + j] == c0[i * ldc + j]);
                     continue;
                   }
-                  const double old = beta == 0.0f ? 0.0 : beta * static_cast<double>(c0[i * ldc + j]);
-                  const double want = alpha * reference_product(ta, tb, a, lda, b, ldb, i, j, k) + old;
+                  const double old =
+                      beta == 0.0f ? 0.0 : beta * static_cast<double>(c0[i * ldc + j]);
+                  const double want =
+                      alpha * reference_product(ta, tb, a, lda, b, ldb, i, j, k) + old;
                   ASSERT_NEAR(c[i * ldc + j], want, 1e-5 * (1 + static_cast<double>(k)))
                       << "m " << m << " n " << n << " k " << k << " beta " << beta << " ta "
                       << (ta == Trans::kYes) << " tb " << (tb == Trans::kYes);
@@ -123,18 +128,21 @@ TEST_P(Kernels, GemmNtAccumulateAddsTheBatchOfProducts) {
     for (std::size_t m : {1, 6, 7, 16})
       for (std::size_t n : {1, 4, 25, 30})
         for (std::size_t k : {1, 15, 16, 100}) {
-          const std::size_t lda = k + 1, ldb = k + 2, stride_a = m * lda + 3, stride_b = n * ldb + 1;
-          const auto a = random_values(batch * stride_a, m * 100 + n), b = random_values(batch * stride_b, k);
+          const std::size_t lda = k + 1, ldb = k + 2, stride_a = m * lda + 3,
+                            stride_b = n * ldb + 1;
+          const auto a = random_values(batch * stride_a, m * 100 + n),
+                     b = random_values(batch * stride_b, k);
           auto c = random_values(m * n, 5);
           const auto c0 = c;
-          gemm_nt_accumulate<float>(batch, m, n, k, a.data(), lda, stride_a, b.data(), ldb, stride_b,
-                                    c.data(), n);
+          gemm_nt_accumulate<float>(batch, m, n, k, a.data(), lda, stride_a, b.data(), ldb,
+                                    stride_b, c.data(), n);
           for (std::size_t i = 0; i < m; ++i)
             for (std::size_t j = 0; j < n; ++j) {
               double want = c0[i * n + j];
               for (std::size_t s = 0; s < batch; ++s)
                 for (std::size_t p = 0; p < k; ++p)
-                  want += static_cast<double>(a[s * stride_a + i * lda + p]) * b[s * stride_b + j * ldb + p];
+                  want += static_cast<double>(a[s * stride_a + i * lda + p]) *
+                          b[s * stride_b + j * ldb + p];
               ASSERT_NEAR(c[i * n + j], want, 1e-5 * (1 + static_cast<double>(batch * k)));
             }
         }
@@ -147,9 +155,12 @@ TEST_P(Kernels, Im2colAndCol2imEqualThePlainLoopsBitForBit) {
   const Case cases[] = {{1, 28, 28, 5, 2}, {6, 14, 14, 5, 0}, {2, 5, 7, 3, 1},  {3, 33, 40, 3, 2},
                         {1, 4, 4, 5, 2},   {2, 1, 19, 1, 0},  {1, 20, 3, 2, 1}, {1, 6, 6, 3, 3}};
   for (const Case& c : cases) {
-    LayerSpec spec{"conv2d", {{"filters", 2}, {"kernel", static_cast<double>(c.kernel)},
-                              {"padding", static_cast<double>(c.padding)}}};
-    const ConvGeometry g = window_geometry(spec, Shape{c.channels, c.height, c.width}, c.kernel, 1, c.padding);
+    LayerSpec spec{"conv2d",
+                   {{"filters", 2},
+                    {"kernel", static_cast<double>(c.kernel)},
+                    {"padding", static_cast<double>(c.padding)}}};
+    const ConvGeometry g =
+        window_geometry(spec, Shape{c.channels, c.height, c.width}, c.kernel, 1, c.padding);
     const std::size_t ld = g.out_positions() + 3;
     const auto image = random_values(g.image_size(), 11);
     const auto col_in = random_values(g.patch_size() * ld, 12);
@@ -169,7 +180,8 @@ TEST_P(Kernels, Im2colAndCol2imEqualThePlainLoopsBitForBit) {
 
 TEST_P(Kernels, MaxPoolEqualsThePlainLoopsIncludingTiesAndOddSizes) {
   for (const Shape& input : {Shape{3, 28, 28}, Shape{2, 10, 10}, Shape{1, 7, 35}, Shape{2, 2, 2}}) {
-    MaxPool2D<float> pool(input, LayerSpec{"max_pool2d", {{"size", 2}}}), ref(input, LayerSpec{"max_pool2d", {{"size", 2}}});
+    MaxPool2D<float> pool(input, LayerSpec{"max_pool2d", {{"size", 2}}}),
+        ref(input, LayerSpec{"max_pool2d", {{"size", 2}}});
     Tensor x(input.with_batch(2));
     // Few distinct values, so windows hold ties.
     const auto v = random_values(x.size(), 17);
@@ -191,8 +203,8 @@ TEST_P(Kernels, MaxPoolEqualsThePlainLoopsIncludingTiesAndOddSizes) {
   }
 }
 
-void expect_relative(const std::vector<float>& got, const std::vector<double>& want, double tolerance,
-                     const char* what) {
+void expect_relative(const std::vector<float>& got, const std::vector<double>& want,
+                     double tolerance, const char* what) {
   for (std::size_t i = 0; i < got.size(); ++i) {
     if (std::isnan(want[i])) {
       EXPECT_TRUE(std::isnan(got[i])) << what << " at " << i;
@@ -215,7 +227,10 @@ TEST_P(Kernels, ExpIsWithinOneMillionthOfStdExp) {
   for (std::size_t i = 0; i < x.size(); ++i) want[i] = std::exp(static_cast<float>(x[i]));
   expect_relative(y, want, 1e-6, "exp");
   // Overflow, underflow, infinities and NaN as std::exp.
-  const std::vector<float> special = {89.0f, 1000.0f, std::numeric_limits<float>::infinity(), -110.0f,
+  const std::vector<float> special = {89.0f,
+                                      1000.0f,
+                                      std::numeric_limits<float>::infinity(),
+                                      -110.0f,
                                       -std::numeric_limits<float>::infinity(),
                                       std::numeric_limits<float>::quiet_NaN()};
   std::vector<float> out(special.size());
@@ -235,7 +250,8 @@ TEST_P(Kernels, ExpIsWithinOneMillionthOfStdExp) {
 
 TEST_P(Kernels, ActivationsMatchTheirDefinitions) {
   auto x = random_values(1000, 21, -12, 12);
-  for (float v : {0.0f, -0.0f, 1e-6f, -1e-6f, 0.6249f, 0.6251f, -0.625f, 50.0f, -50.0f, 100.0f, -100.0f})
+  for (float v :
+       {0.0f, -0.0f, 1e-6f, -1e-6f, 0.6249f, 0.6251f, -0.625f, 50.0f, -50.0f, 100.0f, -100.0f})
     x.push_back(v);
   const auto dy = random_values(x.size(), 22);
   const std::size_t n = x.size();
@@ -295,9 +311,15 @@ TEST_P(Kernels, OptimizerRulesMatchThePlainLoops) {
                     AdamStep{1e-3f, 0.9f, 0.999f, 1e-8f, 10.0f, 1000.0f, 0.01f, true});
       },
       [](auto& w, auto& a, auto&) { sgd_update(w.data(), a.data(), 77, 0.1f, 0.01f); },
-      [](auto& w, auto& a, auto& b) { momentum_update(w.data(), a.data(), b.data(), 77, 0.1f, 0.9f, 0.01f); },
-      [](auto& w, auto& a, auto& b) { nesterov_update(w.data(), a.data(), b.data(), 77, 0.1f, 0.9f, 0.01f); },
-      [](auto& w, auto& a, auto& b) { adagrad_update(w.data(), a.data(), b.data(), 77, 0.1f, 1e-7f, 0.01f); },
+      [](auto& w, auto& a, auto& b) {
+        momentum_update(w.data(), a.data(), b.data(), 77, 0.1f, 0.9f, 0.01f);
+      },
+      [](auto& w, auto& a, auto& b) {
+        nesterov_update(w.data(), a.data(), b.data(), 77, 0.1f, 0.9f, 0.01f);
+      },
+      [](auto& w, auto& a, auto& b) {
+        adagrad_update(w.data(), a.data(), b.data(), 77, 0.1f, 1e-7f, 0.01f);
+      },
       [](auto& w, auto& a, auto& b) {
         rmsprop_update(w.data(), a.data(), b.data(), 77, 0.01f, 0.99f, 1e-7f, 0.01f);
       },
@@ -311,7 +333,8 @@ TEST_P(Kernels, OptimizerRulesMatchThePlainLoops) {
     generic([&] {
       for (int step = 0; step < 3; ++step) rule(w_ref, grad, state_ref);
     });
-    for (std::size_t i = 0; i < n; ++i) ASSERT_NEAR(w[i], w_ref[i], 1e-6 * (1 + std::abs(w_ref[i])));
+    for (std::size_t i = 0; i < n; ++i)
+      ASSERT_NEAR(w[i], w_ref[i], 1e-6 * (1 + std::abs(w_ref[i])));
     for (std::size_t i = 0; i < 2 * n; ++i)
       ASSERT_NEAR(state[i], state_ref[i], 1e-6 * (1 + std::abs(state_ref[i])));
   }
@@ -336,7 +359,8 @@ TEST_P(Kernels, ConvolutionGivesTheSameNumbersWithOneAndTwoThreads) {
     const Tensor& dx = conv.backward(dy);
     std::vector<float> all(y.span().begin(), y.span().end());
     all.insert(all.end(), dx.span().begin(), dx.span().end());
-    for (const auto& p : conv.params()) all.insert(all.end(), p.grad->span().begin(), p.grad->span().end());
+    for (const auto& p : conv.params())
+      all.insert(all.end(), p.grad->span().begin(), p.grad->span().end());
     results.push_back(all);
   }
   EXPECT_EQ(results[0], results[1]);

@@ -33,8 +33,7 @@ enum class Trans { kNo, kYes };
 // With beta = 0, C is not read (it may hold anything, NaN included).
 template <class T>
 void gemm(Trans trans_a, Trans trans_b, std::size_t m, std::size_t n, std::size_t k, T alpha,
-          const T* a, std::size_t lda, const T* b, std::size_t ldb, T beta, T* c,
-          std::size_t ldc);
+          const T* a, std::size_t lda, const T* b, std::size_t ldb, T beta, T* c, std::size_t ldc);
 
 // C (m x n) += sum over s < batch of A_s B_s^T, with A_s = a + s * stride_a
 // (m x k, row-major, lda) and B_s = b + s * stride_b (n x k, ldb): the weight
@@ -102,25 +101,30 @@ void exp_values(const T* x, T* y, std::size_t n);
 // The state arrays (velocity v, moments m and v, squared sums h) have n values.
 struct AdamStep {
   float lr, beta1, beta2, eps;
-  float c1, c2;        // bias corrections 1 / (1 - beta1^t), 1 / (1 - beta2^t)
+  float c1, c2;  // bias corrections 1 / (1 - beta1^t), 1 / (1 - beta2^t)
   float decay;
-  bool decoupled;      // AdamW: w -= lr * decay * w, moments of g alone
+  bool decoupled;  // AdamW: w -= lr * decay * w, moments of g alone
 };
 void adam_update(float* w, const float* g, float* m, float* v, std::size_t n, const AdamStep& s);
 void sgd_update(float* w, const float* g, std::size_t n, float lr, float decay);
-void momentum_update(float* w, const float* g, float* v, std::size_t n, float lr, float mu, float decay);
-void nesterov_update(float* w, const float* g, float* v, std::size_t n, float lr, float mu, float decay);
-void adagrad_update(float* w, const float* g, float* h, std::size_t n, float lr, float eps, float decay);
-void rmsprop_update(float* w, const float* g, float* h, std::size_t n, float lr, float rho, float eps,
+void momentum_update(float* w, const float* g, float* v, std::size_t n, float lr, float mu,
+                     float decay);
+void nesterov_update(float* w, const float* g, float* v, std::size_t n, float lr, float mu,
+                     float decay);
+void adagrad_update(float* w, const float* g, float* h, std::size_t n, float lr, float eps,
                     float decay);
+void rmsprop_update(float* w, const float* g, float* h, std::size_t n, float lr, float rho,
+                    float eps, float decay);
 
-// Threads used by the matrix kernels and the larger elementwise kernels.
+// Threads used by the matrix kernels (and the convolution layers' samples).
 // Defaults to 1: the models scratchnet trains on tabular data are too small
-// for a second thread to pay. With more, work is split only where it is large
-// enough to gain (a matrix product of about a million multiply-adds or more),
-// so small models run on one thread whatever the setting. One pool: with the
-// avx512 kernels OpenBLAS stays single-threaded; otherwise OpenBLAS's own
-// threads do the matrix products.
+// for a second thread to pay. With more, work is split only where it was
+// measured to gain: matrix products of 2^25 (33M) multiply-adds or more, so
+// small models run on one thread whatever the setting; elementwise kernels
+// and optimizer updates always run on one (on the 2-core machine of bench/,
+// moving their arrays between the cores' caches cost more than it saved).
+// One pool: with the avx512 kernels OpenBLAS stays single-threaded;
+// otherwise OpenBLAS's own threads do the matrix products.
 void set_num_threads(int threads);
 int num_threads();
 

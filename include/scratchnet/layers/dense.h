@@ -3,7 +3,8 @@
 //
 // Shapes: x (N, in) -- any input sample shape is read as its flattened size --
 // W (in, units), b (units), y (N, units).
-// Backward: dW += x^T dy, db += sum over the batch of dy, dx = dy W^T.
+// Backward: dW += x^T dy, db += sum over the batch of dy, dx = dy W^T (not
+// computed after set_input_gradient(false): the network's first layer).
 // Spec: {"dense", {units}}.
 
 #include "scratchnet/layers/layer.h"
