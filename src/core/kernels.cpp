@@ -2,6 +2,7 @@
 
 #include <cblas.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <type_traits>
@@ -190,8 +191,39 @@ const detail::FloatKernels* g_kernels = startup_kernels();
 
 const detail::FloatKernels& kernels() { return *g_kernels; }
 
-// OpenBLAS threads: ours do the matrix products when our gemm does.
-void configure_blas_threads() { openblas_set_num_threads(g_kernels->gemm ? 1 : g_threads); }
+// OpenBLAS always runs single-threaded: with two threads it splits a product
+// differently from one and the sums come out in another order, so results
+// would depend on the thread count. Large products are split by
+// blas_sgemm_rows instead, into row blocks that do not depend on it.
+void configure_blas_threads() { openblas_set_num_threads(1); }
+
+// Products of at least this many multiply-adds are cut into row blocks of
+// kBlasBlockRows (the same threshold as the avx512 kernels'); the blocks run
+// on the kernel threads. The cut depends on the shape only, so one thread
+// and two give the same numbers; OpenBLAS re-packs op(B) per block, under 1%
+// of the work at 128 rows.
+constexpr std::size_t kBlasParallelMacs = std::size_t(1) << 25;
+constexpr std::size_t kBlasBlockRows = 128;
+
+void blas_sgemm_rows(Trans trans_a, Trans trans_b, std::size_t m, std::size_t n, std::size_t k,
+                     float alpha, const float* a, std::size_t lda, const float* b,
+                     std::size_t ldb, float beta, float* c, std::size_t ldc) {
+  auto block = [&](std::size_t i0, std::size_t rows) {
+    // Row i of op(A) starts at a + i * lda, or at a + i when A is transposed.
+    const float* a0 = a + (trans_a == Trans::kNo ? i0 * lda : i0);
+    cblas_sgemm(CblasRowMajor, to_cblas(trans_a), to_cblas(trans_b), static_cast<int>(rows),
+                static_cast<int>(n), static_cast<int>(k), alpha, a0, static_cast<int>(lda), b,
+                static_cast<int>(ldb), beta, c + i0 * ldc, static_cast<int>(ldc));
+  };
+  if (m * n * k < kBlasParallelMacs || m <= kBlasBlockRows) {
+    block(0, m);
+    return;
+  }
+  parallel_for((m + kBlasBlockRows - 1) / kBlasBlockRows, [&](std::size_t chunk) {
+    const std::size_t i0 = chunk * kBlasBlockRows;
+    block(i0, std::min(kBlasBlockRows, m - i0));
+  });
+}
 
 }  // namespace
 
@@ -206,9 +238,7 @@ void gemm<float>(Trans trans_a, Trans trans_b, std::size_t m, std::size_t n, std
     own(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
     return;
   }
-  cblas_sgemm(CblasRowMajor, to_cblas(trans_a), to_cblas(trans_b), static_cast<int>(m),
-              static_cast<int>(n), static_cast<int>(k), alpha, a, static_cast<int>(lda), b,
-              static_cast<int>(ldb), beta, c, static_cast<int>(ldc));
+  blas_sgemm_rows(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 }
 
 template <>

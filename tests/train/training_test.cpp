@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include "scratchnet/core/error.h"
+#include "scratchnet/core/kernels.h"
 #include "scratchnet/io/model_file.h"
 #include "scratchnet/losses/loss.h"
 #include "scratchnet/train/run.h"
@@ -131,6 +132,40 @@ TEST(EndToEnd, SameSeedGivesIdenticalRunsAndAnotherSeedDiffers) {
   const RunSummary other = run_training(c, nullptr);
   EXPECT_NE(a.test_loss, other.test_loss);
   for (const auto& d : {dir_a, dir_b, c.out}) fs::remove_all(d);
+}
+
+TEST(EndToEnd, OneAndTwoThreadsTrainTheSameWeights) {
+  // Batch 512 through 784-256-10: the first layer's products (103M
+  // multiply-adds) are split over the threads when there are two.
+  Dataset data;
+  data.name = "random";
+  data.sample_shape = Shape{784};
+  data.class_names = {"a", "b", "c"};
+  Rng draw(3);
+  for (std::size_t i = 0; i < 1024; ++i) {
+    for (std::size_t j = 0; j < 784; ++j) data.features.push_back(static_cast<float>(draw.normal()));
+    data.labels.push_back(static_cast<std::int32_t>(i % 3));
+  }
+  auto train = [&](int threads) {
+    set_num_threads(threads);
+    Network<float> net({Shape{784}, mlp_layers({256}, "relu", 3)});
+    Rng rng(1);
+    net.initialize(InitScheme(InitScheme::Kind::kHeNormal), rng);
+    auto opt = make_optimizer("adam", OptimizerOptions{});
+    auto loss = make_loss<float>("softmax_cross_entropy");
+    TrainOptions options;
+    options.epochs = 2;
+    options.batch_size = 512;
+    options.evaluate_train = false;
+    Trainer trainer(net, *loss, *opt, options, rng);
+    trainer.fit(data, nullptr, nullptr, nullptr);
+    std::vector<float> all;
+    for (const auto& p : net.params()) all.insert(all.end(), p.value->data(), p.value->data() + p.value->size());
+    set_num_threads(1);
+    return all;
+  };
+  const auto one = train(1), two = train(2);
+  EXPECT_EQ(one, two);
 }
 
 TEST(EndToEnd, DivergenceStopsWithItsOwnErrorAndKeepsTheLastGoodModel) {

@@ -123,8 +123,10 @@ void rmsprop_update(float* w, const float* g, float* h, std::size_t n, float lr,
 // small models run on one thread whatever the setting; elementwise kernels
 // and optimizer updates always run on one (on the 2-core machine of bench/,
 // moving their arrays between the cores' caches cost more than it saved).
-// One pool: with the avx512 kernels OpenBLAS stays single-threaded;
-// otherwise OpenBLAS's own threads do the matrix products.
+// One pool: OpenBLAS stays single-threaded (where it does the products,
+// without AVX-512, large ones are cut into row blocks for the pool). Every
+// split depends on the shapes only, never on the thread count, so any
+// number of threads gives the same numbers, bit for bit.
 void set_num_threads(int threads);
 int num_threads();
 
