@@ -73,6 +73,8 @@ constexpr int kWideVecs = 8;  // ... when op(A) has at most 2 rows
 // caches (weights, gradients, Adam's state: about 4 MB per step) costs more
 // than the second core saves.
 constexpr std::size_t kParallelMacs = std::size_t(1) << 25;
+// ... and op(B) of fewer values than this, when A has 1 or 2 rows.
+constexpr std::size_t kParallelStream = std::size_t(1) << 17;
 // Rows of a chunk of work for the thread pool (4 tiles).
 constexpr std::size_t kChunkRows = 4 * kRows;
 // Depth (k) of a pass over the output: op(B)'s rows of one pass, 64 columns
@@ -226,7 +228,10 @@ void gemm(Trans trans_a, Trans trans_b, std::size_t m, std::size_t n, std::size_
   }
   const Product g{trans_a == Trans::kYes,    k, a, lda, b, ldb, c, ldc, alpha, beta,
                   m <= 2 ? kWideVecs : kVecs};
-  if (m * n * k < kParallelMacs || num_threads() <= 1) {
+  // Thin products (one or two rows of A: single-sample inference) are
+  // bound by streaming op(B) from cache; two threads each stream their half.
+  const bool thin = m <= 2 && n * k >= kParallelStream && n >= 256;
+  if ((m * n * k < kParallelMacs && !thin) || num_threads() <= 1) {
     run_block(g, 0, m, 0, n);
     return;
   }

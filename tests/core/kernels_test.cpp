@@ -108,19 +108,27 @@ TEST_P(Kernels, GemmMatchesDoublePrecisionReferenceForEveryLayoutAndEdgeShape) {
 }
 
 TEST_P(Kernels, GemmGivesTheSameNumbersWithOneAndTwoThreads) {
-  // Large enough (40M multiply-adds) for the product to be split over the threads.
-  const std::size_t m = 600, n = 257, k = 257;
-  const auto a = random_values(m * k, 7), b = random_values(k * n, 8);
-  for (Trans ta : {Trans::kNo, Trans::kYes})
-    for (Trans tb : {Trans::kNo, Trans::kYes}) {
-      std::vector<float> one(m * n), two(m * n);
-      const std::size_t lda = ta == Trans::kNo ? k : m, ldb = tb == Trans::kNo ? n : k;
-      set_num_threads(1);
-      gemm<float>(ta, tb, m, n, k, 1.0f, a.data(), lda, b.data(), ldb, 0.0f, one.data(), n);
-      set_num_threads(2);
-      gemm<float>(ta, tb, m, n, k, 1.0f, a.data(), lda, b.data(), ldb, 0.0f, two.data(), n);
-      EXPECT_EQ(one, two);
-    }
+  // Both shapes are split over the threads when there are two: a large
+  // product (40M multiply-adds) and a thin one (one row of A, as in
+  // single-sample inference, with 200k values of B).
+  struct Shape3 {
+    std::size_t m, n, k;
+  };
+  for (const Shape3 s : {Shape3{600, 257, 257}, Shape3{1, 256, 784}}) {
+    const std::size_t m = s.m, n = s.n, k = s.k;
+    const auto a = random_values(m * k, 7), b = random_values(k * n, 8);
+    for (Trans ta : {Trans::kNo, Trans::kYes})
+      for (Trans tb : {Trans::kNo, Trans::kYes}) {
+        std::vector<float> one(m * n), two(m * n);
+        const std::size_t lda = ta == Trans::kNo ? k : m, ldb = tb == Trans::kNo ? n : k;
+        set_num_threads(1);
+        gemm<float>(ta, tb, m, n, k, 1.0f, a.data(), lda, b.data(), ldb, 0.0f, one.data(), n);
+        set_num_threads(2);
+        gemm<float>(ta, tb, m, n, k, 1.0f, a.data(), lda, b.data(), ldb, 0.0f, two.data(), n);
+        set_num_threads(1);
+        EXPECT_EQ(one, two) << m << "x" << n << "x" << k;
+      }
+  }
 }
 
 TEST_P(Kernels, GemmNtAccumulateAddsTheBatchOfProducts) {
