@@ -183,6 +183,7 @@ std::vector<VariantResult> run_compare(const TrainConfig& base, const CompareOpt
                                 classification ? "test accuracy per epoch" : "test loss per epoch",
                                 "epoch", classification ? "test accuracy" : "test loss (MSE)");
   Chart train_curve = line_chart("train_accuracy", "train accuracy per epoch", "epoch", "train accuracy");
+  test_curve.whole_x = train_curve.whole_x = true;
   for (std::size_t v = 0; v < variants.size(); ++v) {
     VariantResult& result = results[v];
     result.assignment = variants[v];

@@ -437,6 +437,17 @@ RenderResult render(const Chart& chart, const std::string& dir) {
   script += axis_setup(chart.title, chart.x_label, chart.y_label);
   if (chart.log_x) script += "set logscale x 10\n";
   if (chart.log_y) script += "set logscale y 10\n";
+  // gnuplot would put ticks at 1.5, 2.5, ... over a few epochs.
+  // (Over more than a dozen, its own ticks are whole already.)
+  if (chart.whole_x) {
+    double low = INFINITY, high = -INFINITY;
+    for (const auto& s : chart.series)
+      for (std::size_t j = 0; j < s.y.size(); ++j) {
+        const double x = s.x.empty() ? static_cast<double>(j + 1) : s.x[j];
+        if (std::isfinite(x)) low = std::min(low, x), high = std::max(high, x);
+      }
+    if (high - low <= 12) script += "set xtics 1\n";
+  }
   script += "set grid xtics ytics lc rgb '#d8d8d8' lw 1 dt 1\n";
   script += "set key below horizontal reverse Left width 3 samplen 3 noautotitle\n";
   if (std::find(smoothed.begin(), smoothed.end(), true) != smoothed.end()) {

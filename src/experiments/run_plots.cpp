@@ -52,6 +52,7 @@ Chart curves(const std::string& name, const std::string& title, const std::strin
   chart.name = name;
   chart.title = title;
   chart.x_label = "epoch";
+  chart.whole_x = true;
   chart.y_label = y_label;
   chart.style = Chart::Style::kLinesPoints;
   for (const auto& [col, label] : wanted) {

@@ -191,6 +191,21 @@ TEST(Plot, LogAxesSkipNonPositiveValues) {
   expect_images(dir.path(), "lr");
 }
 
+TEST(Plot, EpochAxesTickWholeNumbersOnly) {
+  TempDir dir("epochs");
+  Chart chart;
+  chart.whole_x = true;
+  chart.name = "few";
+  chart.series = {{"five epochs", {}, {0.8, 0.85, 0.86, 0.88, 0.89}}};
+  render(chart, dir.str());
+  EXPECT_NE(read(dir.path() / "few.gp").find("set xtics 1\n"), std::string::npos);
+  // Over 100 epochs gnuplot's own ticks (0, 20, 40, ...) are whole already.
+  chart.name = "many";
+  chart.series = {{"100 epochs", {}, std::vector<double>(100, 0.5)}};
+  render(chart, dir.str());
+  EXPECT_EQ(read(dir.path() / "many.gp").find("set xtics 1\n"), std::string::npos);
+}
+
 TEST(Plot, ChartWithoutDataStillRenders) {
   TempDir dir("empty");
   Chart chart;

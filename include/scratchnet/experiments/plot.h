@@ -53,6 +53,7 @@ struct Chart {
   enum class Style { kLines, kPoints, kLinesPoints } style = Style::kLines;
   std::vector<Series> series;
   std::size_t smooth = 0;  // moving-average window over y (0 or 1: none)
+  bool whole_x = false;    // x counts something (epochs): no ticks between whole numbers
 };
 
 // A matrix of values drawn as coloured cells (confusion matrices, grids of a
