@@ -191,8 +191,9 @@ std::string script_head(const std::string& kind, const std::string& name, const 
 }
 
 // The end of every script: the plot command drawn once as PNG and once as SVG.
-std::string script_tail(const std::string& name, const std::string& plot_command) {
-  const std::string size = fmt::format("size {},{}", kWidth, kHeight);
+std::string script_tail(const std::string& name, const std::string& plot_command,
+                        int height = kHeight) {
+  const std::string size = fmt::format("size {},{}", kWidth, height);
   std::string s;
   s += "if (strstrt(GPVAL_TERMINALS, 'pngcairo') > 0) {\n";
   s += "  set terminal pngcairo " + size + " noenhanced font 'sans,10' background '#ffffff'\n";
@@ -468,25 +469,37 @@ RenderResult render(const Chart& chart, const std::string& dir) {
     items.push_back("NaN notitle");
   }
   const std::string x_col = column(1, chart.log_x);
+  std::size_t longest_label = 0;
+  for (const auto& series : chart.series) longest_label = std::max(longest_label, series.label.size());
   for (std::size_t i = 0; i < chart.series.size(); ++i) {
     const Rgb colour = series_colour(i);
+    // Past the palette's 10 colours, dashes tell the series apart.
+    const std::string dash = fmt::format(" dt {}", 1 + i / kPalette.size());
     const std::string title = gp_string(chart.series[i].label, false);
     if (!has_points[i]) {
-      items.push_back(fmt::format("keyentry {} lc rgb '{}' title {}.' (no data)'",
-                                  style_clause(chart.style, 2), hex(colour), title));
+      items.push_back(fmt::format("keyentry {}{} lc rgb '{}' title {}.' (no data)'",
+                                  style_clause(chart.style, 2), dash, hex(colour), title));
       continue;
     }
     const std::string block = fmt::format("sn_dat index {} using {}:", i, x_col);
     if (smoothed[i]) {
-      items.push_back(fmt::format("{}{} {} lc rgb '{}' notitle", block, column(2, chart.log_y),
-                                  style_clause(chart.style, 1), hex(lighten(colour, 0.6))));
+      items.push_back(fmt::format("{}{} {}{} lc rgb '{}' notitle", block, column(2, chart.log_y),
+                                  style_clause(chart.style, 1), dash, hex(lighten(colour, 0.6))));
     }
-    items.push_back(fmt::format("{}{} {} lc rgb '{}' title {}", block,
+    items.push_back(fmt::format("{}{} {}{} lc rgb '{}' title {}", block,
                                 column(smoothed[i] ? 3 : 2, chart.log_y),
-                                style_clause(chart.style, 2), hex(colour), title));
+                                style_clause(chart.style, 2), dash, hex(colour), title));
   }
+  // The key sits below the plot, as many entries to a row as fit (gnuplot
+  // sizes them at about 10.5 px per character at font size 10, sample line
+  // and gaps adding 8 characters): taller images for long keys, so that no
+  // entry is cut off and the plot keeps its height.
+  const std::size_t per_row = std::max<std::size_t>(
+      1, static_cast<std::size_t>((kWidth - 40) / (10.5 * static_cast<double>(longest_label + 8))));
+  const std::size_t rows = (chart.series.size() + per_row - 1) / per_row;
+  const int height = kHeight + 16 * static_cast<int>(rows > 3 ? rows - 3 : 0);
   return write_and_render(folder, chart.name, data,
-                          script + script_tail(chart.name, join_plot(items)));
+                          script + script_tail(chart.name, join_plot(items), height));
 }
 
 namespace {

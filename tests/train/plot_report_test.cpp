@@ -4,6 +4,7 @@
 // message on how to render, and report.html is escaped and self-contained.
 // Checks of rendered images are skipped where gnuplot is not installed.
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -204,6 +205,25 @@ TEST(Plot, EpochAxesTickWholeNumbersOnly) {
   chart.series = {{"100 epochs", {}, std::vector<double>(100, 0.5)}};
   render(chart, dir.str());
   EXPECT_EQ(read(dir.path() / "many.gp").find("set xtics 1\n"), std::string::npos);
+}
+
+TEST(Plot, ManySeriesGetDashesAndRoomForTheirKey) {
+  TempDir dir("many");
+  Chart chart;
+  chart.name = "grid";
+  for (int i = 0; i < 12; ++i)
+    chart.series.push_back({fmt::format("init=normal:{} batch_norm=true", i), {1, 2}, {0.1, 0.2 * i}});
+  render(chart, dir.str());
+  const std::string script = read(dir.path() / "grid.gp");
+  // Series 11 and 12 reuse the first two colours, dashed.
+  EXPECT_NE(script.find("dt 1 lc rgb '#1f77b4' title 'init=normal:0 "), std::string::npos);
+  EXPECT_NE(script.find("dt 2 lc rgb '#1f77b4' title 'init=normal:10 "), std::string::npos);
+  // One entry per row of the key: 12 rows, 9 more than the default 500 px hold.
+  EXPECT_NE(script.find("size 800,644"), std::string::npos);
+  chart.name = "few";
+  chart.series.resize(2);
+  render(chart, dir.str());
+  EXPECT_NE(read(dir.path() / "few.gp").find("size 800,500"), std::string::npos);
 }
 
 TEST(Plot, ChartWithoutDataStillRenders) {
