@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <fstream>
 #include <mutex>
+#include <string_view>
 
 #include <fmt/format.h>
 
@@ -170,9 +171,12 @@ std::vector<VariantResult> run_compare(const TrainConfig& base, const CompareOpt
   ReportTable table;
   for (const auto& variation : options.vary) table.header.push_back(variation.key);
   const bool with_std = options.repeats > 1;
+  // The printed table leaves out accuracy columns a regression cannot fill;
+  // results.csv keeps one layout for every task.
   for (const char* h : {"runs", "train_accuracy", "test_accuracy", "train_loss", "test_loss",
                         "best_epoch", "seconds"})
-    table.header.emplace_back(h);
+    if (classification || std::string_view(h).find("accuracy") == std::string_view::npos)
+      table.header.emplace_back(h);
   std::string csv;
   for (const auto& variation : options.vary) csv += variation.key + ",";
   csv += "runs,train_accuracy,train_accuracy_std,test_accuracy,test_accuracy_std,train_loss,"
@@ -184,6 +188,8 @@ std::vector<VariantResult> run_compare(const TrainConfig& base, const CompareOpt
                                 "epoch", classification ? "test accuracy" : "test loss (MSE)");
   Chart train_curve = line_chart("train_accuracy", "train accuracy per epoch", "epoch", "train accuracy");
   test_curve.whole_x = train_curve.whole_x = true;
+  // Regression losses span decades between the first epochs and the last.
+  test_curve.log_y = !classification;
   for (std::size_t v = 0; v < variants.size(); ++v) {
     VariantResult& result = results[v];
     result.assignment = variants[v];
@@ -210,8 +216,10 @@ std::vector<VariantResult> run_compare(const TrainConfig& base, const CompareOpt
     for (const auto& s : result.runs) diverged += s.diverged;
     row.push_back(diverged ? fmt::format("{} ({} diverged)", result.runs.size(), diverged)
                            : std::to_string(result.runs.size()));
-    row.push_back(cell(ta, with_std));
-    row.push_back(cell(sa, with_std));
+    if (classification) {
+      row.push_back(cell(ta, with_std));
+      row.push_back(cell(sa, with_std));
+    }
     row.push_back(cell(tl, with_std));
     row.push_back(cell(sl, with_std));
     row.push_back(cell(mean_std(best).mean, 1));

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <set>
 
 #include <gtest/gtest.h>
@@ -141,6 +142,25 @@ TEST(Compare, WritesTablesPlotsAndReport) {
     EXPECT_GT(fs::file_size(fs::path(options.out) / "loss_per_iteration.png"), 1000u);
     EXPECT_GT(fs::file_size(fs::path(options.out) / "test_accuracy.svg"), 1000u);
   }
+  fs::remove_all(options.out);
+}
+
+TEST(Compare, ARegressionTableHasNoAccuracyColumnsAndItsLossIsOnALogAxis) {
+  TrainConfig base;
+  base.data = "sine";
+  base.layers = {8};
+  base.epochs = 3;
+  CompareOptions options;
+  options.vary = {parse_variation("model.activation=tanh,relu")};
+  options.out = temp_dir("compare_sine");
+  run_compare(base, options, nullptr);
+  std::ifstream md(fs::path(options.out) / "results.md");
+  const std::string table((std::istreambuf_iterator<char>(md)), std::istreambuf_iterator<char>());
+  EXPECT_NE(table.find("| runs | train_loss | test_loss |"), std::string::npos) << table;
+  EXPECT_EQ(table.find("accuracy"), std::string::npos) << table;
+  std::ifstream gp(fs::path(options.out) / "test_loss.gp");
+  const std::string script((std::istreambuf_iterator<char>(gp)), std::istreambuf_iterator<char>());
+  EXPECT_NE(script.find("set logscale y"), std::string::npos);
   fs::remove_all(options.out);
 }
 
