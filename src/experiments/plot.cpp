@@ -424,6 +424,10 @@ RenderResult render(const Chart& chart, const std::string& dir) {
     if (i) data += "\n\n";
     data += fmt::format("# series {}: {}\n", i, comment(s.label));
     data += smoothed[i] ? "# x y y_smooth\n" : "# x y\n";
+    // gnuplot does not count a block of comments alone as an `index`: an
+    // empty series (a diverged run) would shift every later series' data
+    // onto the wrong label.
+    if (s.y.empty()) data += "NaN NaN\n";
     for (std::size_t j = 0; j < s.y.size(); ++j) {
       const double x = s.x.empty() ? static_cast<double>(j + 1) : s.x[j];
       data += number(x) + ' ' + number(s.y[j]);
@@ -497,7 +501,7 @@ RenderResult render(const Chart& chart, const std::string& dir) {
   const std::size_t per_row = std::max<std::size_t>(
       1, static_cast<std::size_t>((kWidth - 40) / (10.5 * static_cast<double>(longest_label + 8))));
   const std::size_t rows = (chart.series.size() + per_row - 1) / per_row;
-  const int height = kHeight + 16 * static_cast<int>(rows > 3 ? rows - 3 : 0);
+  const int height = kHeight + 18 * static_cast<int>(rows > 2 ? rows - 2 : 0);
   return write_and_render(folder, chart.name, data,
                           script + script_tail(chart.name, join_plot(items), height));
 }

@@ -218,12 +218,40 @@ TEST(Plot, ManySeriesGetDashesAndRoomForTheirKey) {
   // Series 11 and 12 reuse the first two colours, dashed.
   EXPECT_NE(script.find("dt 1 lc rgb '#1f77b4' title 'init=normal:0 "), std::string::npos);
   EXPECT_NE(script.find("dt 2 lc rgb '#1f77b4' title 'init=normal:10 "), std::string::npos);
-  // One entry per row of the key: 12 rows, 9 more than the default 500 px hold.
-  EXPECT_NE(script.find("size 800,644"), std::string::npos);
+  // One entry per row of the key: 12 rows, 10 more than the default 500 px hold.
+  EXPECT_NE(script.find("size 800,680"), std::string::npos);
   chart.name = "few";
   chart.series.resize(2);
   render(chart, dir.str());
   EXPECT_NE(read(dir.path() / "few.gp").find("size 800,500"), std::string::npos);
+}
+
+TEST(Plot, AnEmptySeriesKeepsItsDataBlockSoLaterSeriesKeepTheirLabels) {
+  TempDir dir("gap");
+  Chart chart;
+  chart.name = "gap";
+  chart.series = {{"diverged", {}, {}}, {"second", {}, {0.5, 0.6}}, {"third", {}, {0.7, 0.8}}};
+  render(chart, dir.str());
+  // Every block separated by two blank lines has a line that is not a comment.
+  const std::string data = read(dir.path() / "gap.dat");
+  std::size_t blocks = 0, start = 0;
+  while (start <= data.size()) {
+    const std::size_t end = std::min(data.find("\n\n\n", start), data.size());
+    const std::string block = data.substr(start, end - start);
+    bool has_data = false;
+    std::size_t line = 0;
+    while (line < block.size()) {
+      const std::size_t next = std::min(block.find('\n', line), block.size());
+      if (next > line && block[line] != '#') has_data = true;
+      line = next + 1;
+    }
+    EXPECT_TRUE(has_data) << "block " << blocks << ": " << block;
+    ++blocks;
+    start = end + 3;
+  }
+  EXPECT_EQ(blocks, 3u);
+  EXPECT_NE(read(dir.path() / "gap.gp").find("index 2 using 1:2 with lines lw 2 dt 1 lc rgb '#2ca02c' title 'third'"),
+            std::string::npos);
 }
 
 TEST(Plot, ChartWithoutDataStillRenders) {
