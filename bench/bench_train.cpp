@@ -158,7 +158,7 @@ void train_workload(const Args& a) {
   Network<float> net({data.train.sample_shape, config.network_layers(data.train.num_outputs())});
   Rng init_rng(config.seed);
   net.initialize(InitScheme::parse(config.init), init_rng);
-  OptimizerOptions opt;
+  OptimizerSettings opt;
   opt.lr = config.lr;
   auto optimizer = make_optimizer(config.optimizer, opt);
   auto loss = make_loss<float>("softmax_cross_entropy");

@@ -23,6 +23,7 @@
 #include "scratchnet/core/rng.h"
 #include "scratchnet/layers/conv2d.h"
 #include "scratchnet/layers/max_pool2d.h"
+#include "scratchnet/optim/optimizer.h"
 
 using namespace scratchnet;
 
@@ -186,41 +187,26 @@ void register_elementwise() {
 // The MLP 784-256-128-10's 235,146 parameters, as one array.
 constexpr std::size_t kParams = 784 * 256 + 256 + 256 * 128 + 128 + 128 * 10 + 10;
 
+// One step of each optimizer over them (the update rules are vectorised for
+// the CPU's best instruction set by the compiler: see src/optim/vectorised.h).
 void register_optimizers() {
-  for (const char* isa : kIsas) {
-    add(std::string("Optimizer/adam/") + isa, [isa](benchmark::State& state) {
-      if (!select_isa(state, isa)) return;
-      auto w = random_values(kParams, 7);
-      const auto g = random_values(kParams, 8);
-      std::vector<float> m(kParams), v(kParams);
-      const AdamStep s{1e-3f, 0.9f, 0.999f, 1e-8f, 10.0f, 1000.0f, 0.0f, false};
+  for (const std::string& name : registered_optimizer_types()) {
+    add("Optimizer/" + name, [name](benchmark::State& state) {
+      Tensor w(Shape{kParams}), g(Shape{kParams});
+      const auto init = random_values(kParams, 7), grad = random_values(kParams, 8);
+      std::copy(init.begin(), init.end(), w.data());
+      std::copy(grad.begin(), grad.end(), g.data());
+      OptimizerSettings settings;
+      settings.lr = 1e-6;
+      auto optimizer = make_optimizer(name, settings);
+      const std::vector<Param<float>> params = {{"W", &w, &g, true}};
       for (auto _ : state) {
-        adam_update(w.data(), g.data(), m.data(), v.data(), kParams, s);
+        optimizer->step(params);
         benchmark::DoNotOptimize(w.data());
       }
-      // reads w g m v, writes w m v
-      state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * kParams * 4 * 7));
-    });
-    add(std::string("Optimizer/momentum/") + isa, [isa](benchmark::State& state) {
-      if (!select_isa(state, isa)) return;
-      auto w = random_values(kParams, 7);
-      const auto g = random_values(kParams, 8);
-      std::vector<float> v(kParams);
-      for (auto _ : state) {
-        momentum_update(w.data(), g.data(), v.data(), kParams, 0.01f, 0.9f, 0.0f);
-        benchmark::DoNotOptimize(w.data());
-      }
-      state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * kParams * 4 * 5));
-    });
-    add(std::string("Optimizer/sgd/") + isa, [isa](benchmark::State& state) {
-      if (!select_isa(state, isa)) return;
-      auto w = random_values(kParams, 7);
-      const auto g = random_values(kParams, 8);
-      for (auto _ : state) {
-        sgd_update(w.data(), g.data(), kParams, 0.01f, 0.0f);
-        benchmark::DoNotOptimize(w.data());
-      }
-      state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * kParams * 4 * 3));
+      // Bytes of w, g and the state tensors read and written per step.
+      const std::size_t slots = optimizer->state().size();
+      state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * kParams * 4 * (3 + 2 * slots)));
     });
   }
 }

@@ -26,7 +26,7 @@ int main() {
   Network<float> net({train.sample_shape, mlp_layers({100, 50}, "relu", all.num_outputs())});
   net.initialize(InitScheme::parse("he"), rng);
   auto loss = make_loss<float>("softmax_cross_entropy");
-  OptimizerOptions adam_options;
+  OptimizerSettings adam_options;
   adam_options.lr = 1e-3;
   auto adam = make_optimizer("adam", adam_options);
   TrainOptions options;

@@ -80,54 +80,6 @@ void exp_loop(const T* x, T* y, std::size_t n) {
   for (std::size_t i = 0; i < n; ++i) y[i] = std::exp(x[i]);
 }
 
-// Kingma & Ba, Algorithm 1; AdamW (Loshchilov & Hutter) when decoupled.
-void adam_loop(float* w, const float* g, float* m, float* v, std::size_t n, const AdamStep& s) {
-  for (std::size_t i = 0; i < n; ++i) {
-    const float grad = s.decoupled ? g[i] : g[i] + s.decay * w[i];
-    m[i] = s.beta1 * m[i] + (1.0f - s.beta1) * grad;
-    v[i] = s.beta2 * v[i] + (1.0f - s.beta2) * grad * grad;
-    const float denom = std::sqrt(v[i] * s.c2) + s.eps;
-    if (s.decoupled)
-      w[i] -= s.lr * ((m[i] * s.c1) / denom + s.decay * w[i]);
-    else
-      w[i] -= s.lr * (m[i] * s.c1) / denom;
-  }
-}
-void sgd_loop(float* w, const float* g, std::size_t n, float lr, float decay) {
-  for (std::size_t i = 0; i < n; ++i) w[i] -= lr * (g[i] + decay * w[i]);
-}
-void momentum_loop(float* w, const float* g, float* v, std::size_t n, float lr, float mu,
-                   float decay) {
-  for (std::size_t i = 0; i < n; ++i) {
-    v[i] = mu * v[i] - lr * (g[i] + decay * w[i]);
-    w[i] += v[i];
-  }
-}
-void nesterov_loop(float* w, const float* g, float* v, std::size_t n, float lr, float mu,
-                   float decay) {
-  for (std::size_t i = 0; i < n; ++i) {
-    const float grad = g[i] + decay * w[i];
-    v[i] = mu * v[i] + grad;
-    w[i] -= lr * (grad + mu * v[i]);
-  }
-}
-void adagrad_loop(float* w, const float* g, float* h, std::size_t n, float lr, float eps,
-                  float decay) {
-  for (std::size_t i = 0; i < n; ++i) {
-    const float grad = g[i] + decay * w[i];
-    h[i] += grad * grad;
-    w[i] -= lr * grad / (std::sqrt(h[i]) + eps);
-  }
-}
-void rmsprop_loop(float* w, const float* g, float* h, std::size_t n, float lr, float rho, float eps,
-                  float decay) {
-  for (std::size_t i = 0; i < n; ++i) {
-    const float grad = g[i] + decay * w[i];
-    h[i] = rho * h[i] + (1.0f - rho) * grad * grad;
-    w[i] -= lr * grad / (std::sqrt(h[i]) + eps);
-  }
-}
-
 constexpr detail::FloatKernels kGeneric = {
     "generic",
     nullptr,
@@ -146,12 +98,6 @@ constexpr detail::FloatKernels kGeneric = {
     &tanh_forward_loop<float>,
     &tanh_backward_loop<float>,
     &exp_loop<float>,
-    &adam_loop,
-    &sgd_loop,
-    &momentum_loop,
-    &nesterov_loop,
-    &adagrad_loop,
-    &rmsprop_loop,
 };
 
 // ---------------------------------------------------------------- dispatch
@@ -361,28 +307,6 @@ bool max_pool_2x2(const float* x, float* y, std::uint32_t* argmax, std::size_t p
   return true;
 }
 
-void adam_update(float* w, const float* g, float* m, float* v, std::size_t n, const AdamStep& s) {
-  kernels().adam(w, g, m, v, n, s);
-}
-void sgd_update(float* w, const float* g, std::size_t n, float lr, float decay) {
-  kernels().sgd(w, g, n, lr, decay);
-}
-void momentum_update(float* w, const float* g, float* v, std::size_t n, float lr, float mu,
-                     float decay) {
-  kernels().momentum(w, g, v, n, lr, mu, decay);
-}
-void nesterov_update(float* w, const float* g, float* v, std::size_t n, float lr, float mu,
-                     float decay) {
-  kernels().nesterov(w, g, v, n, lr, mu, decay);
-}
-void adagrad_update(float* w, const float* g, float* h, std::size_t n, float lr, float eps,
-                    float decay) {
-  kernels().adagrad(w, g, h, n, lr, eps, decay);
-}
-void rmsprop_update(float* w, const float* g, float* h, std::size_t n, float lr, float rho,
-                    float eps, float decay) {
-  kernels().rmsprop(w, g, h, n, lr, rho, eps, decay);
-}
 
 void set_num_threads(int threads) {
   if (threads < 1) throw_usage("threads must be at least 1, got {}", threads);

@@ -34,12 +34,6 @@ struct FloatKernels {
   void (*tanh_forward)(const float*, float*, std::size_t);
   void (*tanh_backward)(const float*, const float*, float*, std::size_t);
   void (*exp_values)(const float*, float*, std::size_t);
-  void (*adam)(float*, const float*, float*, float*, std::size_t, const AdamStep&);
-  void (*sgd)(float*, const float*, std::size_t, float, float);
-  void (*momentum)(float*, const float*, float*, std::size_t, float, float, float);
-  void (*nesterov)(float*, const float*, float*, std::size_t, float, float, float);
-  void (*adagrad)(float*, const float*, float*, std::size_t, float, float, float);
-  void (*rmsprop)(float*, const float*, float*, std::size_t, float, float, float, float);
 };
 
 // Defined only where the compiler can target the instruction set; null otherwise.

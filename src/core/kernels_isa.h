@@ -113,81 +113,6 @@ struct IsaKernels {
     for_each_chunk<L>(n, [&](std::size_t i, int c) { store(y + i, exp<V>(load(x + i, c)), c); });
   }
 
-  // Optimizer rules, in the operation order of the plain loops (kernels.cpp).
-  static void adam(float* w, const float* g, float* m, float* v, std::size_t n, const AdamStep& s) {
-    const R b1 = V::set1(s.beta1), b2 = V::set1(s.beta2);
-    const R one_b1 = V::set1(1.0f - s.beta1), one_b2 = V::set1(1.0f - s.beta2);
-    const R lr = V::set1(s.lr), eps = V::set1(s.eps), c1 = V::set1(s.c1), c2 = V::set1(s.c2);
-    const R decay = V::set1(s.decay);
-    for_each_chunk<L>(n, [&](std::size_t i, int c) {
-      R wi = load(w + i, c);
-      const R gi = load(g + i, c);
-      const R grad = s.decoupled ? gi : V::add(gi, V::mul(decay, wi));
-      const R mi = V::add(V::mul(b1, load(m + i, c)), V::mul(one_b1, grad));
-      const R vi = V::add(V::mul(b2, load(v + i, c)), V::mul(V::mul(one_b2, grad), grad));
-      const R denom = V::add(V::sqrt(V::mul(vi, c2)), eps);
-      if (s.decoupled)  // w -= lr (m^ / (sqrt(v^) + eps) + decay w)
-        wi = V::sub(wi, V::mul(lr, V::add(V::div(V::mul(mi, c1), denom), V::mul(decay, wi))));
-      else  // w -= lr m^ / (sqrt(v^) + eps)
-        wi = V::sub(wi, V::div(V::mul(lr, V::mul(mi, c1)), denom));
-      store(m + i, mi, c);
-      store(v + i, vi, c);
-      store(w + i, wi, c);
-    });
-  }
-  static void sgd(float* w, const float* g, std::size_t n, float lr, float decay) {
-    const R l = V::set1(lr), d = V::set1(decay);
-    for_each_chunk<L>(n, [&](std::size_t i, int c) {
-      const R wi = load(w + i, c);
-      store(w + i, V::sub(wi, V::mul(l, V::add(load(g + i, c), V::mul(d, wi)))), c);
-    });
-  }
-  static void momentum(float* w, const float* g, float* v, std::size_t n, float lr, float mu,
-                       float decay) {
-    const R l = V::set1(lr), u = V::set1(mu), d = V::set1(decay);
-    for_each_chunk<L>(n, [&](std::size_t i, int c) {
-      const R wi = load(w + i, c);
-      const R vi =
-          V::sub(V::mul(u, load(v + i, c)), V::mul(l, V::add(load(g + i, c), V::mul(d, wi))));
-      store(v + i, vi, c);
-      store(w + i, V::add(wi, vi), c);
-    });
-  }
-  static void nesterov(float* w, const float* g, float* v, std::size_t n, float lr, float mu,
-                       float decay) {
-    const R l = V::set1(lr), u = V::set1(mu), d = V::set1(decay);
-    for_each_chunk<L>(n, [&](std::size_t i, int c) {
-      const R wi = load(w + i, c);
-      const R grad = V::add(load(g + i, c), V::mul(d, wi));
-      const R vi = V::add(V::mul(u, load(v + i, c)), grad);
-      store(v + i, vi, c);
-      store(w + i, V::sub(wi, V::mul(l, V::add(grad, V::mul(u, vi)))), c);
-    });
-  }
-  static void adagrad(float* w, const float* g, float* h, std::size_t n, float lr, float eps,
-                      float decay) {
-    const R l = V::set1(lr), e = V::set1(eps), d = V::set1(decay);
-    for_each_chunk<L>(n, [&](std::size_t i, int c) {
-      const R wi = load(w + i, c);
-      const R grad = V::add(load(g + i, c), V::mul(d, wi));
-      const R hi = V::add(load(h + i, c), V::mul(grad, grad));
-      store(h + i, hi, c);
-      store(w + i, V::sub(wi, V::div(V::mul(l, grad), V::add(V::sqrt(hi), e))), c);
-    });
-  }
-  static void rmsprop(float* w, const float* g, float* h, std::size_t n, float lr, float rho,
-                      float eps, float decay) {
-    const R l = V::set1(lr), r = V::set1(rho), one_r = V::set1(1.0f - rho), e = V::set1(eps);
-    const R d = V::set1(decay);
-    for_each_chunk<L>(n, [&](std::size_t i, int c) {
-      const R wi = load(w + i, c);
-      const R grad = V::add(load(g + i, c), V::mul(d, wi));
-      const R hi = V::add(V::mul(r, load(h + i, c)), V::mul(V::mul(one_r, grad), grad));
-      store(h + i, hi, c);
-      store(w + i, V::sub(wi, V::div(V::mul(l, grad), V::add(V::sqrt(hi), e))), c);
-    });
-  }
-
   // The table, with the kernels written for one instruction set only (null
   // where there are none).
   struct Extra {
@@ -214,12 +139,6 @@ struct IsaKernels {
             &sigmoid_backward,
             &tanh_forward,
             &tanh_backward,
-            &exp_values,
-            &adam,
-            &sgd,
-            &momentum,
-            &nesterov,
-            &adagrad,
-            &rmsprop};
+            &exp_values};
   }
 };

@@ -1,25 +1,16 @@
 #include "scratchnet/optim/adamw.h"
 
-#include <cmath>
-
-#include "scratchnet/core/kernels.h"
-
 namespace scratchnet {
 
-void AdamW::update(float* w, const float* g, std::size_t n, Tensor* state, float decay) {
-  const double t = static_cast<double>(steps());
-  AdamStep s{};
-  s.lr = static_cast<float>(this->lr());
-  s.beta1 = static_cast<float>(options_.beta1);
-  s.beta2 = static_cast<float>(options_.beta2);
-  s.eps = static_cast<float>(options_.eps);
-  s.c1 = static_cast<float>(1.0 / (1.0 - std::pow(options_.beta1, t)));
-  s.c2 = static_cast<float>(1.0 / (1.0 - std::pow(options_.beta2, t)));
-  s.decay = decay;
-  // The moments see the loss gradient only; decay acts on w itself:
-  // w -= lr (m c1 / (sqrt(v c2) + eps) + decay w).
-  s.decoupled = true;
-  adam_update(w, g, state[0].data(), state[1].data(), n, s);
+const OptimizerType& AdamW::descriptor() {
+  static const OptimizerType type{
+      "adamw", "AdamW (Loshchilov & Hutter 2019): Adam with decoupled weight decay", AdamOptions{}.lr,
+      adam_hyper_parameters(), true,
+      [](double lr, double weight_decay, const std::map<std::string, double>& h) -> std::unique_ptr<Optimizer> {
+        return std::make_unique<AdamW>(AdamOptions{lr, hyper_value(h, "beta1"), hyper_value(h, "beta2"),
+                                                   hyper_value(h, "eps"), weight_decay});
+      }};
+  return type;
 }
 
 }  // namespace scratchnet

@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include <fmt/format.h>
 #include <fmt/ranges.h>
 
 #include "scratchnet/core/error.h"
@@ -14,50 +15,83 @@
 #include "scratchnet/optim/sgd.h"
 
 namespace scratchnet {
-namespace {
 
-struct Entry {
-  const char* type;
-  double default_lr;
-  std::unique_ptr<Optimizer> (*make)(const OptimizerOptions&);
-};
-
-template <class O>
-std::unique_ptr<Optimizer> construct(const OptimizerOptions& options) {
-  return std::make_unique<O>(options);
+bool HyperParameter::accepts(double value) const {
+  if (!std::isfinite(value)) return false;
+  if (value < min || (min_open && value == min)) return false;
+  if (value > max || (max_open && value == max)) return false;
+  return true;
 }
 
-const std::vector<Entry>& table() {
-  static const std::vector<Entry> entries = {
-      {"sgd", 0.01, &construct<Sgd>},
-      {"momentum", 0.01, &construct<Momentum>},
-      {"nesterov", 0.01, &construct<Nesterov>},
-      {"adagrad", 0.01, &construct<AdaGrad>},
-      {"rmsprop", 0.001, &construct<RmsProp>},
-      {"adam", 0.001, &construct<Adam>},
-      {"adamw", 0.001, &construct<AdamW>},
+std::string HyperParameter::range() const {
+  return fmt::format("{}{:g}, {:g}{}", min_open ? "(" : "[", min, max, max_open ? ")" : "]");
+}
+
+const std::vector<const OptimizerType*>& optimizer_types() {
+  // The registry: one line per optimizer.
+  static const std::vector<const OptimizerType*> types = {
+      &Sgd::descriptor(),     &Momentum::descriptor(), &Nesterov::descriptor(),
+      &AdaGrad::descriptor(), &RmsProp::descriptor(),  &Adam::descriptor(),
+      &AdamW::descriptor(),
   };
-  return entries;
+  return types;
 }
 
-const Entry& find(const std::string& type) {
-  for (const auto& e : table())
-    if (type == e.type) return e;
-  throw_usage("unknown optimizer '{}' (known: {})", type,
+const OptimizerType& optimizer_type(std::string_view name) {
+  for (const OptimizerType* type : optimizer_types())
+    if (name == type->name) return *type;
+  throw_usage("unknown optimizer '{}' (choices: {})", name,
               fmt::join(registered_optimizer_types(), ", "));
 }
 
-}  // namespace
+std::vector<std::string> registered_optimizer_types() {
+  std::vector<std::string> names;
+  for (const OptimizerType* type : optimizer_types()) names.emplace_back(type->name);
+  return names;
+}
 
-Optimizer::Optimizer(std::string type, const OptimizerOptions& options, int state_slots)
-    : options_(options),
-      type_(std::move(type)),
-      lr_(options.lr > 0 ? options.lr : default_learning_rate(type_)),
-      slots_(state_slots) {
-  if (!(options.lr >= 0) || !std::isfinite(options.lr))
-    throw_usage("learning rate must be positive, got {:g}", options.lr);
-  if (!(options.weight_decay >= 0) || !std::isfinite(options.weight_decay))
-    throw_usage("weight decay must be zero or positive, got {:g}", options.weight_decay);
+double default_learning_rate(const std::string& name) { return optimizer_type(name).default_lr; }
+
+const HyperParameter* find_hyper_parameter(std::string_view name) {
+  for (const OptimizerType* type : optimizer_types())
+    for (const HyperParameter& h : type->hyper)
+      if (name == h.name) return &h;
+  return nullptr;
+}
+
+double hyper_value(const std::map<std::string, double>& hyper, const char* name) {
+  const auto it = hyper.find(name);
+  SCRATCHNET_CHECK(it != hyper.end(), "hyper-parameter '{}' was not resolved", name);
+  return it->second;
+}
+
+std::unique_ptr<Optimizer> make_optimizer(const std::string& name, const OptimizerSettings& settings) {
+  const OptimizerType& type = optimizer_type(name);
+  std::map<std::string, double> values;
+  for (const HyperParameter& h : type.hyper) {
+    const auto given = settings.hyper.find(h.name);
+    const double v = given == settings.hyper.end() ? h.default_value : given->second;
+    if (!h.accepts(v))
+      throw_usage("train.{}: {:g} is out of range {} for {}", h.name, v, h.range(), type.name);
+    values[h.name] = v;
+  }
+  return type.make(settings.lr.value_or(type.default_lr), settings.weight_decay, values);
+}
+
+Optimizer::Optimizer(double lr, double weight_decay, int state_slots)
+    : weight_decay_(weight_decay), slots_(state_slots) {
+  if (!(lr > 0) || !std::isfinite(lr))
+    throw_usage("train.lr: the learning rate must be positive, got {:g}", lr);
+  lr_ = lr;
+  if (!(weight_decay >= 0) || !std::isfinite(weight_decay))
+    throw_usage("train.weight_decay: must be zero or positive, got {:g}", weight_decay);
+}
+
+void Optimizer::set_lr(double lr) {
+  // Zero is allowed: a cosine schedule ends there.
+  if (!(lr >= 0) || !std::isfinite(lr))
+    throw_usage("train.lr: the learning rate must be zero or positive, got {:g}", lr);
+  lr_ = lr;
 }
 
 void Optimizer::step(std::span<const Param<float>> params) {
@@ -70,7 +104,8 @@ void Optimizer::step(std::span<const Param<float>> params) {
                    "optimizer saw {} parameters, state holds {}", params.size(),
                    state_.size() / slots_);
   ++steps_;
-  const float decay = static_cast<float>(options_.weight_decay);
+  begin_step();
+  const float decay = static_cast<float>(weight_decay_);
   for (std::size_t p = 0; p < params.size(); ++p) {
     const Param<float>& param = params[p];
     Tensor* slot = slots_ > 0 ? &state_[p * slots_] : nullptr;
@@ -78,17 +113,5 @@ void Optimizer::step(std::span<const Param<float>> params) {
            param.decay ? decay : 0.0f);
   }
 }
-
-std::unique_ptr<Optimizer> make_optimizer(const std::string& type, const OptimizerOptions& options) {
-  return find(type).make(options);
-}
-
-std::vector<std::string> registered_optimizer_types() {
-  std::vector<std::string> types;
-  for (const auto& e : table()) types.emplace_back(e.type);
-  return types;
-}
-
-double default_learning_rate(const std::string& type) { return find(type).default_lr; }
 
 }  // namespace scratchnet

@@ -244,12 +244,10 @@ RunSummary run(const TrainConfig& config, RunObserver* observer, const Checkpoin
 
   Rng init_rng = stream(config.seed, Stream::kInit);
   net.initialize(InitScheme::parse(config.init), init_rng);
-  OptimizerOptions opt;
-  opt.lr = config.lr;
+  OptimizerSettings opt;
+  if (config.lr > 0) opt.lr = config.lr;
   opt.weight_decay = config.weight_decay;
-  opt.momentum = config.momentum;
-  opt.beta1 = config.beta1;
-  opt.beta2 = config.beta2;
+  opt.hyper = {{"momentum", config.momentum}, {"beta1", config.beta1}, {"beta2", config.beta2}};
   auto optimizer = make_optimizer(config.optimizer, opt);
   auto loss = make_loss<float>(model.loss);
   Rng shuffle_rng = stream(config.seed, Stream::kShuffle);

@@ -84,8 +84,8 @@ double Trainer::parallel_step(const Dataset& train, std::span<const std::size_t>
 }
 
 double Trainer::l2_penalty() const {
-  const double lambda = optimizer_.options().weight_decay;
-  if (lambda == 0 || optimizer_.type() == "adamw") return 0;
+  const double lambda = optimizer_.weight_decay();
+  if (lambda == 0 || optimizer_.type().decoupled_decay) return 0;
   double sum = 0;
   for (const auto& p : network_.params())
     if (p.decay)

@@ -305,49 +305,6 @@ TEST_P(Kernels, ActivationsMatchTheirDefinitions) {
   }
 }
 
-TEST_P(Kernels, OptimizerRulesMatchThePlainLoops) {
-  const std::size_t n = 77;  // not a multiple of the vector width
-  const auto g = random_values(n, 31), w0 = random_values(n, 32), s0 = random_values(n, 33, 0, 1);
-  using Rule = void (*)(std::vector<float>&, std::vector<float>&, std::vector<float>&);
-  const Rule rules[] = {
-      [](auto& w, auto& a, auto& b) {
-        adam_update(w.data(), a.data(), b.data(), b.data() + 77, 77,
-                    AdamStep{1e-3f, 0.9f, 0.999f, 1e-8f, 10.0f, 1000.0f, 0.01f, false});
-      },
-      [](auto& w, auto& a, auto& b) {
-        adam_update(w.data(), a.data(), b.data(), b.data() + 77, 77,
-                    AdamStep{1e-3f, 0.9f, 0.999f, 1e-8f, 10.0f, 1000.0f, 0.01f, true});
-      },
-      [](auto& w, auto& a, auto&) { sgd_update(w.data(), a.data(), 77, 0.1f, 0.01f); },
-      [](auto& w, auto& a, auto& b) {
-        momentum_update(w.data(), a.data(), b.data(), 77, 0.1f, 0.9f, 0.01f);
-      },
-      [](auto& w, auto& a, auto& b) {
-        nesterov_update(w.data(), a.data(), b.data(), 77, 0.1f, 0.9f, 0.01f);
-      },
-      [](auto& w, auto& a, auto& b) {
-        adagrad_update(w.data(), a.data(), b.data(), 77, 0.1f, 1e-7f, 0.01f);
-      },
-      [](auto& w, auto& a, auto& b) {
-        rmsprop_update(w.data(), a.data(), b.data(), 77, 0.01f, 0.99f, 1e-7f, 0.01f);
-      },
-  };
-  for (Rule rule : rules) {
-    std::vector<float> w = w0, grad = g, state(2 * n);
-    std::copy(s0.begin(), s0.end(), state.begin());
-    std::copy(s0.begin(), s0.end(), state.begin() + n);
-    std::vector<float> w_ref = w, state_ref = state;
-    for (int step = 0; step < 3; ++step) rule(w, grad, state);
-    generic([&] {
-      for (int step = 0; step < 3; ++step) rule(w_ref, grad, state_ref);
-    });
-    for (std::size_t i = 0; i < n; ++i)
-      ASSERT_NEAR(w[i], w_ref[i], 1e-6 * (1 + std::abs(w_ref[i])));
-    for (std::size_t i = 0; i < 2 * n; ++i)
-      ASSERT_NEAR(state[i], state_ref[i], 1e-6 * (1 + std::abs(state_ref[i])));
-  }
-}
-
 TEST_P(Kernels, ConvolutionGivesTheSameNumbersWithOneAndTwoThreads) {
   // 41 samples x 16 filters x 72 weights x 784 positions = 37M multiply-adds
   // per pass: over the threshold at which the samples are spread.

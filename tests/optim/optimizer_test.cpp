@@ -54,7 +54,7 @@ const Expected kExpected[] = {
 TEST(Optimizers, FirstThreeStepsMatchIndependentValues) {
   const float grads[3][2] = {{0.5f, -1.0f}, {0.1f, 0.2f}, {-0.3f, 0.4f}};
   for (const auto& e : kExpected) {
-    OptimizerOptions options;
+    OptimizerSettings options;
     options.lr = e.lr;
     options.weight_decay = e.weight_decay;
     auto opt = make_optimizer(e.type, options);
@@ -75,7 +75,7 @@ TEST(Optimizers, FirstThreeStepsMatchIndependentValues) {
 }
 
 TEST(Optimizers, WeightDecaySkipsParametersWithoutDecay) {
-  OptimizerOptions options;
+  OptimizerSettings options;
   options.lr = 0.1;
   options.weight_decay = 0.5;
   auto opt = make_optimizer("sgd", options);
@@ -98,9 +98,54 @@ TEST(Optimizers, EveryRegisteredOptimizerIsTestedAndHasADefaultRate) {
 
 TEST(Optimizers, RejectsUnknownNameAndNegativeRate) {
   EXPECT_THROW(make_optimizer("adamax", {}), Error);
-  OptimizerOptions negative;
+  OptimizerSettings negative;
   negative.lr = -0.1;
   EXPECT_THROW(make_optimizer("sgd", negative), Error);
+}
+
+// The update rules are vectorised by the compiler: the vector body and the
+// scalar tail must compute the same number for the same inputs, so that a
+// parameter's value never depends on where it sits in its tensor.
+TEST(Optimizers, EveryPositionOfATensorIsUpdatedAlike) {
+  constexpr std::size_t n = 77;  // not a multiple of any vector width
+  for (const auto& type : registered_optimizer_types()) {
+    OptimizerSettings settings;
+    settings.weight_decay = 0.01;
+    auto opt = make_optimizer(type, settings);
+    Tensor w(Shape{n}), g(Shape{n});
+    w.fill(0.7f);
+    const std::vector<Param<float>> params = {{"W", &w, &g, true}};
+    for (int step = 0; step < 3; ++step) {
+      g.fill(0.3f - 0.2f * static_cast<float>(step));
+      opt->step(params);
+    }
+    for (std::size_t i = 1; i < n; ++i) ASSERT_EQ(w[i], w[0]) << type << " position " << i;
+  }
+}
+
+TEST(Optimizers, HyperParametersAreUsedAndCheckedAgainstTheirRange) {
+  OptimizerSettings settings;
+  settings.hyper = {{"rho", 0.9}, {"eps", 1e-6}, {"momentum", 0.5}};
+  auto rmsprop = make_optimizer("rmsprop", settings);
+  const auto used = rmsprop->hyper_parameters();
+  ASSERT_EQ(used.size(), 2u);
+  EXPECT_EQ(used[0].first, "rho");
+  EXPECT_DOUBLE_EQ(used[0].second, 0.9);
+  EXPECT_DOUBLE_EQ(used[1].second, 1e-6);
+  // Unset ones take the optimizer's own default: eps 1e-8 for Adam, 1e-7 for AdaGrad.
+  EXPECT_DOUBLE_EQ(make_optimizer("adam", {})->hyper_parameters()[2].second, 1e-8);
+  EXPECT_DOUBLE_EQ(make_optimizer("adagrad", {})->hyper_parameters()[0].second, 1e-7);
+  OptimizerSettings bad;
+  bad.hyper = {{"beta1", 1.0}};
+  try {
+    make_optimizer("adam", bad);
+    FAIL() << "beta1 = 1 was accepted";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("train.beta1"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("[0, 1)"), std::string::npos) << e.what();
+  }
+  // A setting the optimizer does not use is not an error.
+  EXPECT_NO_THROW(make_optimizer("sgd", bad));
 }
 
 }  // namespace

@@ -53,7 +53,7 @@ TEST(Cnn, LearnsHorizontalVersusVerticalBars) {
   Rng rng(3);
   net.initialize(InitScheme(InitScheme::Kind::kAuto), rng);
   auto loss = make_loss<float>("softmax_cross_entropy");
-  auto optimizer = make_optimizer("adam", {.lr = 0.01});
+  auto optimizer = make_optimizer("adam", {.lr = 0.01, .weight_decay = 0, .hyper = {}});
   TrainOptions options;
   options.epochs = 15;
   options.batch_size = 32;

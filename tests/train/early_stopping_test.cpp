@@ -77,7 +77,7 @@ TEST(EarlyStopping, TrainerRestoresTheBestEpochsWeights) {
   Network<float> net({train.sample_shape, mlp_layers({256, 256}, "relu", 10)});
   net.initialize(InitScheme::parse("he"), rng);
   auto loss = make_loss<float>("softmax_cross_entropy");
-  OptimizerOptions adam;
+  OptimizerSettings adam;
   adam.lr = 3e-3;
   auto opt = make_optimizer("adam", adam);
   TrainOptions options;

@@ -36,7 +36,7 @@ double train_xor(const std::vector<std::size_t>& hidden) {
   Network<float> net({Shape{2}, mlp_layers(hidden, "tanh", 1)});
   Rng rng(1);
   net.initialize(InitScheme(InitScheme::Kind::kXavierNormal), rng);
-  OptimizerOptions options;
+  OptimizerSettings options;
   options.lr = 0.05;
   auto opt = make_optimizer("adam", options);
   auto loss = make_loss<float>("mse");
@@ -151,7 +151,7 @@ TEST(EndToEnd, OneAndTwoThreadsTrainTheSameWeights) {
     Network<float> net({Shape{784}, mlp_layers({256}, "relu", 3)});
     Rng rng(1);
     net.initialize(InitScheme(InitScheme::Kind::kHeNormal), rng);
-    auto opt = make_optimizer("adam", OptimizerOptions{});
+    auto opt = make_optimizer("adam", OptimizerSettings{});
     auto loss = make_loss<float>("softmax_cross_entropy");
     TrainOptions options;
     options.epochs = 2;

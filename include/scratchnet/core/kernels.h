@@ -1,6 +1,7 @@
 #pragma once
 // Numerical kernels shared by the layers and optimizers: matrix multiply,
-// row/column reductions, activations and optimizer updates. Pointers address
+// row/column reductions and activations (each optimizer owns its update
+// rule: see optim/). Pointers address
 // row-major matrices; leading dimensions are in elements.
 //
 // Float kernels run on the best instruction set of the CPU, chosen once at
@@ -95,26 +96,6 @@ void tanh_backward(const T* y, const T* dy, T* dx, std::size_t n);
 // underflows or overflows).
 template <class T>
 void exp_values(const T* x, T* y, std::size_t n);
-
-// Optimizer updates of n parameters w from gradients g, with the L2
-// coefficient `decay` added to the gradient (g + decay w) except in AdamW.
-// The state arrays (velocity v, moments m and v, squared sums h) have n values.
-struct AdamStep {
-  float lr, beta1, beta2, eps;
-  float c1, c2;  // bias corrections 1 / (1 - beta1^t), 1 / (1 - beta2^t)
-  float decay;
-  bool decoupled;  // AdamW: w -= lr * decay * w, moments of g alone
-};
-void adam_update(float* w, const float* g, float* m, float* v, std::size_t n, const AdamStep& s);
-void sgd_update(float* w, const float* g, std::size_t n, float lr, float decay);
-void momentum_update(float* w, const float* g, float* v, std::size_t n, float lr, float mu,
-                     float decay);
-void nesterov_update(float* w, const float* g, float* v, std::size_t n, float lr, float mu,
-                     float decay);
-void adagrad_update(float* w, const float* g, float* h, std::size_t n, float lr, float eps,
-                    float decay);
-void rmsprop_update(float* w, const float* g, float* h, std::size_t n, float lr, float rho,
-                    float eps, float decay);
 
 // Threads used by the matrix kernels (and the convolution layers' samples).
 // Defaults to 1: the models scratchnet trains on tabular data are too small

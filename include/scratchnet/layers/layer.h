@@ -37,6 +37,7 @@
 #include <string_view>
 #include <vector>
 
+#include "scratchnet/core/param.h"
 #include "scratchnet/core/rng.h"
 #include "scratchnet/core/shape.h"
 #include "scratchnet/core/tensor.h"
@@ -57,21 +58,6 @@ struct LayerSpec {
   double require(const std::string& key) const;
   std::string str() const;
   friend bool operator==(const LayerSpec&, const LayerSpec&) = default;
-};
-
-template <class T>
-struct Param {
-  std::string name;             // e.g. "W", "b"
-  BasicTensor<T>* value;
-  BasicTensor<T>* grad;
-  bool decay;                   // whether weight decay applies (weights yes, biases no)
-};
-
-// A named tensor of a layer that is saved but not trained.
-template <class T>
-struct Buffer {
-  std::string name;  // e.g. "running_mean"
-  BasicTensor<T>* value;
 };
 
 template <class T>

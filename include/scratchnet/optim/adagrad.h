@@ -1,17 +1,31 @@
 #pragma once
-// AdaGrad (Duchi et al., JMLR 2011): h += g^2;  w -= lr * g / (sqrt(h) + 1e-7).
-// State slots per parameter: 1.
+// AdaGrad (Duchi, Hazan & Singer, JMLR 2011; the book's AdaGrad class):
+// h += g^2;  w -= lr g / (sqrt(h) + eps).
+// Hyper-parameters: eps (default 1e-7, the book's value). Default rate 0.01.
+// State slots per parameter: 1 (h).
 
 #include "scratchnet/optim/optimizer.h"
 
 namespace scratchnet {
 
+struct AdaGradOptions {
+  double lr = 0.01;
+  double eps = 1e-7;
+  double weight_decay = 0;
+};
+
 class AdaGrad final : public Optimizer {
  public:
-  explicit AdaGrad(const OptimizerOptions& options) : Optimizer("adagrad", options, 1) {}
+  explicit AdaGrad(const AdaGradOptions& options = {});
+  static const OptimizerType& descriptor();
+  const OptimizerType& type() const override { return descriptor(); }
+  std::vector<std::pair<std::string, double>> hyper_parameters() const override;
 
  protected:
   void update(float* w, const float* g, std::size_t n, Tensor* state, float decay) override;
+
+ private:
+  double eps_;
 };
 
 }  // namespace scratchnet

@@ -1,17 +1,31 @@
 #pragma once
-// Momentum (the book's form): v = momentum * v - lr * g;  w += v. Polyak, 1964.
-// State slots per parameter: 1.
+// Momentum (Polyak, 1964; the book's Momentum class): v = mu v - lr g; w += v.
+// (The book and seed 001 keep the same velocity; PyTorch's buffer is -v / lr.)
+// Hyper-parameters: momentum mu (default 0.9). Default rate 0.01.
+// State slots per parameter: 1 (v).
 
 #include "scratchnet/optim/optimizer.h"
 
 namespace scratchnet {
 
+struct MomentumOptions {
+  double lr = 0.01;
+  double momentum = 0.9;
+  double weight_decay = 0;
+};
+
 class Momentum final : public Optimizer {
  public:
-  explicit Momentum(const OptimizerOptions& options) : Optimizer("momentum", options, 1) {}
+  explicit Momentum(const MomentumOptions& options = {});
+  static const OptimizerType& descriptor();
+  const OptimizerType& type() const override { return descriptor(); }
+  std::vector<std::pair<std::string, double>> hyper_parameters() const override;
 
  protected:
   void update(float* w, const float* g, std::size_t n, Tensor* state, float decay) override;
+
+ private:
+  double momentum_;
 };
 
 }  // namespace scratchnet

@@ -1,17 +1,31 @@
 #pragma once
-// Nesterov accelerated gradient (Sutskever et al., ICML 2013, in PyTorch's form): v = momentum * v + g;  w -= lr * (g + momentum * v).
-// State slots per parameter: 1.
+// Nesterov accelerated gradient, in the form PyTorch's SGD(nesterov=True)
+// uses (Sutskever et al., ICML 2013): v = mu v + g;  w -= lr (g + mu v).
+// Hyper-parameters: momentum mu (default 0.9). Default rate 0.01.
+// State slots per parameter: 1 (v).
 
 #include "scratchnet/optim/optimizer.h"
 
 namespace scratchnet {
 
+struct NesterovOptions {
+  double lr = 0.01;
+  double momentum = 0.9;
+  double weight_decay = 0;
+};
+
 class Nesterov final : public Optimizer {
  public:
-  explicit Nesterov(const OptimizerOptions& options) : Optimizer("nesterov", options, 1) {}
+  explicit Nesterov(const NesterovOptions& options = {});
+  static const OptimizerType& descriptor();
+  const OptimizerType& type() const override { return descriptor(); }
+  std::vector<std::pair<std::string, double>> hyper_parameters() const override;
 
  protected:
   void update(float* w, const float* g, std::size_t n, Tensor* state, float decay) override;
+
+ private:
+  double momentum_;
 };
 
 }  // namespace scratchnet

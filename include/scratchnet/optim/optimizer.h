@@ -5,69 +5,124 @@
 // step() applies one update to each parameter from its gradient. The optional
 // L2 weight decay adds lambda * w to the gradient of every parameter marked
 // `decay` (weights, not biases) before the rule is applied -- the gradient of
-// the penalty (lambda / 2) * sum(w^2) -- except in AdamW, which decouples it. State (velocities,
-// moment estimates) is kept per parameter index, sized on the first step, so
-// the same parameter list must be passed every time.
+// the penalty (lambda / 2) * sum(w^2) -- except in AdamW, which decouples it.
+// State (velocities, moment estimates) is kept per parameter index, sized on
+// the first step, so the same parameter list must be passed every time.
+//
+// Each optimizer is one file pair: its options struct (with its defaults),
+// its update rule (one loop, vectorised by the compiler for each instruction
+// set: see vectorised.h) and its OptimizerType, the description that the
+// registry (optimizer_types()), the config, `--help` and the Python package
+// read. The optimizer owns the current learning rate; a schedule changes it
+// through set_lr().
 
 #include <cstdint>
+#include <map>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
+#include "scratchnet/core/param.h"
 #include "scratchnet/core/tensor.h"
-#include "scratchnet/layers/layer.h"
 
 namespace scratchnet {
 
-struct OptimizerOptions {
-  double lr = 0;             // 0 = the optimizer's default learning rate
-  double weight_decay = 0;   // L2 coefficient lambda
-  double momentum = 0.9;     // Momentum, Nesterov
-  double beta1 = 0.9;        // Adam
-  double beta2 = 0.999;      // Adam
-  double rho = 0.99;         // RMSProp decay of the squared-gradient average
-  double eps = 1e-8;         // Adam; AdaGrad and RMSProp use 1e-7 as in the book
+class Optimizer;
+
+// A hyper-parameter of an optimizer, set as `train.<name>` in a config.
+// Valid values lie in [min, max], with an open end where `*_open` says so.
+struct HyperParameter {
+  const char* name;
+  double default_value;
+  double min, max;
+  bool min_open, max_open;
+  const char* help;
+
+  bool accepts(double value) const;
+  std::string range() const;  // "[0, 1)"
+};
+
+// The settings of a run that an optimizer is built from: the rate (unset: the
+// optimizer's default), the L2 coefficient, and hyper-parameters by name
+// (names the optimizer does not use are ignored; unset ones take their
+// defaults).
+struct OptimizerSettings {
+  std::optional<double> lr;
+  double weight_decay = 0;
+  std::map<std::string, double> hyper;
+};
+
+// What the registry knows of an optimizer type.
+struct OptimizerType {
+  const char* name;
+  const char* summary;  // one line, with the paper
+  double default_lr;
+  std::vector<HyperParameter> hyper;
+  bool decoupled_decay;  // weight decay acts on w directly (AdamW), not on the gradient
+  // Builds it from a rate, a decay and a value for every hyper-parameter in `hyper`.
+  std::unique_ptr<Optimizer> (*make)(double lr, double weight_decay,
+                                     const std::map<std::string, double>& hyper);
 };
 
 class Optimizer {
  public:
-  Optimizer(std::string type, const OptimizerOptions& options, int state_slots);
+  // `lr` > 0 and `weight_decay` >= 0 (usage errors naming them otherwise);
+  // `state_slots` tensors of state per parameter.
+  Optimizer(double lr, double weight_decay, int state_slots);
   Optimizer(const Optimizer&) = delete;
   Optimizer& operator=(const Optimizer&) = delete;
   virtual ~Optimizer() = default;
 
   void step(std::span<const Param<float>> params);
 
-  const std::string& type() const { return type_; }
+  virtual const OptimizerType& type() const = 0;
+  std::string name() const { return type().name; }
   double lr() const { return lr_; }
-  void set_lr(double lr) { lr_ = lr; }
-  const OptimizerOptions& options() const { return options_; }
+  void set_lr(double lr);
+  double weight_decay() const { return weight_decay_; }
+  // The hyper-parameters as used, in the order of type().hyper.
+  virtual std::vector<std::pair<std::string, double>> hyper_parameters() const = 0;
   std::int64_t steps() const { return steps_; }
+  void set_steps(std::int64_t steps) { steps_ = steps; }
   // Per-parameter state tensors (slot-major within each parameter), for checkpoints.
   std::vector<Tensor>& state() { return state_; }
-  void set_steps(std::int64_t steps) { steps_ = steps; }
 
  protected:
+  // Called once per step, after steps() has counted it, before the updates
+  // (Adam computes its bias corrections here).
+  virtual void begin_step() {}
   // Updates the n values of parameter `w` from gradient `g`. `state` points at
-  // this parameter's state_slots tensors of n values each; `decay` is the L2
-  // coefficient to add (0 for parameters without decay).
+  // this parameter's state tensors; `decay` is the L2 coefficient to apply
+  // (0 for parameters without decay).
   virtual void update(float* w, const float* g, std::size_t n, Tensor* state, float decay) = 0;
 
-  OptimizerOptions options_;
-
  private:
-  std::string type_;
-  double lr_;
+  double lr_, weight_decay_;
   int slots_;
   std::int64_t steps_ = 0;
   std::vector<Tensor> state_;
 };
 
-// Builds an optimizer by name: sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw.
-std::unique_ptr<Optimizer> make_optimizer(const std::string& type, const OptimizerOptions& options);
+// Every optimizer type, in the order of `--help`.
+const std::vector<const OptimizerType*>& optimizer_types();
+// The type called `name`; a usage error naming the choices otherwise.
+const OptimizerType& optimizer_type(std::string_view name);
 std::vector<std::string> registered_optimizer_types();
-// The learning rate `type` uses when none is given.
-double default_learning_rate(const std::string& type);
+// The learning rate `name` uses when none is given.
+double default_learning_rate(const std::string& name);
+// Builds optimizer `name` from run settings. Hyper-parameter values out of
+// range are usage errors naming the key and its range.
+std::unique_ptr<Optimizer> make_optimizer(const std::string& name, const OptimizerSettings& settings);
+// The hyper-parameter `name` of any optimizer (the first that declares it:
+// all that share a name share its range), or null.
+const HyperParameter* find_hyper_parameter(std::string_view name);
+
+// The value of hyper-parameter `name` in a map that holds every declared
+// one (what OptimizerType::make receives).
+double hyper_value(const std::map<std::string, double>& hyper, const char* name);
 
 }  // namespace scratchnet
