@@ -34,9 +34,8 @@ InitScheme InitScheme::parse(std::string_view text) {
   throw_usage("unknown init '{}' (choices: {})", text, kChoices);
 }
 
-InitScheme InitScheme::for_activation(std::string_view activation) {
-  if (activation == "relu" || activation == "leaky_relu") return {Kind::kHeNormal};
-  return {Kind::kXavierNormal};
+InitScheme InitScheme::for_family(InitFamily family) {
+  return {family == InitFamily::kHe ? Kind::kHeNormal : Kind::kXavierNormal};
 }
 
 std::string InitScheme::str() const {

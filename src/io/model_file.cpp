@@ -84,33 +84,10 @@ void read_tensors(ByteReader& r, const std::vector<Named>& expected, const char*
   }
 }
 
-// An integer attribute as the layers read it (conv2d's integer_attr, dense's
-// units): an integer in [min, 1e8]; `fallback` when absent, required when
-// `fallback` < 0. Empty when the layer constructor would reject it.
-std::optional<std::uint64_t> integer_attr_of(const LayerSpec& spec, const char* key,
-                                             double fallback, double min) {
-  const auto it = spec.attrs.find(key);
-  if (it == spec.attrs.end() && fallback < 0) return std::nullopt;
-  const double v = it == spec.attrs.end() ? fallback : it->second;
-  if (!(v >= min) || v > 1e8 || v != std::floor(v)) return std::nullopt;
-  return static_cast<std::uint64_t>(v);
-}
-
-double product(const std::vector<std::uint64_t>& dims) {
+double product(const Shape& shape) {
   double n = 1;
-  for (const std::uint64_t d : dims) n *= static_cast<double>(d);
+  for (int i = 0; i < shape.rank(); ++i) n *= static_cast<double>(shape[i]);
   return n;
-}
-
-// The output (height, width) of a k x k window with `stride` and `padding`
-// over (C, H, W) `dims`, or empty when it does not fit (window_geometry).
-std::optional<std::pair<std::uint64_t, std::uint64_t>> window_output(
-    const std::vector<std::uint64_t>& dims, std::uint64_t k, std::uint64_t stride,
-    std::uint64_t padding) {
-  if (dims.size() != 3 || dims[0] == 0 || dims[1] == 0 || dims[2] == 0) return std::nullopt;
-  if (dims[1] + 2 * padding < k || dims[2] + 2 * padding < k) return std::nullopt;
-  return std::pair{(dims[1] + 2 * padding - k) / stride + 1,
-                   (dims[2] + 2 * padding - k) / stride + 1};
 }
 
 std::vector<std::string> read_names(ByteReader& r, const char* what) {
@@ -130,77 +107,26 @@ ArchitecturePlan plan_architecture(const Architecture& architecture) {
     plan.too_large = too_large;
     return plan;
   };
-  std::vector<std::uint64_t> dims;
-  for (int i = 0; i < architecture.input_shape.rank(); ++i)
-    dims.push_back(architecture.input_shape[i]);
-  if (dims.empty() || product(dims) == 0)
-    return stop(fmt::format("input shape {} is empty", architecture.input_shape.str()), false);
-  if (product(dims) > kMaxSampleValues)
-    return stop(fmt::format("input shape {} has more than {:.0f} values",
-                            architecture.input_shape.str(), kMaxSampleValues),
-                true);
+  Shape shape = architecture.input_shape;
+  if (shape.rank() == 0 || product(shape) == 0)
+    return stop(fmt::format("input shape {} is empty", shape.str()), false);
+  if (product(shape) > kMaxSampleValues)
+    return stop(fmt::format("input shape {} has more than {:.0f} values", shape.str(), kMaxSampleValues), true);
+  // Each layer type's own planner (the one its constructor uses), which
+  // validates the settings against the type's schema and computes in double.
   for (const LayerSpec& spec : architecture.layers) {
-    const std::string& type = spec.type;
-    const auto stop_layer = [&](const std::string& problem, bool too_large) {
-      return stop(fmt::format("layer {} ({}): {}", plan.planned + 1, type, problem), too_large);
-    };
-    const double in = product(dims);
-    double values = 0;  // parameters + buffers of this layer
-    if (type == "dense") {
-      // W (in x units) and b (units).
-      const auto units = integer_attr_of(spec, "units", -1, 1);
-      if (!units) return stop_layer("invalid units", false);
-      values = in * static_cast<double>(*units) + static_cast<double>(*units);
-      dims = {*units};
-    } else if (type == "batch_norm") {
-      // gamma, beta, running mean and variance per feature (D or C).
-      if (dims.size() != 1 && dims.size() != 3) return stop_layer("invalid input rank", false);
-      values = 4 * static_cast<double>(dims[0]);
-    } else if (type == "conv2d") {
-      // W (filters x C*k*k) and b (filters).
-      const auto filters = integer_attr_of(spec, "filters", -1, 1);
-      const auto kernel = integer_attr_of(spec, "kernel", -1, 1);
-      const auto stride = integer_attr_of(spec, "stride", 1, 1);
-      const auto padding = integer_attr_of(spec, "padding", 0, 0);
-      if (!filters || !kernel || !stride || !padding) return stop_layer("invalid setting", false);
-      const auto out = window_output(dims, *kernel, *stride, *padding);
-      if (!out) return stop_layer("the window does not fit the input", false);
-      const double f = static_cast<double>(*filters), k = static_cast<double>(*kernel);
-      values = f * static_cast<double>(dims[0]) * k * k + f;
-      dims = {*filters, out->first, out->second};
-    } else if (type == "max_pool2d" || type == "avg_pool2d") {
-      const auto size = integer_attr_of(spec, "size", -1, 1);
-      if (!size) return stop_layer("invalid size", false);
-      const auto stride = integer_attr_of(spec, "stride", static_cast<double>(*size), 1);
-      if (!stride) return stop_layer("invalid stride", false);
-      const auto out = window_output(dims, *size, *stride, 0);
-      if (!out) return stop_layer("the window does not fit the input", false);
-      dims = {dims[0], out->first, out->second};
-    } else if (type == "flatten") {
-      dims = {static_cast<std::uint64_t>(in)};
-    } else if (type == "residual") {
-      // conv3x3(stride) BN ReLU conv3x3 BN, plus conv1x1(stride) BN on the
-      // shortcut when the channels or the size change.
-      const auto filters = integer_attr_of(spec, "filters", -1, 1);
-      const auto stride = integer_attr_of(spec, "stride", 1, 1);
-      if (!filters || !stride) return stop_layer("invalid setting", false);
-      const auto out = window_output(dims, 3, *stride, 1);
-      if (!out) return stop_layer("invalid input", false);
-      const double f = static_cast<double>(*filters), c = static_cast<double>(dims[0]);
-      values = (f * c * 9 + f) + 4 * f + (f * f * 9 + f) + 4 * f;
-      if (dims[0] != *filters || *stride != 1) values += (f * c + f) + 4 * f;
-      dims = {*filters, out->first, out->second};
-    } else if (type == "dropout" || is_activation(type)) {
-      // No tensors; the shape is kept.
-    } else {
-      return stop_layer(fmt::format("the model loader cannot size layer type '{}'", type), false);
+    LayerPlan p;
+    try {
+      p = plan_layer(spec, shape);
+    } catch (const Error& e) {
+      return stop(fmt::format("layer {} ({}): {}", plan.planned + 1, spec.type, e.what()), false);
     }
-    if (product(dims) > kMaxSampleValues)
-      return stop_layer(
-          fmt::format("its output of {:.0f} values per sample is over the limit of {:.0f}",
-                      product(dims), kMaxSampleValues),
-          true);
-    plan.values += values;
+    if (product(p.output) > kMaxSampleValues)
+      return stop(fmt::format("layer {} ({}): its output of {:.0f} values per sample is over the limit of {:.0f}",
+                              plan.planned + 1, spec.type, product(p.output), kMaxSampleValues),
+                  true);
+    plan.values += p.parameters + p.buffer_values;
+    shape = p.output;
     ++plan.planned;
   }
   return plan;

@@ -1,22 +1,33 @@
 #include "scratchnet/layers/avg_pool2d.h"
 
 #include "scratchnet/core/error.h"
+#include "scratchnet/layers/registry.h"
 
 namespace scratchnet {
 namespace {
 
 ConvGeometry pool_geometry(const LayerSpec& spec, const Shape& input) {
-  const std::size_t size = integer_attr(spec, "size", -1, 1);
-  const std::size_t stride = integer_attr(spec, "stride", static_cast<double>(size), 1);
-  return window_geometry(spec, input, size, stride, 0);
+  return window_geometry(spec, input, size_attr(spec, "size"), size_attr(spec, "stride"), 0);
+}
+
+LayerPlan plan(const LayerSpec& spec, const Shape& input) {
+  const ConvGeometry g = pool_geometry(spec, input);
+  return {Shape{g.channels, g.out_height, g.out_width}, 0, 0};
 }
 
 }  // namespace
 
+const LayerType& avg_pool2d_layer_type() {
+  static const LayerType type{"avg_pool2d", "the mean over each size x size window of each channel",
+                              {integer_attr_schema("size", 1, std::nullopt, "window size (size x size)"),
+                               pool_stride_schema()},
+                              &plan, &construct_layer<AvgPool2D<float>>, &construct_layer<AvgPool2D<double>>};
+  return type;
+}
+
 template <class T>
 AvgPool2D<T>::AvgPool2D(const Shape& input, const LayerSpec& spec)
-    : LayerBase<T>(spec, input, Shape{}), geom_(pool_geometry(spec, input)) {
-  this->output_ = Shape{geom_.channels, geom_.out_height, geom_.out_width};
+    : LayerBase<T>(spec, input, plan_layer(spec, input).output), geom_(pool_geometry(spec, input)) {
 }
 
 template <class T>

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "scratchnet/core/error.h"
+#include "scratchnet/layers/registry.h"
 
 namespace scratchnet {
 namespace {
@@ -18,18 +19,9 @@ std::size_t features_of(const Shape& input) {
   return input[0];
 }
 
-double momentum_of(const LayerSpec& spec) {
-  const double momentum = spec.get("momentum", 0.9);
-  if (!(momentum >= 0 && momentum <= 1))
-    throw_usage("batch_norm layer: momentum must be in [0, 1], got {:g}", momentum);
-  return momentum;
-}
-
-double eps_of(const LayerSpec& spec) {
-  const double eps = spec.get("eps", 1e-5);
-  if (!(eps > 0) || !std::isfinite(eps))
-    throw_usage("batch_norm layer: eps must be positive, got {:g}", eps);
-  return eps;
+// gamma, beta, running mean and variance: one value each per feature.
+LayerPlan plan(const LayerSpec& /*spec*/, const Shape& input) {
+  return {input, 2 * static_cast<double>(features_of(input)), 2 * static_cast<double>(input[0])};
 }
 
 // A sum in double over rows of values, in eight accumulators: one chain of
@@ -61,13 +53,23 @@ class Sum8 {
 
 }  // namespace
 
+const LayerType& batch_norm_layer_type() {
+  static const LayerType type{
+      "batch_norm", "batch normalisation over the batch, per feature or channel (Ioffe & Szegedy 2015)",
+      {real_attr_schema("momentum", 0, 1, false, false, 0.9,
+                        "running statistics = momentum * running + (1 - momentum) * batch"),
+       real_attr_schema("eps", 0, 1, true, false, 1e-5, "added to the variance")},
+      &plan, &construct_layer<BatchNorm<float>>, &construct_layer<BatchNorm<double>>};
+  return type;
+}
+
 template <class T>
 BatchNorm<T>::BatchNorm(const Shape& input, const LayerSpec& spec)
-    : LayerBase<T>(spec, input, input),
-      features_(features_of(input)),
-      spatial_(input.elements() / features_of(input)),
-      momentum_(momentum_of(spec)),
-      eps_(eps_of(spec)) {
+    : LayerBase<T>(spec, input, plan_layer(spec, input).output),
+      features_(input[0]),
+      spatial_(input.elements() / input[0]),
+      momentum_(layer_attr(spec, "momentum")),
+      eps_(layer_attr(spec, "eps")) {
   const Shape per_feature{features_};
   gamma_.resize(per_feature);
   beta_.resize(per_feature);

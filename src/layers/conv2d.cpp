@@ -6,6 +6,7 @@
 
 #include "scratchnet/core/error.h"
 #include "scratchnet/core/kernels.h"
+#include "scratchnet/layers/registry.h"
 
 namespace scratchnet {
 namespace {
@@ -41,11 +42,14 @@ T sum_of(const T* x, std::size_t n) {
 
 }  // namespace
 
-std::size_t integer_attr(const LayerSpec& spec, const char* key, double fallback, std::size_t min) {
-  const double v = fallback < 0 ? spec.require(key) : spec.get(key, fallback);
-  if (!(v >= static_cast<double>(min)) || v > 1e8 || v != std::floor(v))
-    throw_usage("{} layer: {} must be an integer >= {}, got {:g}", spec.type, key, min, v);
-  return static_cast<std::size_t>(v);
+AttrSchema pool_stride_schema() {
+  AttrSchema stride = integer_attr_schema("stride", 1, std::nullopt, "step between windows (default: size)");
+  stride.default_from = "size";
+  return stride;
+}
+
+std::size_t size_attr(const LayerSpec& spec, const char* key) {
+  return static_cast<std::size_t>(layer_attr(spec, key));
 }
 
 ConvGeometry window_geometry(const LayerSpec& spec, const Shape& input, std::size_t kernel,
@@ -152,12 +156,40 @@ void col2im_add(const ConvGeometry& g, const T* col, std::size_t ld, T* image) {
   }
 }
 
+namespace {
+
+ConvGeometry conv_geometry(const LayerSpec& spec, const Shape& input) {
+  return window_geometry(spec, input, size_attr(spec, "kernel"), size_attr(spec, "stride"),
+                         size_attr(spec, "padding"));
+}
+
+// W (filters x C*k*k) and b (filters).
+LayerPlan plan(const LayerSpec& spec, const Shape& input) {
+  const ConvGeometry g = conv_geometry(spec, input);
+  const double filters = layer_attr(spec, "filters"), k = static_cast<double>(g.kernel);
+  // In double: a hostile model file's C * k * k may not fit in size_t.
+  return {Shape{static_cast<std::size_t>(filters), g.out_height, g.out_width},
+          filters * static_cast<double>(g.channels) * k * k + filters, 0};
+}
+
+}  // namespace
+
+const LayerType& conv2d_layer_type() {
+  static const LayerType type{
+      "conv2d", "2-D convolution of (C, H, W) images with learned k x k kernels",
+      {integer_attr_schema("filters", 1, std::nullopt, "output channels"),
+       integer_attr_schema("kernel", 1, std::nullopt, "window size k (k x k)"),
+       integer_attr_schema("stride", 1, 1.0, "step between windows"),
+       integer_attr_schema("padding", 0, 0.0, "zeros added on every side")},
+      &plan, &construct_layer<Conv2D<float>>, &construct_layer<Conv2D<double>>};
+  return type;
+}
+
 template <class T>
 Conv2D<T>::Conv2D(const Shape& input, const LayerSpec& spec)
-    : LayerBase<T>(spec, input, Shape{}), filters_(integer_attr(spec, "filters", -1, 1)) {
-  geom_ = window_geometry(spec, input, integer_attr(spec, "kernel", -1, 1),
-                          integer_attr(spec, "stride", 1, 1), integer_attr(spec, "padding", 0, 0));
-  this->output_ = Shape{filters_, geom_.out_height, geom_.out_width};
+    : LayerBase<T>(spec, input, plan_layer(spec, input).output),
+      geom_(conv_geometry(spec, input)),
+      filters_(size_attr(spec, "filters")) {
   w_.resize(Shape{filters_, geom_.patch_size()});
   b_.resize(Shape{filters_});
   grad_w_.resize(w_.shape());

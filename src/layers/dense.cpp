@@ -4,25 +4,31 @@
 
 #include "scratchnet/core/error.h"
 #include "scratchnet/core/kernels.h"
+#include "scratchnet/layers/registry.h"
 
 namespace scratchnet {
 namespace {
 
-std::size_t units_of(const LayerSpec& spec) {
-  const double units = spec.require("units");
-  // Range first: casting a double beyond size_t (1e30, inf) is undefined behaviour.
-  if (!(units >= 1) || units > 1e8 || units != std::floor(units))
-    throw_usage("dense layer: units must be a positive integer, got {:g}", units);
-  return static_cast<std::size_t>(units);
+// W (in x units) and b (units); any input shape is read as its flattened size.
+LayerPlan plan(const LayerSpec& spec, const Shape& input) {
+  const double units = layer_attr(spec, "units");
+  return {Shape{static_cast<std::size_t>(units)}, static_cast<double>(input.elements()) * units + units, 0};
 }
 
 }  // namespace
 
+const LayerType& dense_layer_type() {
+  static const LayerType type{"dense", "fully connected: y = x W + b",
+                              {integer_attr_schema("units", 1, std::nullopt, "output features")},
+                              &plan, &construct_layer<Dense<float>>, &construct_layer<Dense<double>>};
+  return type;
+}
+
 template <class T>
 Dense<T>::Dense(const Shape& input, const LayerSpec& spec)
-    : LayerBase<T>(spec, input, Shape{units_of(spec)}),
+    : LayerBase<T>(spec, input, plan_layer(spec, input).output),
       in_(input.elements()),
-      out_(units_of(spec)) {
+      out_(this->output_[0]) {
   w_.resize(Shape{in_, out_});
   b_.resize(Shape{out_});
   grad_w_.resize(w_.shape());

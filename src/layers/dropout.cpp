@@ -3,23 +3,21 @@
 #include <algorithm>
 
 #include "scratchnet/core/error.h"
+#include "scratchnet/layers/registry.h"
 
 namespace scratchnet {
-namespace {
-
-double rate_of(const LayerSpec& spec) {
-  const double rate = spec.require("rate");
-  if (!(rate >= 0 && rate < 1))
-    throw_usage("dropout layer: rate must be in [0, 1) (the probability of dropping), got {:g}",
-                rate);
-  return rate;
+const LayerType& dropout_layer_type() {
+  static const LayerType type{"dropout", "inverted dropout: zeroes each value with probability rate in training",
+                              {real_attr_schema("rate", 0, 1, false, true, std::nullopt,
+                                                "the probability of dropping a value")},
+                              &same_shape_plan, &construct_layer<Dropout<float>>,
+                              &construct_layer<Dropout<double>>};
+  return type;
 }
-
-}  // namespace
 
 template <class T>
 Dropout<T>::Dropout(const Shape& input, const LayerSpec& spec)
-    : LayerBase<T>(spec, input, input), rate_(rate_of(spec)) {}
+    : LayerBase<T>(spec, input, plan_layer(spec, input).output), rate_(layer_attr(spec, "rate")) {}
 
 template <class T>
 const BasicTensor<T>& Dropout<T>::forward(const BasicTensor<T>& x, Mode mode) {

@@ -3,15 +3,25 @@
 #include <algorithm>
 
 #include "scratchnet/core/error.h"
+#include "scratchnet/layers/registry.h"
 
 namespace scratchnet {
 
+namespace {
+
+LayerPlan plan(const LayerSpec& /*spec*/, const Shape& input) { return {Shape{input.elements()}, 0, 0}; }
+
+}  // namespace
+
+const LayerType& flatten_layer_type() {
+  static const LayerType type{"flatten", "(C, H, W) -> (C*H*W)", {}, &plan, &construct_layer<Flatten<float>>,
+                              &construct_layer<Flatten<double>>};
+  return type;
+}
+
 template <class T>
 Flatten<T>::Flatten(const Shape& input, const LayerSpec& spec)
-    : LayerBase<T>(spec, input, Shape{input.elements()}) {
-  if (input.rank() < 1 || input.elements() == 0)
-    throw_usage("flatten needs a non-empty input, got {}", input.str());
-}
+    : LayerBase<T>(spec, input, plan_layer(spec, input).output) {}
 
 template <class T>
 const BasicTensor<T>& Flatten<T>::forward(const BasicTensor<T>& x, Mode /*mode*/) {

@@ -1,6 +1,7 @@
 #include "scratchnet/layers/registry.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -22,64 +23,118 @@
 #include "scratchnet/layers/tanh.h"
 
 namespace scratchnet {
-namespace {
 
-template <class T>
-using Factory = std::unique_ptr<Layer<T>> (*)(const LayerSpec&, const Shape&);
-
-template <class L, class T>
-std::unique_ptr<Layer<T>> construct(const LayerSpec& spec, const Shape& input) {
-  return std::make_unique<L>(input, spec);
+const std::vector<const LayerType*>& layer_types() {
+  // The registry: one line per layer type.
+  static const std::vector<const LayerType*> types = {
+      &dense_layer_type(),
+      &batch_norm_layer_type(),
+      &dropout_layer_type(),
+      &conv2d_layer_type(),
+      &max_pool2d_layer_type(),
+      &avg_pool2d_layer_type(),
+      &flatten_layer_type(),
+      &residual_layer_type(),
+      &sigmoid_layer_type(),
+      &tanh_layer_type(),
+      &relu_layer_type(),
+      &leaky_relu_layer_type(),
+      &identity_layer_type(),
+      &softmax_layer_type(),
+  };
+  return types;
 }
 
-template <class T>
-struct Entry {
-  const char* type;
-  Factory<T> make;
-  bool activation;
-};
+const LayerType* find_layer_type(std::string_view name) {
+  for (const LayerType* type : layer_types())
+    if (name == type->name) return type;
+  return nullptr;
+}
 
-template <class T>
-const std::vector<Entry<T>>& table() {
-  static const std::vector<Entry<T>> entries = {
-      {"dense", &construct<Dense<T>, T>, false},
-      {"batch_norm", &construct<BatchNorm<T>, T>, false},
-      {"dropout", &construct<Dropout<T>, T>, false},
-      {"conv2d", &construct<Conv2D<T>, T>, false},
-      {"max_pool2d", &construct<MaxPool2D<T>, T>, false},
-      {"avg_pool2d", &construct<AvgPool2D<T>, T>, false},
-      {"flatten", &construct<Flatten<T>, T>, false},
-      {"residual", &construct<Residual<T>, T>, false},
-      {"sigmoid", &construct<Sigmoid<T>, T>, true},
-      {"tanh", &construct<Tanh<T>, T>, true},
-      {"relu", &construct<Relu<T>, T>, true},
-      {"leaky_relu", &construct<LeakyRelu<T>, T>, true},
-      {"identity", &construct<Identity<T>, T>, true},
-      {"softmax", &construct<Softmax<T>, T>, true},
-  };
-  return entries;
+const LayerType& layer_type(std::string_view name) {
+  if (const LayerType* type = find_layer_type(name)) return *type;
+  throw_usage("unknown layer type '{}' (known: {})", name, fmt::join(registered_layer_types(), ", "));
+}
+
+std::vector<std::string> registered_layer_types() {
+  std::vector<std::string> names;
+  for (const LayerType* type : layer_types()) names.emplace_back(type->name);
+  return names;
+}
+
+namespace {
+
+const AttrSchema* find_attr(const LayerType& type, std::string_view name) {
+  for (const AttrSchema& a : type.attrs)
+    if (name == a.name) return &a;
+  return nullptr;
+}
+
+std::string attr_names(const LayerType& type) {
+  if (type.attrs.empty()) return "it takes none";
+  std::vector<std::string> names;
+  for (const AttrSchema& a : type.attrs) names.emplace_back(a.name);
+  return fmt::format("it takes {}", fmt::join(names, ", "));
 }
 
 }  // namespace
 
+void validate_layer_spec(const LayerSpec& spec) {
+  const LayerType& type = layer_type(spec.type);
+  for (const auto& [name, value] : spec.attrs) {
+    const AttrSchema* a = find_attr(type, name);
+    if (!a) throw_usage("{} layer: unknown setting '{}' ({})", type.name, name, attr_names(type));
+    if (!a->accepts(value))
+      throw_usage("{} layer: {} must be {}, got {:g}", type.name, name, a->range(), value);
+  }
+  for (const AttrSchema& a : type.attrs)
+    if (!a.default_value && !a.default_from && !spec.attrs.contains(a.name))
+      throw_usage("{} layer: the setting '{}' is required ({})", type.name, a.name, a.help);
+}
+
+double layer_attr(const LayerSpec& spec, const char* name) {
+  const auto given = spec.attrs.find(name);
+  if (given != spec.attrs.end()) return given->second;
+  const AttrSchema* a = find_attr(layer_type(spec.type), name);
+  SCRATCHNET_CHECK(a != nullptr, "{} has no attribute {}", spec.type, name);
+  if (a->default_value) return *a->default_value;
+  SCRATCHNET_CHECK(a->default_from != nullptr, "{}.{} is required but missing", spec.type, name);
+  return layer_attr(spec, a->default_from);
+}
+
+LayerPlan plan_layer(const LayerSpec& spec, const Shape& input) {
+  validate_layer_spec(spec);
+  if (input.rank() == 0 || input.elements() == 0)
+    throw_usage("{} layer: the input shape {} is empty", spec.type, input.str());
+  return layer_type(spec.type).plan(spec, input);
+}
+
 template <class T>
 std::unique_ptr<Layer<T>> make_layer(const LayerSpec& spec, const Shape& input) {
-  for (const auto& entry : table<T>())
-    if (spec.type == entry.type) return entry.make(spec, input);
-  throw_usage("unknown layer type '{}' (known: {})", spec.type,
-              fmt::join(registered_layer_types(), ", "));
+  validate_layer_spec(spec);
+  return layer_type(spec.type).factory<T>()(input, spec);
 }
 
-std::vector<std::string> registered_layer_types() {
-  std::vector<std::string> types;
-  for (const auto& entry : table<float>()) types.emplace_back(entry.type);
-  return types;
+std::vector<std::string> activation_names() {
+  std::vector<std::string> names;
+  for (const LayerType* type : layer_types())
+    if (type->activation) names.emplace_back(type->name);
+  return names;
 }
 
-bool is_activation(const std::string& type) {
-  const auto& entries = table<float>();
-  return std::any_of(entries.begin(), entries.end(),
-                     [&](const auto& e) { return e.activation && type == e.type; });
+bool is_activation(std::string_view type) {
+  const LayerType* t = find_layer_type(type);
+  return t != nullptr && t->activation;
+}
+
+void check_activation(const std::string& key, const std::string& name) {
+  if (!is_activation(name))
+    throw_usage("{}: '{}' is not an activation (choices: {})", key, name, fmt::join(activation_names(), ", "));
+}
+
+InitScheme auto_init_before(std::string_view next) {
+  const LayerType* t = find_layer_type(next);
+  return InitScheme::for_family(t != nullptr ? t->init_family : InitFamily::kXavier);
 }
 
 template std::unique_ptr<Layer<float>> make_layer<float>(const LayerSpec&, const Shape&);

@@ -29,35 +29,67 @@ const BasicTensor<T>& run_backward(std::vector<std::unique_ptr<Layer<T>>>& chain
   return *g;
 }
 
-Shape block_output(const Shape& input, const LayerSpec& spec) {
+// The specs of the block's layers: the main branch, then the projection
+// shortcut (empty for the identity).
+struct BlockSpecs {
+  std::vector<LayerSpec> main, shortcut;
+};
+
+BlockSpecs block_specs(const LayerSpec& spec, const Shape& input) {
   if (input.rank() != 3)
     throw_usage("residual needs (channels, height, width) inputs, got {}", input.str());
-  const std::size_t filters = integer_attr(spec, "filters", -1, 1);
-  const std::size_t stride = integer_attr(spec, "stride", 1, 1);
-  return Shape{filters, (input[1] - 1) / stride + 1, (input[2] - 1) / stride + 1};
+  const double filters = layer_attr(spec, "filters"), stride = layer_attr(spec, "stride");
+  BlockSpecs b;
+  b.main = {{"conv2d", {{"filters", filters}, {"kernel", 3}, {"stride", stride}, {"padding", 1}}},
+            {"batch_norm", {}},
+            {"relu", {}},
+            {"conv2d", {{"filters", filters}, {"kernel", 3}, {"padding", 1}}},
+            {"batch_norm", {}}};
+  if (static_cast<double>(input[0]) != filters || stride != 1)
+    b.shortcut = {{"conv2d", {{"filters", filters}, {"kernel", 1}, {"stride", stride}}}, {"batch_norm", {}}};
+  return b;
+}
+
+// The inner layers' plans, chained: the block stores what they store.
+LayerPlan plan(const LayerSpec& spec, const Shape& input) {
+  const BlockSpecs b = block_specs(spec, input);
+  LayerPlan total{input, 0, 0};
+  for (const auto* chain : {&b.main, &b.shortcut}) {
+    Shape shape = input;
+    for (const LayerSpec& inner : *chain) {
+      const LayerPlan p = plan_layer(inner, shape);
+      shape = p.output;
+      total.parameters += p.parameters;
+      total.buffer_values += p.buffer_values;
+    }
+    if (chain == &b.main) total.output = shape;
+  }
+  return total;
 }
 
 }  // namespace
 
+const LayerType& residual_layer_type() {
+  static const LayerType type{
+      "residual", "basic residual block: relu(conv3x3-BN-ReLU-conv3x3-BN (x) + shortcut(x)) (He et al. 2016)",
+      {integer_attr_schema("filters", 1, std::nullopt, "output channels"),
+       integer_attr_schema("stride", 1, 1.0, "stride of the first convolution (and the projection)")},
+      &plan, &construct_layer<Residual<float>>, &construct_layer<Residual<double>>};
+  return type;
+}
+
 template <class T>
 Residual<T>::Residual(const Shape& input, const LayerSpec& spec)
-    : LayerBase<T>(spec, input, block_output(input, spec)) {
-  const double filters = static_cast<double>(integer_attr(spec, "filters", -1, 1));
-  const double stride = static_cast<double>(integer_attr(spec, "stride", 1, 1));
+    : LayerBase<T>(spec, input, plan_layer(spec, input).output) {
+  const BlockSpecs b = block_specs(spec, input);
   Shape shape = input;
-  append(main_, {"conv2d", {{"filters", filters}, {"kernel", 3}, {"stride", stride}, {"padding", 1}}}, shape);
-  append(main_, {"batch_norm", {}}, shape);
-  append(main_, {"relu", {}}, shape);
-  append(main_, {"conv2d", {{"filters", filters}, {"kernel", 3}, {"padding", 1}}}, shape);
-  append(main_, {"batch_norm", {}}, shape);
+  for (const LayerSpec& inner : b.main) append(main_, inner, shape);
   SCRATCHNET_CHECK(shape == this->output_, "main branch gives {}, expected {}", shape.str(),
                    this->output_.str());
-  if (input[0] != static_cast<std::size_t>(filters) || stride != 1) {
-    Shape s = input;
-    append(shortcut_, {"conv2d", {{"filters", filters}, {"kernel", 1}, {"stride", stride}}}, s);
-    append(shortcut_, {"batch_norm", {}}, s);
-    SCRATCHNET_CHECK(s == this->output_, "shortcut gives {}, expected {}", s.str(), this->output_.str());
-  }
+  Shape s = input;
+  for (const LayerSpec& inner : b.shortcut) append(shortcut_, inner, s);
+  SCRATCHNET_CHECK(shortcut_.empty() || s == this->output_, "shortcut gives {}, expected {}", s.str(),
+                   this->output_.str());
 }
 
 template <class T>
@@ -107,7 +139,7 @@ template <class T>
 void Residual<T>::initialize(const InitScheme& scheme, Rng& rng) {
   // The convolutions feed ReLUs: He unless a scheme is forced.
   const InitScheme chosen =
-      scheme.kind() == InitScheme::Kind::kAuto ? InitScheme::for_activation("relu") : scheme;
+      scheme.kind() == InitScheme::Kind::kAuto ? auto_init_before("relu") : scheme;
   for (auto* chain : {&main_, &shortcut_})
     for (auto& layer : *chain) layer->initialize(chosen, rng);
 }

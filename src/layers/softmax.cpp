@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "scratchnet/layers/registry.h"
+
 namespace scratchnet {
 
 template <class T>
@@ -20,7 +22,18 @@ void softmax_rows(const T* x, T* y, std::size_t n, std::size_t k) {
 }
 
 template <class T>
-Softmax<T>::Softmax(const Shape& input, const LayerSpec& spec) : LayerBase<T>(spec, input, input) {}
+Softmax<T>::Softmax(const Shape& input, const LayerSpec& spec)
+    : LayerBase<T>(spec, input, plan_layer(spec, input).output) {}
+
+// Not offered as an `activation`: the loss applies softmax itself
+// (SoftmaxCrossEntropy); a [[layer]] of this type makes a network output
+// probabilities.
+const LayerType& softmax_layer_type() {
+  static const LayerType type{"softmax", "softmax over the last axis: y_k = e^x_k / sum_j e^x_j", {},
+                              &same_shape_plan, &construct_layer<Softmax<float>>,
+                              &construct_layer<Softmax<double>>};
+  return type;
+}
 
 template <class T>
 const BasicTensor<T>& Softmax<T>::forward(const BasicTensor<T>& x, Mode /*mode*/) {

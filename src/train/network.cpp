@@ -12,9 +12,7 @@ namespace scratchnet {
 std::vector<LayerSpec> mlp_layers(const std::vector<std::size_t>& hidden, std::size_t outputs,
                                   const MlpOptions& options) {
   const std::string& activation = options.activation;
-  if (!is_activation(activation) || activation == "softmax")
-    throw_usage("unknown activation '{}' (choices: sigmoid, tanh, relu, leaky_relu, identity)",
-                activation);
+  check_activation("model.activation", activation);
   std::vector<LayerSpec> layers;
   for (std::size_t units : hidden) {
     if (units == 0) throw_usage("hidden layer sizes must be positive");
@@ -68,7 +66,7 @@ void Network<T>::initialize(const InitScheme& scheme, Rng& rng) {
     InitScheme chosen = scheme;
     if (scheme.kind() == InitScheme::Kind::kAuto) {
       const std::string next = i + 1 < layers_.size() ? layers_[i + 1]->spec().type : "identity";
-      chosen = InitScheme::for_activation(next);
+      chosen = auto_init_before(next);
     }
     layers_[i]->initialize(chosen, rng);
   }

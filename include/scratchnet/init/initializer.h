@@ -7,7 +7,8 @@
 //   he_normal       N(0, 2 / fan_in)                    He et al., ICCV 2015
 //   he_uniform      U(-a, a), a = sqrt(6 / fan_in)
 //   auto            He for the ReLU family, Xavier otherwise (resolved by the
-//                   network builder from the activation after each layer)
+//                   network builder from the family the layer registry gives
+//                   the layer after each one: see InitFamily)
 // Biases start at zero.
 
 #include <cstddef>
@@ -19,6 +20,11 @@
 
 namespace scratchnet {
 
+// The initialiser a layer's type asks for in the weights before it (the
+// registry's LayerType::init_family): He for the ReLU family, Xavier for the
+// rest (Glorot & Bengio derived it for symmetric saturating activations).
+enum class InitFamily { kXavier, kHe };
+
 class InitScheme {
  public:
   enum class Kind { kAuto, kNormal, kUniform, kXavierNormal, kXavierUniform, kHeNormal, kHeUniform };
@@ -29,8 +35,8 @@ class InitScheme {
   // "xavier_uniform", "normal:0.01", "uniform:0.05", "auto". Throws a usage
   // error listing the choices on anything else.
   static InitScheme parse(std::string_view text);
-  // The scheme `auto` stands for before a layer followed by `activation`.
-  static InitScheme for_activation(std::string_view activation);
+  // The scheme `auto` stands for before a layer of the given family.
+  static InitScheme for_family(InitFamily family);
 
   Kind kind() const { return kind_; }
   double scale() const { return scale_; }

@@ -3,14 +3,16 @@
 // y = f(x), dL/dx = dL/dy * f'(x) where Fn gives f and f' (f' may use the
 // cached y, e.g. sigmoid' = y (1 - y)). Output shape = input shape.
 //
-// Fn requirements: a constructor from LayerSpec, `T value(T x) const` and
+// Fn requirements: a constructor from a validated LayerSpec (its attributes
+// read with layer_attr), `T value(T x) const` and
 // `T derivative(T x, T y) const`. Each activation (sigmoid.h, tanh.h, ...)
 // is one such Fn. An Fn may also give whole-array forms, which the layer then
 // uses (the vectorised kernels of core/kernels.h):
 //   void forward(const T* x, T* y, std::size_t n) const
 //   void backward(const T* x, const T* y, const T* dy, T* dx, std::size_t n) const
 
-#include "scratchnet/layers/layer.h"
+#include "scratchnet/layers/layer_type.h"
+#include "scratchnet/layers/registry.h"
 
 namespace scratchnet {
 
@@ -18,7 +20,7 @@ template <class T, class Fn>
 class Elementwise final : public LayerBase<T> {
  public:
   Elementwise(const Shape& input, const LayerSpec& spec)
-      : LayerBase<T>(spec, input, input), fn_(spec) {}
+      : LayerBase<T>(spec, input, plan_layer(spec, input).output), fn_(spec) {}
 
   const BasicTensor<T>& forward(const BasicTensor<T>& x, Mode /*mode*/) override {
     x_ = &x;
@@ -56,5 +58,20 @@ class Elementwise final : public LayerBase<T> {
   const BasicTensor<T>* x_ = nullptr;
   BasicTensor<T> y_, grad_x_;
 };
+
+// The LayerType of activation Fn: same shape, nothing stored, usable as an
+// `activation`, with `family` the initialiser "auto" gives the weights before it.
+template <template <class> class Fn>
+LayerType activation_layer_type(const char* name, const char* summary, std::vector<AttrSchema> attrs,
+                                InitFamily family) {
+  return {name,
+          summary,
+          std::move(attrs),
+          &same_shape_plan,
+          &construct_layer<Elementwise<float, Fn<float>>>,
+          &construct_layer<Elementwise<double, Fn<double>>>,
+          true,
+          family};
+}
 
 }  // namespace scratchnet

@@ -11,9 +11,10 @@
 // No parameters.
 
 #include "scratchnet/layers/conv2d.h"
-#include "scratchnet/layers/layer.h"
 
 namespace scratchnet {
+
+const LayerType& avg_pool2d_layer_type();
 
 template <class T>
 class AvgPool2D final : public LayerBase<T> {

@@ -29,9 +29,11 @@
 //   dgamma += sum(dy * x_hat), dbeta += sum(dy).
 //   After an eval forward the statistics are constants: dx = gamma * inv_std * dy.
 
-#include "scratchnet/layers/layer.h"
+#include "scratchnet/layers/layer_type.h"
 
 namespace scratchnet {
+
+const LayerType& batch_norm_layer_type();
 
 template <class T>
 class BatchNorm final : public LayerBase<T> {

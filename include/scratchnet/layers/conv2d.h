@@ -32,7 +32,7 @@
 
 #include <cstddef>
 
-#include "scratchnet/layers/layer.h"
+#include "scratchnet/layers/layer_type.h"
 
 namespace scratchnet {
 
@@ -47,9 +47,10 @@ struct ConvGeometry {
   std::size_t image_size() const { return channels * height * width; }
 };
 
-// The attribute `key` of `spec` as an integer >= `min`; `fallback` when absent
-// (a negative fallback makes the attribute required). Usage error otherwise.
-std::size_t integer_attr(const LayerSpec& spec, const char* key, double fallback, std::size_t min);
+// A pooling layer's stride attribute: an integer >= 1 defaulting to its size.
+AttrSchema pool_stride_schema();
+// The integer attribute `key` of a validated spec (registry.h layer_attr).
+std::size_t size_attr(const LayerSpec& spec, const char* key);
 // The window geometry over `input` (which must be (C, H, W)); a usage error
 // naming the layer when the input is not an image or the window does not fit.
 ConvGeometry window_geometry(const LayerSpec& spec, const Shape& input, std::size_t kernel,
@@ -62,6 +63,8 @@ void im2col(const ConvGeometry& g, const T* image, T* col, std::size_t ld);
 // The adjoint of im2col: adds each entry of col back into image (C, H, W).
 template <class T>
 void col2im_add(const ConvGeometry& g, const T* col, std::size_t ld, T* image);
+
+const LayerType& conv2d_layer_type();
 
 template <class T>
 class Conv2D final : public LayerBase<T> {

@@ -7,9 +7,11 @@
 // computed after set_input_gradient(false): the network's first layer).
 // Spec: {"dense", {units}}.
 
-#include "scratchnet/layers/layer.h"
+#include "scratchnet/layers/layer_type.h"
 
 namespace scratchnet {
+
+const LayerType& dense_layer_type();
 
 template <class T>
 class Dense final : public LayerBase<T> {

@@ -17,9 +17,11 @@
 // Randomness: the layer owns its Rng; reseed(s) restarts it as Rng(s), and
 //   before any reseed it is Rng(0). One uniform draw per element, in order.
 
-#include "scratchnet/layers/layer.h"
+#include "scratchnet/layers/layer_type.h"
 
 namespace scratchnet {
+
+const LayerType& dropout_layer_type();
 
 template <class T>
 class Dropout final : public LayerBase<T> {

@@ -7,9 +7,11 @@
 // tensor and backward copies dL/dy back into x's shape.
 // Spec: {"flatten", {}}. No parameters.
 
-#include "scratchnet/layers/layer.h"
+#include "scratchnet/layers/layer_type.h"
 
 namespace scratchnet {
+
+const LayerType& flatten_layer_type();
 
 template <class T>
 class Flatten final : public LayerBase<T> {

@@ -16,4 +16,6 @@ struct IdentityFn {
 template <class T>
 using Identity = Elementwise<T, IdentityFn<T>>;
 
+const LayerType& identity_layer_type();
+
 }  // namespace scratchnet

@@ -63,6 +63,7 @@ struct LayerSpec {
 template <class T>
 class Layer {
  public:
+  using value_type = T;
   Layer() = default;
   Layer(const Layer&) = delete;
   Layer& operator=(const Layer&) = delete;

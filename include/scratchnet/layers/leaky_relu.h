@@ -1,6 +1,6 @@
 #pragma once
 // Leaky ReLU: y = x for x > 0, alpha x otherwise (Maas et al., 2013).
-// Spec: {"leaky_relu", {alpha}}, alpha defaults to 0.01.
+// Spec: {"leaky_relu", {alpha}}, alpha in [0, 1), default 0.01.
 
 #include "scratchnet/core/error.h"
 #include "scratchnet/core/kernels.h"
@@ -10,11 +10,7 @@ namespace scratchnet {
 
 template <class T>
 struct LeakyReluFn {
-  static constexpr double kDefaultAlpha = 0.01;
-  explicit LeakyReluFn(const LayerSpec& spec) : alpha(static_cast<T>(spec.get("alpha", kDefaultAlpha))) {
-    if (!(alpha >= T(0) && alpha < T(1)))
-      throw_usage("leaky_relu: alpha must be in [0, 1), got {:g}", static_cast<double>(alpha));
-  }
+  explicit LeakyReluFn(const LayerSpec& spec) : alpha(static_cast<T>(layer_attr(spec, "alpha"))) {}
   T value(T x) const { return x > T(0) ? x : alpha * x; }
   T derivative(T x, T /*y*/) const { return x > T(0) ? T(1) : alpha; }
   void forward(const T* x, T* y, std::size_t n) const { leaky_relu_forward(x, y, n, alpha); }
@@ -26,5 +22,7 @@ struct LeakyReluFn {
 
 template <class T>
 using LeakyRelu = Elementwise<T, LeakyReluFn<T>>;
+
+const LayerType& leaky_relu_layer_type();
 
 }  // namespace scratchnet

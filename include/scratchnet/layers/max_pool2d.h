@@ -17,9 +17,10 @@
 #include <vector>
 
 #include "scratchnet/layers/conv2d.h"
-#include "scratchnet/layers/layer.h"
 
 namespace scratchnet {
+
+const LayerType& max_pool2d_layer_type();
 
 template <class T>
 class MaxPool2D final : public LayerBase<T> {

@@ -1,16 +1,42 @@
 #pragma once
-// The layer registry: every layer type by name. Networks are built from
-// LayerSpecs (config files, model files) through make_layer; the gradient
-// checker iterates registered_layer_types() so a layer missing from its table
-// fails a test. Adding a layer type adds one line to registry.cpp.
+// The layer registry: every layer type by name (layers/registry.cpp lists
+// each type's LayerType, defined in the layer's own file pair). Everything
+// that needs to know about layer types asks here: networks and the model
+// loader build and size layers, the config validates [[layer]] tables and
+// activation names, `--help` lists the choices, init "auto" picks a family,
+// and the gradient checker iterates every registered type (a layer missing
+// from its table fails a test).
+//
+// Adding a layer type: its file pair (the class and its LayerType), one line
+// in registry.cpp, one case in tests/layers/layer_contract_test.cpp.
 
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
-#include "scratchnet/layers/layer.h"
+#include "scratchnet/layers/layer_type.h"
 
 namespace scratchnet {
+
+// Every layer type, in the order of `--help`.
+const std::vector<const LayerType*>& layer_types();
+// The type called `name`, or null.
+const LayerType* find_layer_type(std::string_view name);
+// The type called `name`; a usage error naming the known types otherwise.
+const LayerType& layer_type(std::string_view name);
+std::vector<std::string> registered_layer_types();
+
+// Checks `spec` against its type's schema: a known type, known attributes,
+// integers where integers are due, every value in range, required ones
+// present. Usage errors name the layer type, the attribute and its range.
+void validate_layer_spec(const LayerSpec& spec);
+// The value of attribute `name` of a validated spec: as given, else its
+// default (or the value of the attribute it defaults to).
+double layer_attr(const LayerSpec& spec, const char* name);
+// The output shape and stored values of the layer `spec` over `input`,
+// without building it: validate_layer_spec, then the type's planner.
+LayerPlan plan_layer(const LayerSpec& spec, const Shape& input);
 
 // Builds the layer described by `spec` for inputs of sample shape `input`.
 // Throws a usage error naming the known types when spec.type is unknown, or
@@ -18,9 +44,14 @@ namespace scratchnet {
 template <class T>
 std::unique_ptr<Layer<T>> make_layer(const LayerSpec& spec, const Shape& input);
 
-std::vector<std::string> registered_layer_types();
-// Whether `type` names a parameter-free elementwise activation
-// (sigmoid, tanh, relu, leaky_relu, identity) or softmax.
-bool is_activation(const std::string& type);
+// The types that can be named as an activation, and the check.
+std::vector<std::string> activation_names();
+bool is_activation(std::string_view type);
+// A usage error naming `key` and the choices unless `name` is an activation.
+void check_activation(const std::string& key, const std::string& name);
+
+// What init "auto" draws for the weights of a layer followed by a layer of
+// type `next` (He before the ReLU family, Xavier otherwise).
+InitScheme auto_init_before(std::string_view next);
 
 }  // namespace scratchnet

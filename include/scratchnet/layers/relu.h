@@ -20,4 +20,6 @@ struct ReluFn {
 template <class T>
 using Relu = Elementwise<T, ReluFn<T>>;
 
+const LayerType& relu_layer_type();
+
 }  // namespace scratchnet

@@ -17,9 +17,11 @@
 #include <memory>
 #include <vector>
 
-#include "scratchnet/layers/layer.h"
+#include "scratchnet/layers/layer_type.h"
 
 namespace scratchnet {
+
+const LayerType& residual_layer_type();
 
 template <class T>
 class Residual final : public LayerBase<T> {

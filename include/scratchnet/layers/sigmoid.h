@@ -27,4 +27,6 @@ struct SigmoidFn {
 template <class T>
 using Sigmoid = Elementwise<T, SigmoidFn<T>>;
 
+const LayerType& sigmoid_layer_type();
+
 }  // namespace scratchnet

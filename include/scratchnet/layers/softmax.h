@@ -5,9 +5,11 @@
 // Training uses the fused SoftmaxCrossEntropy loss instead (cheaper and
 // exact); this layer is for networks that must output probabilities.
 
-#include "scratchnet/layers/layer.h"
+#include "scratchnet/layers/layer_type.h"
 
 namespace scratchnet {
+
+const LayerType& softmax_layer_type();
 
 template <class T>
 class Softmax final : public LayerBase<T> {

@@ -22,4 +22,6 @@ struct TanhFn {
 template <class T>
 using Tanh = Elementwise<T, TanhFn<T>>;
 
+const LayerType& tanh_layer_type();
+
 }  // namespace scratchnet
