@@ -43,7 +43,7 @@
 #include "scratchnet/losses/loss.h"
 #include "scratchnet/optim/optimizer.h"
 #include "scratchnet/train/config.h"
-#include "scratchnet/train/run.h"
+#include "scratchnet/app/run.h"
 #include "scratchnet/train/trainer.h"
 
 using namespace scratchnet;

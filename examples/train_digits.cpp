@@ -7,7 +7,7 @@
 #include "scratchnet/data/scaler.h"
 #include "scratchnet/data/split.h"
 #include "scratchnet/losses/loss.h"
-#include "scratchnet/optim/optimizer.h"
+#include "scratchnet/optim/adam.h"
 #include "scratchnet/train/trainer.h"
 
 using namespace scratchnet;
@@ -26,14 +26,12 @@ int main() {
   Network<float> net({train.sample_shape, mlp_layers({100, 50}, "relu", all.num_outputs())});
   net.initialize(InitScheme::parse("he"), rng);
   auto loss = make_loss<float>("softmax_cross_entropy");
-  OptimizerSettings adam_options;
-  adam_options.lr = 1e-3;
-  auto adam = make_optimizer("adam", adam_options);
+  Adam adam(AdamOptions{.lr = 1e-3});
   TrainOptions options;
   options.epochs = 30;
   options.batch_size = 32;
-  Trainer trainer(net, *loss, *adam, options, rng);
-  trainer.fit(train, /*validation=*/nullptr, &test, /*observer=*/nullptr);
+  Trainer trainer(net, *loss, adam, options, rng);
+  trainer.fit({.train = &train, .validation = nullptr, .test = &test}, /*callbacks=*/{});
   const double accuracy = trainer.evaluate(test).accuracy;
   std::printf("test accuracy %.4f\n", accuracy);
   return accuracy > 0.9 ? 0 : 1;

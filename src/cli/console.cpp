@@ -17,7 +17,7 @@ ConsoleReporter::ConsoleReporter(std::size_t log_every, bool quiet)
     : log_every_(log_every), quiet_(quiet), tty_(::isatty(STDERR_FILENO) != 0) {}
 
 void ConsoleReporter::on_start(const TrainConfig& config, const PreparedData& data,
-                               const Network<float>& network) {
+                               const Network<float>& network, const Optimizer& optimizer) {
   epochs_ = config.epochs;
   if (log_every_ == 0) log_every_ = std::max<std::size_t>(1, (epochs_ + 24) / 25);
   regression_ = data.train.task == Task::kRegression;
@@ -28,19 +28,21 @@ void ConsoleReporter::on_start(const TrainConfig& config, const PreparedData& da
   fmt::print("data: {} -- {} train{} / {} test samples of shape {}, {}; scaling: {}\n",
              data.train.name, data.train.size(),
              data.validation.size() ? fmt::format(" / {} validation", data.validation.size()) : "",
-             data.test.size(), data.train.sample_shape.str(), what,
-             config.scale);
+             data.test.size(), data.train.sample_shape.str(), what, to_string(config.scale));
   std::string layers;
   for (std::size_t i = 0; i < network.size(); ++i)
     layers += (i ? " -> " : "") + network.layer(i).spec().str();
   fmt::print("network: {} ({} parameters)\n", layers, network.parameter_count());
-  fmt::print("training: {} lr {} ({}), batch {}, {} epochs, seed {}{}{}\n", config.optimizer,
-             config.lr > 0 ? fmt::format("{:g}", config.lr) : "default", config.lr_schedule,
-             config.batch_size, config.epochs, config.seed,
+  std::string hyper;
+  for (const auto& [name, value] : optimizer.hyper_parameters())
+    hyper += fmt::format("{}{} {:g}", hyper.empty() ? "" : ", ", name, value);
+  fmt::print("training: {}{}, lr {:g} {}, batch {}, {} epochs, seed {}, {} thread{}{}{}\n", optimizer.name(),
+             hyper.empty() ? "" : " (" + hyper + ")", optimizer.lr(), config.lr_schedule, config.batch_size,
+             config.epochs, config.seed, config.threads, config.threads == 1 ? "" : "s",
              config.weight_decay > 0 ? fmt::format(", L2 weight decay {:g}", config.weight_decay) : "",
-             config.early_stopping > 0
-                 ? fmt::format(", early stopping on {} (patience {})", config.monitor, config.early_stopping)
-                 : "");
+             config.early_stopping > 0 ? fmt::format(", early stopping on {} (patience {})", to_string(config.monitor),
+                                                     config.early_stopping)
+                                       : "");
   std::fflush(stdout);
 }
 
@@ -51,7 +53,7 @@ void ConsoleReporter::clear_bar() {
   }
 }
 
-void ConsoleReporter::on_step(const StepInfo& step) {
+void ConsoleReporter::on_step(Trainer& /*trainer*/, const StepInfo& step) {
   if (quiet_ || !tty_) return;
   const auto now = std::chrono::steady_clock::now();
   if (step.batch != step.batches && now - last_draw_ < std::chrono::milliseconds(100)) return;
@@ -65,7 +67,7 @@ void ConsoleReporter::on_step(const StepInfo& step) {
   bar_shown_ = true;
 }
 
-void ConsoleReporter::on_epoch(const EpochStats& s) {
+void ConsoleReporter::on_epoch_end(Trainer& /*trainer*/, const EpochStats& s, EpochControl& /*control*/) {
   if (quiet_) return;
   if (s.epoch != 1 && s.epoch != epochs_ && s.epoch % log_every_ != 0) return;
   clear_bar();

@@ -5,7 +5,7 @@
 #include <chrono>
 #include <cstddef>
 
-#include "scratchnet/train/run.h"
+#include "scratchnet/app/run.h"
 
 namespace scratchnet::cli {
 
@@ -13,10 +13,10 @@ class ConsoleReporter final : public RunObserver {
  public:
   // `log_every`: print every N-th epoch (plus the first and last); 0 = about 25 lines.
   ConsoleReporter(std::size_t log_every, bool quiet);
-  void on_start(const TrainConfig& config, const PreparedData& data,
-                const Network<float>& network) override;
-  void on_step(const StepInfo& step) override;
-  void on_epoch(const EpochStats& stats) override;
+  void on_start(const TrainConfig& config, const PreparedData& data, const Network<float>& network,
+                const Optimizer& optimizer) override;
+  void on_step(Trainer& trainer, const StepInfo& step) override;
+  void on_epoch_end(Trainer& trainer, const EpochStats& stats, EpochControl& control) override;
   void on_finish(const RunSummary& summary) override;
 
  private:

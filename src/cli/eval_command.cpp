@@ -12,7 +12,7 @@
 #include "scratchnet/io/json.h"
 #include "scratchnet/io/model_file.h"
 #include "scratchnet/train/evaluation.h"
-#include "scratchnet/train/run.h"
+#include "scratchnet/app/run.h"
 #include "scratchnet/train/trainer.h"
 
 namespace scratchnet::cli {

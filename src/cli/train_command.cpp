@@ -5,7 +5,7 @@
 #include "commands.h"
 #include "console.h"
 #include "settings_flags.h"
-#include "scratchnet/train/run.h"
+#include "scratchnet/app/run.h"
 
 namespace scratchnet::cli {
 

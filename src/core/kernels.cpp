@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <thread>
 #include <type_traits>
 
 #include "kernels_internal.h"
@@ -315,6 +316,18 @@ void set_num_threads(int threads) {
 }
 
 int num_threads() { return g_threads; }
+
+int default_thread_count(int parallel_jobs) {
+  const int cores = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  // Processes of an mpirun job on this host (Open MPI, then MPICH, name it).
+  int local_processes = 1;
+  for (const char* name : {"OMPI_COMM_WORLD_LOCAL_SIZE", "MPI_LOCALNRANKS"})
+    if (const char* v = std::getenv(name)) {
+      local_processes = std::max(1, std::atoi(v));
+      break;
+    }
+  return std::max(1, cores / (std::max(1, parallel_jobs) * local_processes));
+}
 
 std::string kernel_isa() { return kernels().name; }
 

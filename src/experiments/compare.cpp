@@ -20,7 +20,7 @@ namespace {
 // Records each step's loss of one run, for the loss-per-iteration plot.
 class StepRecorder : public RunObserver {
  public:
-  void on_step(const StepInfo& step) override { losses.push_back(step.loss); }
+  void on_step(Trainer&, const StepInfo& step) override { losses.push_back(step.loss); }
   std::vector<double> losses;
 };
 

@@ -56,7 +56,7 @@ RunSummary run_or_record_divergence(const TrainConfig& config, RunObserver* obse
   } catch (const Error& e) {
     if (e.kind() != ErrorKind::kDivergence) throw;
     RunSummary s;
-    s.task = config.task == "regression" ? Task::kRegression : Task::kClassification;
+    s.task = config.task == TaskMode::kRegression ? Task::kRegression : Task::kClassification;
     s.diverged = true;
     s.stop_reason = e.what();
     s.out_dir = config.out;

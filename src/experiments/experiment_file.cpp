@@ -37,13 +37,7 @@ std::string text(const toml::node& node, const std::string& where) {
 
 ExperimentSpec load_experiment_spec(const std::string& path) {
   const std::string source = read_text_file(path);
-  toml::table root;
-  try {
-    root = toml::parse(shield_toml(source, path), path);
-  } catch (const toml::parse_error& e) {
-    throw_usage("{}:{}:{}: {}", path, e.source().begin.line, e.source().begin.column,
-                unshield_toml(e.description()));
-  }
+  const toml::table root = parse_shielded_toml(source, path);
   ExperimentSpec spec;
   const auto* section = root["experiment"].as_table();
   if (!section) return spec;

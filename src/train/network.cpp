@@ -9,18 +9,23 @@
 
 namespace scratchnet {
 
+LayerSpec activation_layer(const std::string& activation, const std::optional<double>& alpha) {
+  check_activation("activation", activation);
+  LayerSpec act{activation, {}};
+  if (alpha)
+    for (const AttrSchema& a : layer_type(activation).attrs)
+      if (std::string(a.name) == "alpha") act.attrs["alpha"] = *alpha;
+  return act;
+}
+
 std::vector<LayerSpec> mlp_layers(const std::vector<std::size_t>& hidden, std::size_t outputs,
                                   const MlpOptions& options) {
-  const std::string& activation = options.activation;
-  check_activation("model.activation", activation);
   std::vector<LayerSpec> layers;
   for (std::size_t units : hidden) {
     if (units == 0) throw_usage("hidden layer sizes must be positive");
     layers.push_back({"dense", {{"units", static_cast<double>(units)}}});
     if (options.batch_norm) layers.push_back({"batch_norm", {}});
-    LayerSpec act{activation, {}};
-    if (activation == "leaky_relu") act.attrs["alpha"] = options.alpha;
-    layers.push_back(act);
+    layers.push_back(activation_layer(options.activation, options.alpha));
     if (options.dropout > 0) layers.push_back({"dropout", {{"rate", options.dropout}}});
   }
   layers.push_back({"dense", {{"units", static_cast<double>(outputs)}}});

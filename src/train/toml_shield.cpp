@@ -89,4 +89,13 @@ std::string unshield_toml(std::string_view text) {
   });
 }
 
+toml::table parse_shielded_toml(std::string_view text, const std::string& source) {
+  try {
+    return toml::parse(shield_toml(text, source), source);
+  } catch (const toml::parse_error& e) {
+    throw_usage("{}:{}:{}: {}", source, e.source().begin.line, e.source().begin.column,
+                unshield_toml(e.description()));
+  }
+}
+
 }  // namespace scratchnet

@@ -15,6 +15,8 @@
 #include <string>
 #include <string_view>
 
+#include <toml++/toml.h>
+
 namespace scratchnet {
 
 // `text` with the characters above replaced by their placeholders. Throws a
@@ -22,5 +24,8 @@ namespace scratchnet {
 std::string shield_toml(std::string_view text, const std::string& source);
 // The inverse, for keys, strings and messages that toml++ gives back.
 std::string unshield_toml(std::string_view text);
+// Parses `text` through the shield; a usage error naming source:line:column
+// and what toml++ said otherwise.
+toml::table parse_shielded_toml(std::string_view text, const std::string& source);
 
 }  // namespace scratchnet

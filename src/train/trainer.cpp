@@ -7,8 +7,6 @@
 
 #include "scratchnet/core/error.h"
 #include "scratchnet/core/interrupt.h"
-#include "scratchnet/data/batcher.h"
-#include "scratchnet/train/early_stopping.h"
 
 namespace scratchnet {
 namespace {
@@ -93,49 +91,65 @@ double Trainer::l2_penalty() const {
   return 0.5 * lambda * sum;
 }
 
-FitResult Trainer::fit(const Dataset& train, const Dataset* validation, const Dataset* test,
-                       TrainObserver* observer, const TrainingState* resume,
-                       const std::function<void(const TrainingState&)>& on_epoch_end) {
-  if (train.size() == 0) throw_usage("the training set is empty");
-  const bool has_validation = validation != nullptr && validation->size() > 0;
-  if (options_.patience > 0 && !has_validation)
-    throw_usage("early stopping needs a validation split (set data.validation_fraction)");
-  if (options_.monitor == Monitor::kValAccuracy && train.task == Task::kRegression && options_.patience > 0)
-    throw_usage("monitor val_accuracy needs a classification task; use val_loss");
-  auto schedule = LrSchedule::parse(options_.lr_schedule, optimizer_.lr(), options_.epochs);
-  BatchSampler sampler(train.size(), options_.batch_size);
-  const bool by_loss = options_.monitor == Monitor::kValLoss;
-  EarlyStopping stopper(by_loss ? EarlyStopping::Goal::kMinimize : EarlyStopping::Goal::kMaximize,
-                        options_.patience, options_.min_delta);
-
-  // The state at the last epoch boundary: the start, or the resumed checkpoint.
-  TrainingState& state = boundary_;
-  if (resume != nullptr) {
-    state = *resume;
-    network_.restore(state.weights);
-    rng_.set_state(state.rng);
-    optimizer_.set_lr(state.lr);
-    optimizer_.set_steps(state.optimizer_steps);
-    optimizer_.state() = state.optimizer_state;
-    schedule->set_state(state.schedule_state);
-    stopper.set_state(state.stopper);
-  } else {
-    state = TrainingState{};
-    state.rng = rng_.state();
-    state.lr = optimizer_.lr();
-    state.optimizer_steps = optimizer_.steps();
-    state.optimizer_state = optimizer_.state();
-    state.schedule_state = schedule->state();
-    state.stopper = stopper.state();
-    state.weights = network_.snapshot();
+void Trainer::run_epoch(const Dataset& train, const BatchSampler& sampler, std::size_t epoch,
+                        std::span<TrainCallback* const> callbacks, EpochStats& stats) {
+  const int rank = parallel() ? options_.comm->rank() : 0;
+  double loss_sum = 0;
+  for (std::size_t b = 0; b < sampler.num_batches(); ++b) {
+    if (interrupt_requested())
+      throw Error(ErrorKind::kInterrupted,
+                  fmt::format("interrupted at epoch {}, iteration {}", epoch, optimizer_.steps()));
+    const auto indices = sampler.batch(b);
+    const auto step_start = Clock::now();
+    double loss;
+    if (parallel()) {
+      const Shard mine = shard_of(indices.size(), rank, options_.comm->size());
+      loss = parallel_step(train, indices.subspan(mine.begin, mine.end - mine.begin), indices.size());
+    } else {
+      train.gather(indices, x_, labels_, y_);
+      loss = step(x_, Targets<float>{labels_, &y_});
+    }
+    stats.step_seconds += seconds_since(step_start);
+    loss_sum += loss * static_cast<double>(indices.size());
+    const StepInfo info{epoch, b + 1, sampler.num_batches(), optimizer_.steps(), loss};
+    for (TrainCallback* c : callbacks) c->on_step(*this, info);
   }
-  const bool parallel = options_.comm != nullptr && options_.comm->size() > 1;
-  const int rank = parallel ? options_.comm->rank() : 0;
-  FitResult result;
-  result.history = state.history;
-  result.best_epoch = stopper.best_epoch();
+  stats.train_loss = loss_sum / static_cast<double>(train.size());
+}
 
-  for (std::size_t epoch = state.epochs_done + 1; epoch <= options_.epochs; ++epoch) {
+void Trainer::take_boundary(std::size_t epochs_done, const std::vector<EpochStats>& history,
+                            std::span<TrainCallback* const> callbacks) {
+  TrainingState& state = boundary_;
+  state.epochs_done = epochs_done;
+  state.history = history;
+  state.rng = rng_.state();
+  state.lr = optimizer_.lr();
+  state.optimizer_steps = optimizer_.steps();
+  state.optimizer_state = optimizer_.state();
+  state.weights = network_.snapshot();
+  for (TrainCallback* c : callbacks) c->save(state);
+}
+
+FitResult Trainer::fit(const FitData& data, std::span<TrainCallback* const> callbacks,
+                       const TrainingState* resume) {
+  const Dataset& train = *data.train;
+  if (train.size() == 0) throw_usage("the training set is empty");
+  BatchSampler sampler(train.size(), options_.batch_size);
+  FitResult result;
+  if (resume != nullptr) {
+    boundary_ = *resume;
+    network_.restore(resume->weights);
+    rng_.set_state(resume->rng);
+    optimizer_.set_lr(resume->lr);
+    optimizer_.set_steps(resume->optimizer_steps);
+    optimizer_.state() = resume->optimizer_state;
+    result.history = resume->history;
+  }
+  for (TrainCallback* c : callbacks) c->on_fit_begin(*this, data, resume);
+  if (resume == nullptr) take_boundary(0, {}, callbacks);
+  const int rank = parallel() ? options_.comm->rank() : 0;
+
+  for (std::size_t epoch = boundary_.epochs_done + 1; epoch <= options_.epochs; ++epoch) {
     const auto epoch_start = Clock::now();
     sampler.shuffle(rng_);
     // Layer randomness (dropout masks) restarts from the run seed every epoch,
@@ -144,40 +158,8 @@ FitResult Trainer::fit(const Dataset& train, const Dataset* validation, const Da
     EpochStats stats;
     stats.epoch = epoch;
     stats.lr = optimizer_.lr();
-    double loss_sum = 0, step_seconds = 0;
-    for (std::size_t b = 0; b < sampler.num_batches(); ++b) {
-      if (interrupt_requested())
-        throw Error(ErrorKind::kInterrupted,
-                    fmt::format("interrupted at epoch {}, iteration {}", epoch, optimizer_.steps()));
-      const auto indices = sampler.batch(b);
-      const auto step_start = Clock::now();
-      double loss;
-      if (parallel) {
-        const Shard mine = shard_of(indices.size(), rank, options_.comm->size());
-        loss = parallel_step(train, indices.subspan(mine.begin, mine.end - mine.begin), indices.size());
-      } else {
-        train.gather(indices, x_, labels_, y_);
-        loss = step(x_, Targets<float>{labels_, &y_});
-      }
-      step_seconds += seconds_since(step_start);
-      if (!std::isfinite(loss)) {
-        const int layer = network_.first_non_finite_layer();
-        const std::string where =
-            layer < 0 ? "the network outputs are finite, so the loss itself overflowed"
-                      : fmt::format("layer {} ({}) is the first whose output is not finite", layer + 1,
-                                    network_.layer(static_cast<std::size_t>(layer)).spec().str());
-        network_.restore(state.weights);
-        throw Error(ErrorKind::kDivergence,
-                    fmt::format("training diverged at epoch {}, iteration {}: the loss is {}; {}. "
-                                "The {} are kept. Try a smaller learning rate.",
-                                epoch, optimizer_.steps() + 1, loss, where,
-                                epoch == 1 ? "initial weights" : fmt::format("weights of epoch {}", epoch - 1)));
-      }
-      loss_sum += loss * static_cast<double>(indices.size());
-      if (observer)
-        observer->on_step({epoch, b + 1, sampler.num_batches(), optimizer_.steps(), loss});
-    }
-    if (parallel) {
+    run_epoch(train, sampler, epoch, callbacks, stats);
+    if (parallel()) {
       // Batch-norm running statistics come from each process's shards: average
       // them so every process holds the same model.
       for (const auto& buffer : network_.buffers()) {
@@ -187,62 +169,33 @@ FitResult Trainer::fit(const Dataset& train, const Dataset* validation, const Da
     }
     stats.iteration = optimizer_.steps();
     stats.samples = train.size();
-    stats.step_seconds = step_seconds;
-    stats.train_loss = loss_sum / static_cast<double>(train.size());
     stats.l2_penalty = l2_penalty();
     if (options_.evaluate_train) stats.train_accuracy = evaluate(train).accuracy;
-    if (has_validation) {
-      const EvalResult r = evaluate(*validation);
+    if (data.has_validation()) {
+      const EvalResult r = evaluate(*data.validation);
       stats.val_loss = r.loss;
       stats.val_accuracy = r.accuracy;
     }
-    if (test != nullptr && test->size() > 0) {
-      const EvalResult r = evaluate(*test);
+    if (data.test != nullptr && data.test->size() > 0) {
+      const EvalResult r = evaluate(*data.test);
       stats.test_loss = r.loss;
       stats.test_accuracy = r.accuracy;
     }
     stats.seconds = seconds_since(epoch_start);
     result.history.push_back(stats);
-    if (observer) observer->on_epoch(stats);
 
-    // Stopping rules.
-    bool stop = false;
-    if (has_validation) {
-      const auto decision = stopper.observe(epoch, by_loss ? stats.val_loss : stats.val_accuracy);
-      result.best_epoch = stopper.best_epoch();
-      if (decision.improved && options_.patience > 0) state.best_weights = network_.snapshot();
-      if (decision.stop) {
-        result.stopped_early = stop = true;
-        result.stop_reason = fmt::format(
-            "early stopping: {} has not improved for {} epochs; restored the weights of epoch {}",
-            by_loss ? "val_loss" : "val_accuracy", options_.patience, result.best_epoch);
-      }
+    EpochControl control;
+    for (TrainCallback* c : callbacks) c->on_epoch_end(*this, stats, control);
+    take_boundary(epoch, result.history, callbacks);
+    if (control.stop) {
+      result.stopped_early = true;
+      result.stop_reason = control.reason;
+      break;
     }
-    if (!stop && options_.loss_tolerance > 0 && epoch > 1 &&
-        std::abs(stats.train_loss - result.history[epoch - 2].train_loss) < options_.loss_tolerance) {
-      result.stopped_early = stop = true;
-      result.stop_reason = fmt::format("the training loss changed by less than {:g}",
-                                       options_.loss_tolerance);
-    }
-    if (!stop)
-      optimizer_.set_lr(schedule->next_lr(epoch, optimizer_.lr(),
-                                          has_validation ? stats.val_loss : stats.train_loss));
-
-    // The new epoch boundary.
-    state.epochs_done = epoch;
-    state.history = result.history;
-    state.rng = rng_.state();
-    state.lr = optimizer_.lr();
-    state.optimizer_steps = optimizer_.steps();
-    state.optimizer_state = optimizer_.state();
-    state.schedule_state = schedule->state();
-    state.stopper = stopper.state();
-    state.weights = network_.snapshot();
-    if (stop) break;
-    if (on_epoch_end) on_epoch_end(state);
+    for (TrainCallback* c : callbacks) c->on_boundary(*this, boundary_);
   }
-  if (!has_validation) result.best_epoch = result.history.size();
-  if (options_.patience > 0 && !state.best_weights.empty()) network_.restore(state.best_weights);
+  result.best_epoch = result.history.size();
+  for (TrainCallback* c : callbacks) c->on_fit_end(*this, result);
   return result;
 }
 
@@ -251,9 +204,8 @@ EvalResult Trainer::evaluate(const Dataset& data) {
   result.samples = data.size();
   if (data.size() == 0) return result;
   // In data-parallel training each process evaluates its share; the sums are reduced.
-  const bool parallel = options_.comm != nullptr && options_.comm->size() > 1;
-  const Shard mine = parallel ? shard_of(data.size(), options_.comm->rank(), options_.comm->size())
-                              : Shard{0, data.size()};
+  const Shard mine = parallel() ? shard_of(data.size(), options_.comm->rank(), options_.comm->size())
+                                : Shard{0, data.size()};
   std::vector<std::int32_t> predicted;
   double loss_sum = 0;
   std::size_t correct = 0;
@@ -269,7 +221,7 @@ EvalResult Trainer::evaluate(const Dataset& data) {
       for (std::size_t i = 0; i < count; ++i) correct += predicted[i] == labels_[i];
     }
   }
-  if (parallel) {
+  if (parallel()) {
     double sums[2] = {loss_sum, static_cast<double>(correct)};
     options_.comm->allreduce_sum(sums);
     loss_sum = sums[0];

@@ -10,7 +10,7 @@
 #include "scratchnet/core/interrupt.h"
 #include "scratchnet/io/checkpoint.h"
 #include "scratchnet/io/model_file.h"
-#include "scratchnet/train/run.h"
+#include "scratchnet/app/run.h"
 
 namespace scratchnet {
 namespace {
@@ -44,7 +44,7 @@ TrainConfig stateful_config(const std::string& out) {
 class InterruptAt : public RunObserver {
  public:
   explicit InterruptAt(std::size_t at) : at_(at) {}
-  void on_epoch(const EpochStats& s) override {
+  void on_epoch_end(Trainer&, const EpochStats& s, EpochControl&) override {
     if (s.epoch == at_) request_interrupt();
   }
 

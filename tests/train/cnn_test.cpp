@@ -59,7 +59,7 @@ TEST(Cnn, LearnsHorizontalVersusVerticalBars) {
   options.batch_size = 32;
   options.evaluate_train = false;
   Trainer trainer(net, *loss, *optimizer, options, rng);
-  trainer.fit(train, nullptr, nullptr, nullptr);
+  trainer.fit({.train = &train, .validation = nullptr, .test = nullptr}, {});
   EXPECT_GT(trainer.evaluate(test).accuracy, 0.95);
 }
 

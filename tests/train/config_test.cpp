@@ -1,5 +1,7 @@
 // TrainConfig: TOML files, --set keys, validation messages, round trip.
 
+#include <functional>
+
 #include <gtest/gtest.h>
 
 #include "scratchnet/core/error.h"
@@ -37,24 +39,112 @@ seed = 9
 )",
                    "t.toml");
   EXPECT_EQ(c.data, "digits");
-  EXPECT_EQ(c.scale, "minmax");
+  EXPECT_EQ(c.scale, ScaleChoice::kMinMax);
   EXPECT_EQ(c.layers, (std::vector<std::size_t>{30, 20}));
   EXPECT_EQ(c.activation, "sigmoid");
   EXPECT_EQ(c.optimizer, "momentum");
-  EXPECT_DOUBLE_EQ(c.lr, 0.05);
+  EXPECT_DOUBLE_EQ(c.lr.value(), 0.05);
   EXPECT_EQ(c.epochs, 7u);
   EXPECT_EQ(c.batch_size, 16u);
   EXPECT_EQ(c.seed, 9u);
 }
 
+// Every key set to a value other than its default: to_toml must write each
+// one and the file must read back to the same settings.
 TEST(TrainConfig, ToTomlRoundTripsEverySetting) {
+  const std::vector<std::pair<std::string, std::string>> values = {
+      {"data.source", "my data.csv"}, {"data.label", "class \"x\"\n"}, {"data.header", "no"},
+      {"data.delimiter", "tab"}, {"data.task", "regression"}, {"data.test_fraction", "0.3"},
+      {"data.validation_fraction", "0.15"}, {"data.train_limit", "300"}, {"data.scale", "minmax"},
+      {"data.arem_classes", "7"}, {"data.samples", "123"}, {"model.layers", "5,6,7"},
+      {"model.activation", "tanh"}, {"model.alpha", "0.2"}, {"model.init", "normal:0.05"},
+      {"model.batch_norm", "true"}, {"model.dropout", "0.3"}, {"train.optimizer", "rmsprop"},
+      {"train.lr", "0.0017019024512130883"}, {"train.epochs", "7"}, {"train.batch_size", "9"},
+      {"train.weight_decay", "0.001"}, {"train.momentum", "0.8"}, {"train.rho", "0.95"},
+      {"train.eps", "1e-06"}, {"train.beta1", "0.85"}, {"train.beta2", "0.99"}, {"train.seed", "11"},
+      {"train.threads", "2"}, {"train.lr_schedule", "step:3:0.5"}, {"train.early_stopping", "4"},
+      {"train.monitor", "val_accuracy"}, {"train.min_delta", "0.01"}, {"train.loss_tolerance", "0.001"},
+      {"train.evaluate_test", "false"}, {"output.dir", "runs/x"}, {"output.log_every", "3"},
+      {"output.checkpoint_every", "2"}};
   TrainConfig a;
-  a.set("model.layers", "5,6,7");
-  a.set("lr", "0.0017019024512130883");
-  a.set("data.label", "class \"x\"");
+  const TrainConfig defaults;
+  for (const auto& [key, value] : values) {
+    a.set(key, value);
+    EXPECT_NE(a.get(key), defaults.get(key)) << key << " was set to its default";
+  }
+  for (const auto& key : TrainConfig::keys()) {
+    bool covered = false;
+    for (const auto& v : values) covered |= v.first == key;
+    EXPECT_TRUE(covered) << key << " is missing from this test";
+  }
+  a.layer_list = {{{"conv2d", {{"filters", 4}, {"kernel", 3}}}, true, "relu", 0.25}};
   TrainConfig b;
   b.load_toml_text(a.to_toml(), "round trip");
   for (const auto& key : TrainConfig::keys()) EXPECT_EQ(a.get(key), b.get(key)) << key;
+  EXPECT_EQ(a.layer_list, b.layer_list);
+}
+
+TEST(TrainConfig, EnumsAreCheckedWhenSetAndNameTheChoices) {
+  TrainConfig c;
+  const std::string monitor = error_of([&] { c.set("train.monitor", "val_acc"); });
+  EXPECT_NE(monitor.find("val_accuracy"), std::string::npos) << monitor;
+  const std::string optimizer = error_of([&] { c.set("train.optimizer", "adamm"); });
+  EXPECT_NE(optimizer.find("adamw"), std::string::npos) << optimizer;
+  const std::string activation = error_of([&] { c.set("model.activation", "swish2"); });
+  EXPECT_NE(activation.find("model.activation"), std::string::npos) << activation;
+  EXPECT_NE(activation.find("leaky_relu"), std::string::npos) << activation;
+  const std::string header = error_of([&] { c.set("data.header", "maybe"); });
+  EXPECT_NE(header.find("auto, yes, no"), std::string::npos) << header;
+}
+
+TEST(TrainConfig, HyperParametersAreCheckedAgainstTheirRange) {
+  TrainConfig c;
+  const std::string rho = error_of([&] { c.set("train.rho", "1.5"); });
+  EXPECT_NE(rho.find("train.rho"), std::string::npos) << rho;
+  EXPECT_NE(rho.find("[0, 1)"), std::string::npos) << rho;
+  c.set("train.eps", "1e-6");
+  EXPECT_DOUBLE_EQ(c.hyper.at("eps"), 1e-6);
+}
+
+TEST(TrainConfig, DefaultsAreResolvedPerRunAfterEveryOverride) {
+  TrainConfig c;
+  EXPECT_FALSE(c.lr.has_value());
+  EXPECT_EQ(c.to_toml().find("\nlr ="), std::string::npos) << "an unset rate is not written";
+  const TrainConfig adam = c.resolved(false);
+  EXPECT_DOUBLE_EQ(adam.lr.value(), 0.001);
+  EXPECT_DOUBLE_EQ(adam.hyper.at("beta2"), 0.999);
+  EXPECT_DOUBLE_EQ(adam.hyper.at("eps"), 1e-8);
+  EXPECT_EQ(adam.scale, ScaleChoice::kStandard);
+  EXPECT_GE(adam.threads, 1);
+  EXPECT_NE(adam.to_toml().find("lr = 0.001\n"), std::string::npos) << adam.to_toml();
+  c.set("train.optimizer", "sgd");
+  EXPECT_DOUBLE_EQ(c.resolved(false).lr.value(), 0.01);
+  c.set("train.optimizer", "adagrad");
+  EXPECT_DOUBLE_EQ(c.resolved(false).hyper.at("eps"), 1e-7);
+  EXPECT_EQ(c.resolved(true).scale, ScaleChoice::kNone);
+  // Earlier versions wrote lr = 0 for "the optimizer's default".
+  c.load_toml_text("[train]\nlr = 0\n", "old.toml");
+  EXPECT_FALSE(c.lr.has_value());
+}
+
+TEST(TrainConfig, LayerTablesAreCheckedAgainstTheLayerSchema) {
+  TrainConfig c;
+  const std::string unknown = error_of(
+      [&] { c.load_toml_text("[[layer]]\ntype = \"conv2d\"\nfilter = 6\nkernel = 5\n", "l.toml"); });
+  EXPECT_NE(unknown.find("l.toml:1"), std::string::npos) << unknown;
+  EXPECT_NE(unknown.find("'filter'"), std::string::npos) << unknown;
+  EXPECT_NE(unknown.find("filters, kernel, stride, padding"), std::string::npos) << unknown;
+  const std::string range =
+      error_of([&] { c.load_toml_text("[[layer]]\ntype = \"dropout\"\nrate = 1.5\n", "d.toml"); });
+  EXPECT_NE(range.find("rate must be a number in [0, 1)"), std::string::npos) << range;
+  const std::string missing = error_of([&] { c.load_toml_text("[[layer]]\ntype = \"dense\"\n", "m.toml"); });
+  EXPECT_NE(missing.find("'units' is required"), std::string::npos) << missing;
+}
+
+TEST(TrainConfig, HelpComesFromTheRegistries) {
+  EXPECT_NE(TrainConfig::help("model.activation").find("leaky_relu"), std::string::npos);
+  EXPECT_NE(TrainConfig::help("train.optimizer").find("nesterov"), std::string::npos);
+  EXPECT_NE(TrainConfig::help("train.eps").find("adam 1e-08"), std::string::npos) << TrainConfig::help("train.eps");
 }
 
 TEST(TrainConfig, EmptyLayerListMeansNoHiddenLayer) {

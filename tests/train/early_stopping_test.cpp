@@ -9,6 +9,7 @@
 #include "scratchnet/data/scaler.h"
 #include "scratchnet/data/split.h"
 #include "scratchnet/train/early_stopping.h"
+#include "scratchnet/train/callbacks.h"
 #include "scratchnet/train/trainer.h"
 
 namespace scratchnet {
@@ -48,10 +49,10 @@ TEST(EarlyStopping, PatienceZeroNeverStops) {
 }
 
 // Records the weights after every epoch, to check the restore.
-class WeightRecorder : public TrainObserver {
+class WeightRecorder : public TrainCallback {
  public:
   explicit WeightRecorder(Network<float>& net) : net_(net) {}
-  void on_epoch(const EpochStats& /*stats*/) override { per_epoch.push_back(net_.snapshot()); }
+  void on_epoch_end(Trainer&, const EpochStats&, EpochControl&) override { per_epoch.push_back(net_.snapshot()); }
   std::vector<std::vector<Tensor>> per_epoch;
 
  private:
@@ -83,10 +84,11 @@ TEST(EarlyStopping, TrainerRestoresTheBestEpochsWeights) {
   TrainOptions options;
   options.epochs = 200;
   options.batch_size = 16;
-  options.patience = 5;
   Trainer trainer(net, *loss, *opt, options, rng);
   WeightRecorder recorder(net);
-  const FitResult fit = trainer.fit(train, &validation, nullptr, &recorder);
+  EarlyStoppingCallback early_stopping(5, Monitor::kValLoss, 0);
+  TrainCallback* const callbacks[] = {&recorder, &early_stopping};
+  const FitResult fit = trainer.fit({&train, &validation, nullptr}, callbacks);
 
   ASSERT_TRUE(fit.stopped_early) << "ran " << fit.history.size() << " epochs";
   ASSERT_LT(fit.history.size(), 200u);

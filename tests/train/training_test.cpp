@@ -12,7 +12,7 @@
 #include "scratchnet/core/kernels.h"
 #include "scratchnet/io/model_file.h"
 #include "scratchnet/losses/loss.h"
-#include "scratchnet/train/run.h"
+#include "scratchnet/app/run.h"
 
 namespace scratchnet {
 namespace {
@@ -45,7 +45,7 @@ double train_xor(const std::vector<std::size_t>& hidden) {
   train.batch_size = 4;
   train.evaluate_train = false;
   Trainer trainer(net, *loss, *opt, train, rng);
-  trainer.fit(data, nullptr, nullptr, nullptr);
+  trainer.fit({.train = &data, .validation = nullptr, .test = nullptr}, {});
   return trainer.evaluate(data).loss;
 }
 
@@ -158,7 +158,7 @@ TEST(EndToEnd, OneAndTwoThreadsTrainTheSameWeights) {
     options.batch_size = 512;
     options.evaluate_train = false;
     Trainer trainer(net, *loss, *opt, options, rng);
-    trainer.fit(data, nullptr, nullptr, nullptr);
+    trainer.fit({.train = &data, .validation = nullptr, .test = nullptr}, {});
     std::vector<float> all;
     for (const auto& p : net.params()) all.insert(all.end(), p.value->data(), p.value->data() + p.value->size());
     set_num_threads(1);

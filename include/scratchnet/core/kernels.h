@@ -110,6 +110,10 @@ void exp_values(const T* x, T* y, std::size_t n);
 // number of threads gives the same numbers, bit for bit.
 void set_num_threads(int threads);
 int num_threads();
+// The thread count a run uses by default: the machine's cores divided among
+// `parallel_jobs` jobs running side by side and the processes of an mpirun
+// job on this host, at least 1 (the machine is never oversubscribed).
+int default_thread_count(int parallel_jobs = 1);
 
 namespace detail {
 void run_chunks(int chunks, void (*body)(void*, int), void* context);

@@ -9,7 +9,7 @@
 #include <utility>
 #include <vector>
 
-#include "scratchnet/train/run.h"
+#include "scratchnet/app/run.h"
 
 namespace scratchnet {
 

@@ -9,7 +9,7 @@
 
 #include <string>
 
-#include "scratchnet/train/trainer.h"
+#include "scratchnet/train/training_state.h"
 
 namespace scratchnet {
 

@@ -1,18 +1,32 @@
 #pragma once
-// TrainConfig: every setting of a training run, in one place.
+// TrainConfig: every setting of a training run, in one place, typed.
 //
 // The same keys are used by TOML config files (in sections [data], [model],
-// [train], [output]), by `--set section.key=value` and by the named flags of
-// the command-line tool, which all go through `set`. Every value is
-// validated when it is set; errors name the key (and the file:line for TOML).
-// `to_toml` writes every resolved setting, so a run's config.toml reproduces it.
+// [train], [output]), by `--set section.key=value`, by the named flags of the
+// command-line tool and by the Python package, which all go through `set`.
+// Every value is parsed and validated when it is set: enums against their
+// choices, layer types and activations against the layer registry, the
+// optimizer and its hyper-parameters against the optimizer registry; errors
+// name the key and the valid choices or range (and the file:line for TOML).
+//
+// Some settings have defaults that depend on others, resolved once per run
+// after every override (resolved()): the learning rate and hyper-parameters
+// of the chosen optimizer, scaling "auto" (standard for tables, none for
+// images), threads 0 (the machine's cores). `to_toml` of a resolved config
+// writes what the run actually used, so a run's config.toml repeats it.
 
 #include <cstddef>
 #include <cstdint>
+#include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "scratchnet/data/csv.h"
+#include "scratchnet/data/scaler.h"
+#include "scratchnet/init/initializer.h"
 #include "scratchnet/layers/layer.h"
+#include "scratchnet/train/early_stopping.h"
 
 namespace scratchnet {
 
@@ -24,68 +38,86 @@ struct LayerEntry {
   bool batch_norm = false;
   std::string activation;   // empty: none
   double dropout = 0;
+  friend bool operator==(const LayerEntry&, const LayerEntry&) = default;
 };
+
+// data.scale: a scaler kind, or auto (resolved per run).
+enum class ScaleChoice { kAuto, kStandard, kMinMax, kNone };
 
 struct TrainConfig {
   // [data]
-  std::string data = "arem";         // built-in name or CSV path
-  std::string label;                 // CSV label column (name or index; empty = last)
-  std::string header = "auto";       // auto | yes | no
-  std::string delimiter = "auto";    // auto | , | ; | tab | space
-  std::string task = "auto";         // auto | classification | regression
+  std::string data = "arem";          // built-in name or path
+  std::string label;                  // CSV label column (name or index; empty = last)
+  HeaderMode header = HeaderMode::kAuto;
+  char delimiter = 0;                 // 0 = detect
+  TaskMode task = TaskMode::kAuto;
   double test_fraction = 0.25;
-  double validation_fraction = 0;    // carved from the training part, stratified
-  std::size_t train_limit = 0;       // use only the first N training samples; 0 = all
-  std::string scale = "auto";        // auto (standard; none for images) | standard | minmax | none
+  double validation_fraction = 0;     // carved from the training part, stratified
+  std::size_t train_limit = 0;        // use only the first N training samples; 0 = all
+  ScaleChoice scale = ScaleChoice::kAuto;
   int arem_classes = 6;
-  std::size_t samples = 0;           // synthetic sets: 0 = default size
+  std::size_t samples = 0;            // synthetic sets: 0 = default size
   // [model]
   std::vector<std::size_t> layers = {50, 50};  // hidden layer sizes
   std::string activation = "relu";
-  double alpha = 0.01;               // leaky_relu slope
-  std::string init = "auto";
-  bool batch_norm = false;           // after every hidden dense layer, before its activation
-  double dropout = 0;                // after every hidden activation
-  std::vector<LayerEntry> layer_list;  // [[layer]] tables; replaces layers/activation when given
+  std::optional<double> alpha;        // the activation's alpha (leaky_relu slope, ...); unset = its default
+  InitScheme init;                    // auto
+  bool batch_norm = false;            // after every hidden dense layer, before its activation
+  double dropout = 0;                 // after every hidden activation
+  std::vector<LayerEntry> layer_list; // [[layer]] tables; replaces layers/activation when given
   // [train]
   std::string optimizer = "adam";
-  double lr = 0;                     // 0 = the optimizer's default
+  std::optional<double> lr;           // unset: the optimizer's default
   std::size_t epochs = 20;
   std::size_t batch_size = 32;
   double weight_decay = 0;
-  double momentum = 0.9;
-  double beta1 = 0.9;
-  double beta2 = 0.999;
+  // Optimizer hyper-parameters set so far (train.momentum, beta1, beta2,
+  // rho, eps: the names the optimizer registry declares); the chosen
+  // optimizer uses its own and ignores the others.
+  std::map<std::string, double> hyper;
   std::uint64_t seed = 42;
-  int threads = 1;
+  int threads = 0;                    // 0: the machine's cores, shared among parallel jobs
   std::string lr_schedule = "constant";
-  std::size_t early_stopping = 0;    // patience in epochs; 0 = off
-  std::string monitor = "val_loss";  // val_loss | val_accuracy
+  std::size_t early_stopping = 0;     // patience in epochs; 0 = off
+  Monitor monitor = Monitor::kValLoss;
   double min_delta = 0;
-  double loss_tolerance = 0;         // seed 002's stop rule; 0 = off
-  bool evaluate_test = true;         // false: never look at the test split (search trials)
+  double loss_tolerance = 0;          // seed 002's stop rule; 0 = off
+  bool evaluate_test = true;          // false: never look at the test split (search trials)
   // [output]
-  std::string out;                   // empty = runs/<timestamp>
-  std::size_t log_every = 0;         // print every N epochs; 0 = about 25 lines per run
-  std::size_t checkpoint_every = 0;  // write <out>/checkpoint.snc every N epochs; 0 = only on interrupt
+  std::string out;                    // empty = runs/<timestamp>
+  std::size_t log_every = 0;          // print every N epochs; 0 = about 25 lines per run
+  std::size_t checkpoint_every = 0;   // write <out>/checkpoint.snc every N epochs; 0 = only on interrupt
 
   // Sets `key` ("section.name", or a bare name when unique) from text.
   // Throws a usage error naming the key on an unknown key or a bad value.
   void set(const std::string& key, const std::string& value);
+  // The value of `key` as text (the form `set` accepts); empty when unset.
+  std::string get(const std::string& key) const;
   // Applies every key of a TOML file. Errors name path:line and the key.
   // Sections named in `skip` are left for their owner (e.g. [experiment]).
   void load_toml_file(const std::string& path, const std::vector<std::string>& skip = {});
   void load_toml_text(const std::string& text, const std::string& source,
                       const std::vector<std::string>& skip = {});
-  // Every setting, as a TOML document.
+  // Every setting that has a value, as a TOML document.
   std::string to_toml() const;
-  // The value of `key` as text (the form `set` accepts).
-  std::string get(const std::string& key) const;
-  // All keys, in section order.
+
+  // This config with the per-run defaults filled in: the optimizer's rate and
+  // hyper-parameters, scaling for `image_data` or not, threads for
+  // `parallel_jobs` jobs sharing the machine.
+  TrainConfig resolved(bool image_data, int parallel_jobs = 1) const;
+  // The scaler a resolved config asks for.
+  ScalerKind scaler_kind() const;
+
+  // All keys, in section order, and the one-line help of each (with its
+  // choices or range).
   static std::vector<std::string> keys();
+  static std::string help(const std::string& key);
   // The network's layers for `outputs` outputs: the layer list (or the MLP
   // of model.layers) followed by dense(outputs).
   std::vector<LayerSpec> network_layers(std::size_t outputs) const;
 };
+
+std::string to_string(ScaleChoice scale);
+std::string to_string(Monitor monitor);
 
 }  // namespace scratchnet

@@ -10,6 +10,9 @@
 
 namespace scratchnet {
 
+// The validation metric early stopping watches.
+enum class Monitor { kValLoss, kValAccuracy };
+
 class EarlyStopping {
  public:
   enum class Goal { kMinimize, kMaximize };

@@ -12,6 +12,7 @@
 
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -29,13 +30,17 @@ struct Architecture {
 // The layers of a multi-layer perceptron: for each hidden size dense(h),
 // then batch_norm when `batch_norm` (after the affine map, before the
 // activation, as Ioffe & Szegedy place it), the activation, and dropout(p)
-// when `dropout` > 0; finally dense(outputs). `alpha` is leaky_relu's slope.
+// when `dropout` > 0; finally dense(outputs). `alpha`, when set, is the
+// activation's alpha (leaky_relu's slope); activations without one ignore it.
 struct MlpOptions {
   std::string activation = "relu";
-  double alpha = 0.01;
+  std::optional<double> alpha;
   bool batch_norm = false;
   double dropout = 0;
 };
+// The activation layer `activation` with `alpha` when it takes an alpha; a
+// usage error naming the choices when it is not an activation.
+LayerSpec activation_layer(const std::string& activation, const std::optional<double>& alpha);
 std::vector<LayerSpec> mlp_layers(const std::vector<std::size_t>& hidden, std::size_t outputs,
                                   const MlpOptions& options);
 // The short form: activation only.

@@ -1,43 +1,27 @@
 #pragma once
 // A complete training run from a TrainConfig, as `scratchnet train` does it:
 // load the data, split it (seeded, stratified), fit the scaler on the
-// training part only, build and initialise the network, train, evaluate,
-// and write the run folder:
+// training part only, resolve the per-run defaults (the optimizer's rate,
+// scaling, threads), build and initialise the network, train, evaluate,
+// and write the run folder (app/run_folder.h: nothing is left half-written):
 //   model.snm     the trained model (architecture, scaler, classes, weights)
-//   metrics.csv   one row per epoch
+//   metrics.csv   one row per epoch (app/metrics_file.h)
 //   summary.json  final metrics, sizes, timings
-//   config.toml   every resolved setting, including the seed
-// Files are written into a staging folder inside the output folder and moved
-// into place only when the run succeeds, so a failed run leaves no partial
-// output behind.
+//   config.toml   every setting the run used, including the seed and the
+//                 resolved defaults: `scratchnet train config.toml` repeats it
+//   checkpoint.snc  while the run lasts, every output.checkpoint_every epochs
+//                 and on an interrupt (resume_training continues from it)
 
 #include <cstddef>
 #include <string>
 
-#include "scratchnet/data/builtin.h"
-#include "scratchnet/data/dataset.h"
-#include "scratchnet/data/scaler.h"
+#include "scratchnet/app/prepared_data.h"
+#include "scratchnet/optim/optimizer.h"
 #include "scratchnet/train/config.h"
 #include "scratchnet/train/network.h"
 #include "scratchnet/train/trainer.h"
 
 namespace scratchnet {
-
-// The data of a run after splitting and scaling.
-struct PreparedData {
-  Dataset train;
-  Dataset test;
-  Dataset validation;  // empty without data.validation_fraction
-  Scaler scaler;
-};
-
-// The data-loading options a config describes.
-DataOptions data_options(const TrainConfig& config);
-// Loads the configured data set and splits off the test part (seeded,
-// stratified); nothing is scaled and `scaler` is left empty.
-PreparedData load_and_split(const TrainConfig& config);
-// load_and_split, then scales both parts with a scaler fitted on the training part.
-PreparedData prepare_data(const TrainConfig& config);
 
 // Metrics of the final model (after any restore of the best weights),
 // evaluated in eval mode; losses are data terms only (see l2_penalty).
@@ -58,17 +42,20 @@ struct RunSummary {
   double samples_per_second = 0;  // training samples per second of step time
   double inference_us_per_sample = 0;
   int processes = 1;                    // data-parallel processes (mpirun -np)
+  int threads = 1;                      // kernel threads per process
   double allreduce_ms_per_step = 0;     // gradient allreduce time per step (processes > 1)
   std::size_t allreduce_bytes_per_step = 0;
   std::string out_dir;
 };
 
-// What a run tells the outside world while it works.
-class RunObserver : public TrainObserver {
+// What a run tells the outside world while it works: the training callbacks
+// (steps, epochs), plus the start and the end of the run.
+class RunObserver : public TrainCallback {
  public:
-  // After the data is loaded and the network built, before the first epoch.
+  // After the data is loaded and the network and optimizer built, before the
+  // first epoch; `config` holds the resolved defaults.
   virtual void on_start(const TrainConfig& /*config*/, const PreparedData& /*data*/,
-                        const Network<float>& /*network*/) {}
+                        const Network<float>& /*network*/, const Optimizer& /*optimizer*/) {}
   virtual void on_finish(const RunSummary& /*summary*/) {}
 };
 

@@ -1,0 +1,40 @@
+#pragma once
+// metrics.csv: one row per epoch,
+//   epoch,iteration,train_loss,train_accuracy,test_loss,test_accuracy,lr,seconds
+//   (+ val_loss,val_accuracy with a validation split, + l2_penalty with weight decay)
+// written as epochs finish (MetricsWriter, a training callback), and read
+// back by column name (read_metrics: plots, experiment tables).
+
+#include <fstream>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "scratchnet/train/trainer.h"
+
+namespace scratchnet {
+
+class MetricsWriter final : public TrainCallback {
+ public:
+  // `previous`: the rows of a resumed run (header included), or empty.
+  MetricsWriter(const std::string& path, bool validation, bool penalty, const std::string& previous);
+  void on_epoch_end(Trainer& trainer, const EpochStats& stats, EpochControl& control) override;
+  // Everything written so far (for checkpoints).
+  const std::string& text() const { return text_; }
+
+ private:
+  std::ofstream out_;
+  bool validation_, penalty_;
+  std::string text_;
+};
+
+// A metrics.csv as columns by header name; empty cells are NaN.
+struct MetricsTable {
+  std::vector<std::pair<std::string, std::vector<double>>> columns;
+  // The column `name`, or null.
+  const std::vector<double>* column(const std::string& name) const;
+};
+// Throws a data error naming the file when it cannot be read.
+MetricsTable read_metrics(const std::string& path);
+
+}  // namespace scratchnet

@@ -1,0 +1,36 @@
+#pragma once
+// The data of a run, as a config describes it: loaded, split (seeded,
+// stratified: the test part, then a validation part carved from the training
+// part), limited, and scaled with a scaler fitted on the training part only.
+
+#include "scratchnet/data/builtin.h"
+#include "scratchnet/data/dataset.h"
+#include "scratchnet/data/scaler.h"
+#include "scratchnet/train/config.h"
+
+namespace scratchnet {
+
+struct PreparedData {
+  Dataset train;
+  Dataset test;
+  Dataset validation;  // empty without data.validation_fraction
+  Scaler scaler;
+};
+
+// The data-loading options a config describes.
+DataOptions data_options(const TrainConfig& config);
+// Loads the configured data set and splits it; nothing is scaled and
+// `scaler` is left empty.
+PreparedData load_and_split(const TrainConfig& config);
+// Fits a scaler of `kind` on data.train and applies it to every part.
+void fit_scaler(PreparedData& data, ScalerKind kind);
+// load_and_split, then scaling as the config says (data.scale "auto":
+// standard for tables, none for images).
+PreparedData prepare_data(const TrainConfig& config);
+
+// The random stream of a run for one purpose: independent streams, so that
+// e.g. changing the network does not change the data split.
+enum class RunStream : std::uint64_t { kSplit = 1, kInit = 2, kShuffle = 3, kLayers = 4 };
+Rng run_stream(std::uint64_t seed, RunStream stream);
+
+}  // namespace scratchnet

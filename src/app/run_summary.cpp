@@ -1,0 +1,54 @@
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "scratchnet/app/run.h"
+#include "scratchnet/io/json.h"
+
+namespace scratchnet {
+
+std::string summary_json(const RunSummary& s) {
+  std::string j = "{\n";
+  auto field = [&j](const char* key, const std::string& value) {
+    j += fmt::format("  \"{}\": {},\n", key, value);
+  };
+  const bool regression = s.task == Task::kRegression;
+  field("task", regression ? "\"regression\"" : "\"classification\"");
+  field("test_accuracy", json_number(s.test_accuracy));
+  field("test_loss", json_number(s.test_loss));
+  field("train_accuracy", json_number(s.train_accuracy));
+  field("train_loss", json_number(s.train_loss));
+  if (s.validation_samples > 0) {
+    field("val_accuracy", json_number(s.val_accuracy));
+    field("val_loss", json_number(s.val_loss));
+  }
+  if (regression) {
+    field("test_mse", json_number(s.test_loss));
+    field("test_rmse", json_number(std::sqrt(s.test_loss)));
+    field("train_mse", json_number(s.train_loss));
+  }
+  field("l2_penalty", json_number(s.l2_penalty));
+  field("losses_include_l2_penalty", "false");
+  field("epochs", std::to_string(s.epochs));
+  field("best_epoch", std::to_string(s.best_epoch));
+  field("stopped_early", s.stopped_early ? "true" : "false");
+  field("diverged", s.diverged ? "true" : "false");
+  field("stop_reason", json_string(s.stop_reason));
+  field("parameters", std::to_string(s.parameters));
+  field("train_samples", std::to_string(s.train_samples));
+  field("validation_samples", std::to_string(s.validation_samples));
+  field("test_samples", std::to_string(s.test_samples));
+  field("train_seconds", json_number(s.train_seconds));
+  field("samples_per_second", json_number(s.samples_per_second));
+  field("inference_us_per_sample", json_number(s.inference_us_per_sample));
+  field("processes", std::to_string(s.processes));
+  field("threads", std::to_string(s.threads));
+  if (s.processes > 1) {
+    field("allreduce_ms_per_step", json_number(s.allreduce_ms_per_step));
+    field("allreduce_bytes_per_step", std::to_string(s.allreduce_bytes_per_step));
+  }
+  j.erase(j.size() - 2);  // the last comma
+  return j + "\n}\n";
+}
+
+}  // namespace scratchnet
