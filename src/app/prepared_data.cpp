@@ -48,10 +48,10 @@ PreparedData load_and_split(const TrainConfig& config) {
     prepared.train = all.subset(split.kept);
     prepared.test = all.subset(split.held_out);
   }
-  if (config.validation_fraction > 0) {
+  if (const double fraction = config.effective_validation_fraction(); fraction > 0) {
     // Carved from the training part only: the test part is never looked at.
     Dataset rest = std::move(prepared.train);
-    SplitIndices inner = split_dataset(rest, config.validation_fraction, split_rng);
+    SplitIndices inner = split_dataset(rest, fraction, split_rng);
     prepared.train = rest.subset(inner.kept);
     prepared.validation = rest.subset(inner.held_out);
   }

@@ -1,5 +1,6 @@
 // `scratchnet eval --model M [--data D]`: accuracy, per-class precision and
-// recall and the confusion matrix of a saved model (MSE for regression).
+// recall and the confusion matrix of a saved model (MSE for regression);
+// the evaluation itself is app/evaluate.h.
 
 #include <cmath>
 #include <memory>
@@ -8,12 +9,8 @@
 #include <fmt/format.h>
 
 #include "commands.h"
-#include "scratchnet/core/error.h"
-#include "scratchnet/io/json.h"
+#include "scratchnet/app/evaluate.h"
 #include "scratchnet/io/model_file.h"
-#include "scratchnet/train/evaluation.h"
-#include "scratchnet/app/run.h"
-#include "scratchnet/train/trainer.h"
 
 namespace scratchnet::cli {
 namespace {
@@ -37,24 +34,6 @@ void print_report(const ClassificationReport& r, const std::string& what) {
   }
 }
 
-std::string report_json(const ClassificationReport& r, const std::string& what) {
-  std::string j = fmt::format("{{\n  \"data\": {},\n  \"samples\": {},\n  \"accuracy\": {},\n",
-                              json_string(what), r.samples, json_number(r.accuracy));
-  j += "  \"classes\": [\n";
-  for (std::size_t c = 0; c < r.class_names.size(); ++c)
-    j += fmt::format("    {{\"name\": {}, \"precision\": {}, \"recall\": {}, \"support\": {}}}{}\n",
-                     json_string(r.class_names[c]), json_number(r.precision[c]),
-                     json_number(r.recall[c]), r.support[c], c + 1 < r.class_names.size() ? "," : "");
-  j += "  ],\n  \"confusion\": [\n";
-  for (std::size_t t = 0; t < r.confusion.size(); ++t) {
-    j += "    [";
-    for (std::size_t p = 0; p < r.confusion[t].size(); ++p)
-      j += fmt::format("{}{}", p ? ", " : "", r.confusion[t][p]);
-    j += t + 1 < r.confusion.size() ? "],\n" : "]\n";
-  }
-  return j + "  ]\n}\n";
-}
-
 }  // namespace
 
 Command add_eval_command(CLI::App& app) {
@@ -75,58 +54,17 @@ Command add_eval_command(CLI::App& app) {
   cmd->add_flag("--json", state->json, "print the report as JSON");
 
   return [state] {
-    Model model = load_model(state->model);
-    TrainConfig config;
-    config.load_toml_text(model.config_toml, state->model + " (stored settings)");
-    const std::string trained_on = config.data;
-    if (!state->data.empty()) config.set("data.source", state->data);
-    if (!state->label.empty()) config.set("data.label", state->label);
-    std::string split = state->split;
-    if (split == "auto") split = config.data == trained_on ? "test" : "all";
-
-    Dataset data;
-    if (split == "all") {
-      data = load_dataset(data_options(config));
+    const Model model = load_model(state->model);
+    std::string what;
+    Dataset data = evaluation_data(model, state->data, state->label, parse_eval_split(state->split), &what);
+    const EvaluationReport report = evaluate_model(model, std::move(data), what);
+    if (state->json) {
+      fmt::print("{}", evaluation_json(report));
+    } else if (report.task == Task::kRegression) {
+      fmt::print("evaluated {} samples of {}\nmse {:.6g}\nrmse {:.6g}\n", report.samples, what, report.mse, report.rmse);
     } else {
-      PreparedData parts = load_and_split(config);
-      data = split == "test" ? std::move(parts.test) : std::move(parts.train);
+      print_report(report.classification, what);
     }
-    if (data.size() == 0) throw_data("{}: no samples to evaluate in the {} split", data.name, split);
-    Network<float>& net = *model.network;
-    if (data.num_features() != net.input_shape().elements())
-      throw_data("{}: {} features per sample, the model takes {}", data.name, data.num_features(),
-                 net.input_shape().elements());
-    if (data.task != model.task)
-      throw_data("{}: the data is for {}, the model for {}", data.name,
-                 data.task == Task::kRegression ? "regression" : "classification",
-                 model.task == Task::kRegression ? "regression" : "classification");
-    model.scaler.apply(data);
-    const std::string what = fmt::format("{} ({} split)", data.name, split);
-
-    const Tensor out = predict_outputs(net, data, false);
-    if (model.task == Task::kRegression) {
-      double sum = 0;
-      for (std::size_t i = 0; i < out.size(); ++i) {
-        const double d = static_cast<double>(out[i]) - data.targets[i];
-        sum += d * d;
-      }
-      const double mse = sum / static_cast<double>(out.size());
-      if (state->json)
-        fmt::print("{{\n  \"data\": {},\n  \"samples\": {},\n  \"mse\": {},\n  \"rmse\": {}\n}}\n",
-                   json_string(what), data.size(), json_number(mse), json_number(std::sqrt(mse)));
-      else
-        fmt::print("evaluated {} samples of {}\nmse {:.6g}\nrmse {:.6g}\n", data.size(), what, mse,
-                   std::sqrt(mse));
-      return;
-    }
-    align_classes(data, model.class_names);
-    std::vector<std::int32_t> predicted;
-    argmax_rows(out, predicted);
-    const ClassificationReport report = classification_report(data.labels, predicted, model.class_names);
-    if (state->json)
-      fmt::print("{}", report_json(report, what));
-    else
-      print_report(report, what);
   };
 }
 

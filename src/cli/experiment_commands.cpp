@@ -50,7 +50,7 @@ struct ExperimentFlags {
   std::vector<std::string> vary, params;
   std::size_t repeats = 0, trials = 0, jobs = 0, top = 0, refine_top = 0, refine_trials = 0;
   std::uint64_t search_seed = 0;
-  std::string out, title;
+  std::string title;
 };
 
 // Whether option `name` exists on `cmd` and was given.
@@ -59,23 +59,28 @@ bool given(const CLI::App& cmd, const std::string& name) {
   return option != nullptr && option->count() > 0;
 }
 
-ExperimentSpec resolve_spec(const CLI::App& cmd, const SettingsFlags& settings, const ExperimentFlags& f) {
+// The experiment file's [experiment] section with the given flags on top.
+// (--seed is the training seed; the search's own is --search-seed.)
+ExperimentSpec resolve_spec(const CLI::App& cmd, const SettingsFlags& settings, const ExperimentFlags& f,
+                            const TrainConfig& base) {
   ExperimentSpec spec;
   if (!settings.config_file.empty()) spec = load_experiment_spec(settings.config_file);
-  if (!f.vary.empty()) spec.vary = f.vary;
-  if (!f.params.empty()) spec.params = f.params;
-  if (given(cmd, "--repeats")) spec.repeats = f.repeats;
-  if (given(cmd, "--trials")) spec.trials = f.trials;
-  if (given(cmd, "--jobs")) spec.jobs = f.jobs;
-  if (given(cmd, "--top")) spec.top = f.top;
-  if (given(cmd, "--refine-top")) spec.refine_top = f.refine_top;
-  if (given(cmd, "--refine-trials")) spec.refine_trials = f.refine_trials;
-  if (given(cmd, "--seed")) spec.search_seed = f.search_seed;
-  if (given(cmd, "--out")) spec.out = f.out;
-  if (!f.title.empty()) spec.title = f.title;
-  if (spec.out.empty()) throw_usage("give an output folder: --out DIR (or out = ... in [experiment])");
-  if (spec.jobs == 0) throw_usage("--jobs must be at least 1");
-  return spec;
+  ExperimentOverrides o;
+  o.vary = f.vary;
+  o.params = f.params;
+  const auto flag = [&](const char* name, std::optional<std::size_t>& field, std::size_t value) {
+    if (given(cmd, name)) field = value;
+  };
+  flag("--repeats", o.repeats, f.repeats);
+  flag("--trials", o.trials, f.trials);
+  flag("--jobs", o.jobs, f.jobs);
+  flag("--top", o.top, f.top);
+  flag("--refine-top", o.refine_top, f.refine_top);
+  flag("--refine-trials", o.refine_trials, f.refine_trials);
+  if (given(cmd, "--search-seed")) o.search_seed = f.search_seed;
+  if (given(cmd, "--out")) o.out = base.out;  // --out names the experiment folder here
+  if (!f.title.empty()) o.title = f.title;
+  return apply_overrides(spec, o);
 }
 
 void add_common(CLI::App& cmd, ExperimentFlags& f) {
@@ -96,15 +101,13 @@ Command add_compare_command(CLI::App& app) {
   cmd->footer("Example: scratchnet compare --data digits --vary train.optimizer=sgd,adam --out runs/opt");
   return [cmd, settings, f] {
     TrainConfig base = resolve_settings(*cmd, *settings, {"experiment"});
-    f->out = base.out;  // --out names the experiment folder here
-    const ExperimentSpec spec = resolve_spec(*cmd, *settings, *f);
+    const ExperimentSpec spec = resolve_spec(*cmd, *settings, *f, base);
     CompareOptions options;
     for (const auto& v : spec.vary) options.vary.push_back(parse_variation(v));
     options.repeats = spec.repeats;
     options.jobs = spec.jobs;
     options.out = spec.out;
     options.title = spec.title.empty() ? "comparison" : spec.title;
-    if (options.jobs > 1) base.threads = 1;
     fmt::print("compare: {} variant(s) x {} repeat(s) -> {}/\n", cartesian_product(options.vary).size(),
                options.repeats, options.out);
     ProgressPrinter progress(false);
@@ -130,9 +133,7 @@ Command add_search_command(CLI::App& app) {
   cmd->footer("Example: scratchnet search --data digits --param train.lr=log:1e-5:1e-1 --trials 30 --out runs/lr");
   return [cmd, settings, f] {
     TrainConfig base = resolve_settings(*cmd, *settings, {"experiment"});
-    f->out = base.out;  // --out names the experiment folder here
-    ExperimentSpec spec = resolve_spec(*cmd, *settings, *f);
-    if (given(*cmd, "--search-seed")) spec.search_seed = f->search_seed;
+    const ExperimentSpec spec = resolve_spec(*cmd, *settings, *f, base);
     SearchOptions options;
     for (const auto& p : spec.params) options.params.push_back(parse_param(p));
     options.trials = spec.trials;

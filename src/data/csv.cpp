@@ -483,4 +483,15 @@ Dataset load_csv(const std::string& path, const CsvOptions& options) {
   return table_to_dataset(table, path, options);
 }
 
+HeaderMode parse_header_mode(const std::string& text, const std::string& key) {
+  if (text == "auto") return HeaderMode::kAuto;
+  if (text == "yes") return HeaderMode::kYes;
+  if (text == "no") return HeaderMode::kNo;
+  throw_usage("{}: '{}' is not one of: auto, yes, no", key, text);
+}
+
+std::string to_string(HeaderMode mode) {
+  return mode == HeaderMode::kYes ? "yes" : mode == HeaderMode::kNo ? "no" : "auto";
+}
+
 }  // namespace scratchnet

@@ -7,8 +7,9 @@
 namespace scratchnet {
 
 std::size_t Dataset::size() const {
-  if (task == Task::kClassification) return labels.size();
-  return target_dim == 0 ? 0 : targets.size() / target_dim;
+  const std::size_t d = num_features();
+  if (d == 0) return 0;
+  return (is_image() ? pixels.size() : features.size()) / d;
 }
 
 std::size_t Dataset::num_outputs() const {
@@ -33,11 +34,9 @@ Dataset Dataset::subset(std::span<const std::size_t> indices) const {
   } else {
     out.features.resize(indices.size() * d);
   }
-  if (task == Task::kClassification) {
-    out.labels.resize(indices.size());
-  } else {
-    out.targets.resize(indices.size() * target_dim);
-  }
+  const bool with_labels = labelled();
+  if (with_labels && task == Task::kClassification) out.labels.resize(indices.size());
+  if (with_labels && task == Task::kRegression) out.targets.resize(indices.size() * target_dim);
   for (std::size_t i = 0; i < indices.size(); ++i) {
     const std::size_t src = indices[i];
     SCRATCHNET_CHECK(src < n, "subset index {} out of range for {} samples", src, n);
@@ -46,6 +45,7 @@ Dataset Dataset::subset(std::span<const std::size_t> indices) const {
     } else {
       std::copy_n(features.data() + src * d, d, out.features.data() + i * d);
     }
+    if (!with_labels) continue;
     if (task == Task::kClassification) {
       out.labels[i] = labels[src];
     } else {
@@ -80,8 +80,11 @@ void Dataset::gather(std::span<const std::size_t> indices, Tensor& x,
     } else {
       std::copy_n(features.data() + src * d, d, x.data() + i * d);
     }
+    // Unlabelled data (rows to predict) gathers zeros as its labels or targets.
     if (task == Task::kClassification) {
-      batch_labels[i] = labels[src];
+      batch_labels[i] = labels.empty() ? 0 : labels[src];
+    } else if (targets.empty()) {
+      std::fill_n(batch_targets.data() + i * target_dim, target_dim, 0.0f);
     } else {
       std::copy_n(targets.data() + src * target_dim, target_dim,
                   batch_targets.data() + i * target_dim);

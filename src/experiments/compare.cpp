@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "scratchnet/core/error.h"
+#include "scratchnet/core/kernels.h"
 #include "scratchnet/experiments/plot.h"
 #include "scratchnet/experiments/report.h"
 #include "scratchnet/io/binary.h"
@@ -130,6 +131,8 @@ std::vector<VariantResult> run_compare(const TrainConfig& base, const CompareOpt
     const std::size_t v = i / options.repeats, r = i % options.repeats;
     TrainConfig config = with_settings(base, variants[v]);
     config.seed = base.seed + r;
+    // Parallel runs share the cores (unless the user chose a thread count).
+    if (config.threads == 0) config.threads = default_thread_count(static_cast<int>(options.jobs));
     std::string dir = (fs::path(options.out) / "runs" / folder_name(variants[v])).string();
     if (options.repeats > 1) dir = (fs::path(dir) / fmt::format("repeat-{}", r + 1)).string();
     config.out = dir;

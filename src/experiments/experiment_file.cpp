@@ -79,4 +79,21 @@ ExperimentSpec load_experiment_spec(const std::string& path) {
   return spec;
 }
 
+ExperimentSpec apply_overrides(ExperimentSpec spec, const ExperimentOverrides& o) {
+  if (!o.vary.empty()) spec.vary = o.vary;
+  if (!o.params.empty()) spec.params = o.params;
+  if (o.repeats) spec.repeats = *o.repeats;
+  if (o.trials) spec.trials = *o.trials;
+  if (o.top) spec.top = *o.top;
+  if (o.refine_top) spec.refine_top = *o.refine_top;
+  if (o.refine_trials) spec.refine_trials = *o.refine_trials;
+  if (o.jobs) spec.jobs = *o.jobs;
+  if (o.search_seed) spec.search_seed = *o.search_seed;
+  if (o.out) spec.out = *o.out;
+  if (o.title && !o.title->empty()) spec.title = *o.title;
+  if (spec.out.empty()) throw_usage("give an output folder: --out DIR (or out = ... in [experiment])");
+  if (spec.jobs == 0) throw_usage("--jobs must be at least 1");
+  return spec;
+}
+
 }  // namespace scratchnet

@@ -11,6 +11,7 @@
 #include <fmt/ranges.h>
 
 #include "scratchnet/core/error.h"
+#include "scratchnet/core/kernels.h"
 #include "scratchnet/experiments/plot.h"
 #include "scratchnet/experiments/report.h"
 #include "scratchnet/io/binary.h"
@@ -182,7 +183,8 @@ SearchResult run_search(const TrainConfig& base_config, const SearchOptions& opt
       run_parallel(count, options.jobs, [&](std::size_t t) {
         Trial& trial = result.trials[first + t];
         TrainConfig config = with_settings(base, trial.values);
-        config.threads = 1;
+        // Parallel trials share the cores (unless the user chose a thread count).
+        if (config.threads == 0) config.threads = default_thread_count(static_cast<int>(options.jobs));
         config.out = (fs::path(options.out) / "trials" / fmt::format("trial-{:03}", trial.number)).string();
         const RunSummary summary = run_or_record_divergence(config, nullptr);
         std::lock_guard lock(mutex);

@@ -234,7 +234,12 @@ TrainConfig TrainConfig::resolved(bool image_data, int parallel_jobs) const {
   if (r.scale == ScaleChoice::kAuto)
     r.scale = image_data ? ScaleChoice::kNone : ScaleChoice::kStandard;
   if (r.threads == 0) r.threads = default_thread_count(parallel_jobs);
+  r.validation_fraction = effective_validation_fraction();
   return r;
+}
+
+double TrainConfig::effective_validation_fraction() const {
+  return early_stopping > 0 && validation_fraction == 0 ? 0.1 : validation_fraction;
 }
 
 ScalerKind TrainConfig::scaler_kind() const {

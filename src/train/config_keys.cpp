@@ -162,9 +162,9 @@ std::vector<Setting> make_settings() {
              if (v.empty()) throw_usage("{}: must name a data set or a CSV file", key);
            }),
       text("data.label", &Config::label, "CSV label column: name or 0-based index (default: last column)"),
-      choice<HeaderMode>("data.header", &Config::header,
-                         {{"auto", HeaderMode::kAuto}, {"yes", HeaderMode::kYes}, {"no", HeaderMode::kNo}},
-                         "whether the CSV's first row is a header"),
+      {"data.header", Kind::kString, "auto | yes | no: whether the CSV's first row is a header",
+       [](Config& c, const std::string& v) { c.header = parse_header_mode(v, "data.header"); },
+       [](const Config& c) { return to_string(c.header); }},
       choice<char>("data.delimiter", &Config::delimiter,
                    {{"auto", 0}, {",", ','}, {";", ';'}, {"tab", '\t'}, {"space", ' '}}, "CSV delimiter"),
       choice<TaskMode>("data.task", &Config::task,

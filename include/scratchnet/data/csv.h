@@ -66,6 +66,10 @@ std::vector<float> table_columns(const CsvTable& table, const std::vector<std::s
 // Throws a data error naming the path when it cannot be read.
 std::string read_text_file(const std::string& path);
 
+// "auto" | "yes" | "no", and back; a usage error naming `key` and the choices.
+HeaderMode parse_header_mode(const std::string& text, const std::string& key);
+std::string to_string(HeaderMode mode);
+
 // read_text_file + parse_csv_table + table_to_dataset.
 Dataset load_csv(const std::string& path, const CsvOptions& options);
 

@@ -38,7 +38,9 @@ struct Dataset {
   std::vector<std::string> class_names;    // classification only
   std::vector<std::string> feature_names;  // may be empty
 
+  // Samples held: the feature rows (labels may be empty: rows to predict).
   std::size_t size() const;
+  bool labelled() const { return task == Task::kClassification ? !labels.empty() : !targets.empty(); }
   std::size_t num_features() const { return sample_shape.elements(); }
   // Whether the features are held as bytes in `pixels`.
   bool is_image() const { return !pixels.empty(); }

@@ -19,6 +19,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -42,5 +43,17 @@ struct ExperimentSpec {
 // Reads the [experiment] section of a TOML file (other sections are ignored
 // here). Errors name the file, line and key.
 ExperimentSpec load_experiment_spec(const std::string& path);
+
+// Settings given on top of an experiment file (command-line flags, Python
+// keyword arguments): each one that is set replaces the file's.
+struct ExperimentOverrides {
+  std::vector<std::string> vary, params;  // replace the file's lists when non-empty
+  std::optional<std::size_t> repeats, trials, top, refine_top, refine_trials, jobs;
+  std::optional<std::uint64_t> search_seed;
+  std::optional<std::string> out, title;
+};
+// `spec` with `overrides` applied; usage errors when no output folder is
+// named or jobs is 0.
+ExperimentSpec apply_overrides(ExperimentSpec spec, const ExperimentOverrides& overrides);
 
 }  // namespace scratchnet

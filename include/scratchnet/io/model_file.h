@@ -15,23 +15,11 @@
 #include <string>
 #include <vector>
 
-#include "scratchnet/data/dataset.h"
-#include "scratchnet/data/scaler.h"
-#include "scratchnet/train/network.h"
+#include "scratchnet/train/model.h"
 
 namespace scratchnet {
 
 inline constexpr std::uint32_t kModelFormatVersion = 1;
-
-struct Model {
-  Task task = Task::kClassification;
-  std::string loss;                      // "softmax_cross_entropy" or "mse"
-  std::vector<std::string> class_names;  // classification
-  std::vector<std::string> feature_names;
-  Scaler scaler;
-  std::string config_toml;  // settings the model was trained with
-  std::unique_ptr<Network<float>> network;
-};
 
 void save_model(const Model& model, const std::string& path);
 // Throws a data error naming the file for a missing, truncated, corrupt or

@@ -107,6 +107,9 @@ struct TrainConfig {
   TrainConfig resolved(bool image_data, int parallel_jobs = 1) const;
   // The scaler a resolved config asks for.
   ScalerKind scaler_kind() const;
+  // The validation share a run uses: data.validation_fraction, or 0.1 when
+  // early stopping is on without one (it watches a validation split).
+  double effective_validation_fraction() const;
 
   // All keys, in section order, and the one-line help of each (with its
   // choices or range).

@@ -1,0 +1,48 @@
+#pragma once
+// Predicting with a saved model, as `scratchnet predict` does.
+//
+// A table: the feature columns are found by the header names the model was
+// trained with (extra columns are ignored), else, without such a header, all
+// columns are read in order when their number matches. A data-set sample:
+// sample `index` of the test or training part of a data set, as the model's
+// training run split it.
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "scratchnet/data/csv.h"
+#include "scratchnet/data/dataset.h"
+#include "scratchnet/train/model.h"
+
+namespace scratchnet {
+
+// What a model predicts for a set of rows.
+struct Predictions {
+  Task task = Task::kClassification;
+  std::vector<std::string> class_names;  // classification
+  Tensor outputs;                        // (N, K): class probabilities, or regression outputs
+  std::vector<std::int32_t> predicted;   // classification: the most probable class per row
+};
+
+// The model's predictions for the raw rows of `table` (read from `source`).
+Predictions predict_table(const Model& model, const CsvTable& table, const std::string& source);
+// The model's predictions for a raw data set (its labels, if any, are ignored).
+Predictions predict_dataset(const Model& model, Dataset data);
+// `predicted,p_<class>...` (classification) or `prediction[_k]...` rows, as CSV text.
+std::string predictions_csv(const Predictions& predictions);
+
+// One sample of a data set, with its true class (classification models).
+struct SamplePrediction {
+  std::string dataset;   // the data set's name
+  Dataset sample;        // the raw sample (features as loaded)
+  std::string truth;     // its class
+  Predictions prediction;
+};
+// Sample `index` of the `split` ("test" or "train") part of `source` (empty:
+// the model's own data set), split as the model's training run split it.
+SamplePrediction predict_sample(const Model& model, const std::string& source, const std::string& split,
+                                std::size_t index);
+
+}  // namespace scratchnet

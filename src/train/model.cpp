@@ -1,0 +1,23 @@
+#include "scratchnet/train/model.h"
+
+#include "scratchnet/core/error.h"
+#include "scratchnet/train/evaluation.h"
+
+namespace scratchnet {
+
+void Model::prepare(Dataset& data) const {
+  SCRATCHNET_CHECK(network != nullptr, "model has no network");
+  const std::size_t wanted = network->input_shape().elements();
+  if (data.num_features() != wanted)
+    throw_data("{}: {} features per sample, the model takes {}", data.name, data.num_features(), wanted);
+  if (scaler.kind() == ScalerKind::kNone) return;
+  data.materialize_features();
+  scaler.apply(data);
+}
+
+Tensor Model::predict(const Dataset& data, bool probabilities) const {
+  SCRATCHNET_CHECK(network != nullptr, "model has no network");
+  return predict_outputs(*network, data, probabilities && task == Task::kClassification);
+}
+
+}  // namespace scratchnet
