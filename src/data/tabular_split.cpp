@@ -1,5 +1,7 @@
 #include "scratchnet/data/tabular_split.h"
 
+#include <algorithm>
+
 #include "scratchnet/core/error.h"
 #include "scratchnet/data/cells.h"
 #include "scratchnet/data/split.h"
@@ -98,6 +100,29 @@ TabularSplit split_tabular(const LabelledTable& labelled, const TabularOptions& 
   out.train = tabular_part(labelled, out.pipeline, out.train_rows);
   out.validation = tabular_part(labelled, out.pipeline, out.validation_rows);
   out.test = tabular_part(labelled, out.pipeline, out.test_rows);
+  return out;
+}
+
+std::vector<SplitIndices> kfold_rows(const LabelledTable& labelled,
+                                     std::span<const std::size_t> rows, std::size_t k, Rng& rng) {
+  std::vector<SplitIndices> folds = kfold_splits(labelled.labels.subset(rows), k, rng);
+  for (SplitIndices& fold : folds) {
+    for (auto* part : {&fold.kept, &fold.held_out}) {
+      for (std::size_t& i : *part) i = rows[i];
+      std::sort(part->begin(), part->end());
+    }
+  }
+  return folds;
+}
+
+TabularFold fit_fold(const LabelledTable& labelled, const SplitIndices& fold,
+                     const TabularOptions& options) {
+  TabularFold out;
+  out.pipeline = TabularPipeline::fit(labelled.table, labelled.label_column, fold.kept, options,
+                                      labelled.source);
+  out.pipeline.set_dropped_rows(labelled.dropped_rows);
+  out.train = tabular_part(labelled, out.pipeline, fold.kept);
+  out.held_out = tabular_part(labelled, out.pipeline, fold.held_out);
   return out;
 }
 

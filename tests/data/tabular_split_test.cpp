@@ -9,6 +9,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 #include <vector>
@@ -65,6 +66,22 @@ TEST(TabularSplit, RowsWithoutALabelAreDroppedAndCounted) {
       << none;
   const std::string twice = error_of("x,x,y\n1,2,a\n", with_label("y"));
   EXPECT_NE(twice.find("t.csv:1: the header names column 'x' twice"), std::string::npos) << twice;
+}
+
+TEST(TabularSplit, RegressionTargetsWithHoles) {
+  std::string text = "x;target;kind\n";
+  for (int i = 0; i < 20; ++i)
+    text += fmt::format("{};{};{}\n", i % 6 ? std::to_string(i) : "NA",
+                        i == 3 ? "?" : fmt::format("{}.5", i), i % 2 ? "u" : "v");
+  const LabelledTable t = labelled(text, with_label("target"));
+  EXPECT_EQ(t.labels.task, Task::kRegression);
+  EXPECT_EQ(t.dropped_rows, 1u);
+  Rng rng(1);
+  const TabularSplit s = split_tabular(t, {}, 0.25, 0, 0, rng);
+  EXPECT_EQ(s.train.data.size() + s.test.data.size(), 19u);
+  EXPECT_EQ(s.test.data.size(), 5u);
+  EXPECT_EQ(s.train.data.target_dim, 1u);
+  EXPECT_EQ(s.train.data.feature_names, (std::vector<std::string>{"x", "kind=u", "kind=v"}));
 }
 
 TEST(TabularSplit, SingleClassIsAnError) {
@@ -143,6 +160,36 @@ TEST(TabularSplit, PipelineIsFittedOnTheTrainingRowsOnly) {
   EXPECT_EQ(part.unseen_summary, fmt::format("color: {}", test.size()));
   EXPECT_EQ(part.data.feature_names, (std::vector<std::string>{"x", "color=blue", "color=red"}));
   EXPECT_EQ(part.data.size(), test.size());
+}
+
+TEST(TabularSplit, CrossValidationFoldsFitOnTheirOwnTrainingRows) {
+  // Row 7 alone has "rare" and x = 500.
+  std::string text = "x,color,y\n";
+  for (int i = 0; i < 30; ++i)
+    text += fmt::format("{},{},{}\n", i == 7 ? 500 : i % 5, i == 7 ? "rare" : (i % 3 ? "a" : "b"),
+                        i % 2 ? "p" : "q");
+  const LabelledTable t = labelled(text, with_label("y"));
+  Rng rng(2);
+  const TabularSplit s = split_tabular(t, {}, 0.2, 0, 0, rng);
+  ASSERT_TRUE(std::find(s.train_rows.begin(), s.train_rows.end(), 7u) != s.train_rows.end());
+  const std::vector<SplitIndices> folds = kfold_rows(t, s.train_rows, 4, rng);
+  ASSERT_EQ(folds.size(), 4u);
+  std::vector<std::size_t> held;
+  for (const SplitIndices& fold : folds) {
+    EXPECT_EQ(fold.kept.size() + fold.held_out.size(), s.train_rows.size());
+    held.insert(held.end(), fold.held_out.begin(), fold.held_out.end());
+    const TabularFold f = fit_fold(t, fold, {});
+    EXPECT_EQ(f.train.data.size(), fold.kept.size());
+    EXPECT_EQ(f.held_out.data.size(), fold.held_out.size());
+    const bool rare_held_out =
+        std::find(fold.held_out.begin(), fold.held_out.end(), 7u) != fold.held_out.end();
+    const auto& categories = f.pipeline.columns()[1].categories;
+    EXPECT_EQ(std::find(categories.begin(), categories.end(), "rare") != categories.end(),
+              !rare_held_out);
+    EXPECT_EQ(f.held_out.unseen, rare_held_out ? 1u : 0u);
+  }
+  std::sort(held.begin(), held.end());
+  EXPECT_EQ(held, s.train_rows);  // the folds partition the training rows
 }
 
 std::string generated_table() {

@@ -10,8 +10,15 @@
 //                        for the same rows), fit a TabularPipeline on the
 //                        training rows, transform every part
 //   tabular_part         the rows of one part through a fitted pipeline (what
-//                        split_tabular does per part; cross-validation does it
-//                        per fold with kfold_splits from data/split.h)
+//                        split_tabular does per part)
+//   kfold_rows, fit_fold cross-validation on the training rows: stratified
+//                        folds of table rows, and per fold a pipeline fitted
+//                        on the fold's training rows only
+//
+// A run with --cv K: split_tabular (the test part is held out as always),
+// kfold_rows(labelled, split.train_rows, K, rng), fit_fold for each fold to
+// train and score a network, then the final network on split.train and one
+// evaluation on split.test.
 //
 // The parts come out unscaled; a scaler is fitted on the training part with
 // the pipeline's mask (Scaler::fit(kind, train, pipeline.scaled_outputs()))
@@ -20,10 +27,12 @@
 #include <cstddef>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "scratchnet/core/rng.h"
 #include "scratchnet/data/csv.h"
 #include "scratchnet/data/dataset.h"
+#include "scratchnet/data/split.h"
 #include "scratchnet/data/tabular.h"
 
 namespace scratchnet {
@@ -70,5 +79,18 @@ struct TabularSplit {
 TabularSplit split_tabular(const LabelledTable& labelled, const TabularOptions& options,
                            double test_fraction, double validation_fraction,
                            std::size_t train_limit, Rng& rng);
+
+// K stratified folds of `rows` (rows of labelled.table): kfold_splits on
+// those rows' labels, mapped back to table rows (sorted).
+std::vector<SplitIndices> kfold_rows(const LabelledTable& labelled,
+                                     std::span<const std::size_t> rows, std::size_t k, Rng& rng);
+
+struct TabularFold {
+  TabularPipeline pipeline;  // fitted on the fold's kept rows only
+  TabularPart train, held_out;
+};
+// Fits a pipeline on fold.kept and transforms fold.kept and fold.held_out.
+TabularFold fit_fold(const LabelledTable& labelled, const SplitIndices& fold,
+                     const TabularOptions& options);
 
 }  // namespace scratchnet
