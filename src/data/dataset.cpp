@@ -7,6 +7,9 @@
 namespace scratchnet {
 
 std::size_t Dataset::size() const {
+  // Labelled: one label (or target row) per sample; unlabelled rows to predict: the feature rows.
+  if (task == Task::kClassification && !labels.empty()) return labels.size();
+  if (task == Task::kRegression && !targets.empty()) return target_dim == 0 ? 0 : targets.size() / target_dim;
   const std::size_t d = num_features();
   if (d == 0) return 0;
   return (is_image() ? pixels.size() : features.size()) / d;

@@ -35,7 +35,7 @@ Scaler::Scaler(ScalerKind kind, std::vector<float> offset, std::vector<float> fa
   }
 }
 
-Scaler Scaler::fit(ScalerKind kind, const Dataset& data) {
+Scaler Scaler::fit(ScalerKind kind, const Dataset& data, const std::vector<bool>& scaled) {
   const std::size_t d = data.num_features();
   const std::size_t n = data.size();
   if (n == 0) throw_usage("cannot fit a scaler to the empty data set '{}'", data.name);
@@ -43,8 +43,11 @@ Scaler Scaler::fit(ScalerKind kind, const Dataset& data) {
   if (kind == ScalerKind::kNone) return Scaler(kind, std::move(offset), std::move(factor));
   SCRATCHNET_CHECK(data.features.size() == n * d, "{} feature values for {} x {} samples",
                    data.features.size(), n, d);
+  SCRATCHNET_CHECK(scaled.empty() || scaled.size() == d, "a mask of {} for {} features",
+                   scaled.size(), d);
 
   for (std::size_t j = 0; j < d; ++j) {
+    if (!scaled.empty() && !scaled[j]) continue;  // stays (0, 1)
     // Per-column statistics in double: min, max, mean, then the population
     // variance around the mean (two passes, so large offsets do not cancel).
     double lo = std::numeric_limits<double>::infinity();

@@ -55,4 +55,46 @@ SplitIndices split_dataset(const Dataset& data, double fraction, Rng& rng) {
   return out;
 }
 
+std::vector<SplitIndices> kfold_splits(const Dataset& data, std::size_t k, Rng& rng) {
+  const std::size_t n = data.size();
+  if (k < 2 || k > n)
+    throw_usage("cross-validation needs 2 to {} folds for the {} samples of '{}', got {}", n, n,
+                data.name, k);
+  // Pools in class order (one pool for regression), each shuffled.
+  std::vector<std::vector<std::size_t>> pools;
+  if (data.task == Task::kClassification) {
+    pools.resize(data.class_names.size());
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::int32_t label = data.labels[i];
+      SCRATCHNET_CHECK(label >= 0 && static_cast<std::size_t>(label) < pools.size(),
+                       "label {} out of range for {} classes", label, pools.size());
+      pools[static_cast<std::size_t>(label)].push_back(i);
+    }
+  } else {
+    pools.emplace_back(n);
+    std::iota(pools.back().begin(), pools.back().end(), std::size_t{0});
+  }
+  std::vector<std::vector<std::size_t>> folds(k);
+  std::size_t next = 0;
+  for (auto& pool : pools) {
+    rng.shuffle(std::span<std::size_t>(pool));
+    for (std::size_t i : pool) folds[next++ % k].push_back(i);
+  }
+  std::vector<SplitIndices> out(k);
+  for (std::size_t f = 0; f < k; ++f) {
+    out[f].held_out = std::move(folds[f]);
+    std::sort(out[f].held_out.begin(), out[f].held_out.end());
+    out[f].kept.reserve(n - out[f].held_out.size());
+    auto held = out[f].held_out.begin();
+    for (std::size_t i = 0; i < n; ++i) {
+      if (held != out[f].held_out.end() && *held == i) {
+        ++held;
+      } else {
+        out[f].kept.push_back(i);
+      }
+    }
+  }
+  return out;
+}
+
 }  // namespace scratchnet

@@ -1,6 +1,7 @@
 #include "scratchnet/train/evaluation.h"
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
 #include <numeric>
 
@@ -36,8 +37,25 @@ ClassificationReport classification_report(std::span<const std::int32_t> truth,
     r.support.push_back(support);
     r.precision.push_back(predicted_c ? static_cast<double>(r.confusion[c][c]) / predicted_c : nan);
     r.recall.push_back(support ? static_cast<double>(r.confusion[c][c]) / support : nan);
+    // 2 TP + FP + FN = predicted + support.
+    const std::size_t f1_denominator = predicted_c + support;
+    r.f1.push_back(f1_denominator ? 2.0 * static_cast<double>(r.confusion[c][c]) / f1_denominator
+                                  : nan);
   }
   r.accuracy = truth.empty() ? nan : static_cast<double>(correct) / truth.size();
+  // Means over the classes where each score is defined.
+  const auto mean_defined = [](const std::vector<double>& values) {
+    double sum = 0;
+    std::size_t count = 0;
+    for (double v : values) {
+      if (std::isnan(v)) continue;
+      sum += v;
+      ++count;
+    }
+    return count ? sum / static_cast<double>(count) : std::numeric_limits<double>::quiet_NaN();
+  };
+  r.balanced_accuracy = mean_defined(r.recall);
+  r.macro_f1 = mean_defined(r.f1);
   return r;
 }
 

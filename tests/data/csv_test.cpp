@@ -72,6 +72,18 @@ Error load_error(const std::string& contents, const CsvOptions& options,
   return Error(ErrorKind::kInternal, "");
 }
 
+// The message of the data error parse_csv_table throws for `text`.
+std::string parse_error(const std::string& text) {
+  try {
+    parse_csv_table(text, "q.csv", {});
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::kData);
+    return e.what();
+  }
+  ADD_FAILURE() << "no error for:\n" << text;
+  return {};
+}
+
 TEST(Csv, ReadsHeaderFeaturesAndIntegerLabels) {
   TempFile file("x1,x2,y\n1.5,2,0\n-3,4e1,1\n5,.5,1\n");
   const Dataset d = load_csv(file.path(), {});
@@ -305,6 +317,96 @@ TEST(Csv, TrailingDelimiterIsDropped) {
   // A quoted empty last field is a field.
   const CsvTable quoted = parse_csv_table("1,\"\"\n", "t.csv", {});
   EXPECT_EQ(quoted.rows[0], (std::vector<std::string>{"1", ""}));
+}
+
+TEST(Csv, TrailingEmptyFieldIsAFieldWhenTheWidthSaysSo) {
+  // The issue's file: the last two cells of a row empty ("...,1.04,,").
+  const CsvTable two = parse_csv_table("a,b,c,d\n1,1.04,,\n2,2.5,3,4\n", "t.csv", {});
+  EXPECT_EQ(two.rows[0], (std::vector<std::string>{"1", "1.04", "", ""}));
+  // One empty last cell under a header that has the column.
+  const CsvTable one = parse_csv_table("a,b,y\n1,,0\n2,3,\n", "t.csv", {});
+  EXPECT_EQ(one.rows[1], (std::vector<std::string>{"2", "3", ""}));
+  // Without a header: the first row sets the width.
+  const CsvTable headerless = parse_csv_table("1,2,\n3,4,5\n", "t.csv", {});
+  EXPECT_EQ(headerless.rows[0], (std::vector<std::string>{"1", "2", ""}));
+  // A header ending in a delimiter over rows that do not: the header's is dropped.
+  const CsvTable header_only = parse_csv_table("x,y,\n1,0\n2,1\n", "t.csv", {});
+  EXPECT_EQ(header_only.header, (std::vector<std::string>{"x", "y"}));
+  // Every row terminated by a delimiter, one of them with an empty last cell.
+  const CsvTable terminated = parse_csv_table("x,y,z,\n1,0,2,\n2,1,,\n", "t.csv", {});
+  EXPECT_EQ(terminated.header, (std::vector<std::string>{"x", "y", "z"}));
+  EXPECT_EQ(terminated.rows[1], (std::vector<std::string>{"2", "1", ""}));
+}
+
+TEST(Csv, QuotedFieldsSpanLinesAndKeepLineNumbers) {
+  const std::string text =
+      "x,note,y\n"
+      "1,\"two\nlines, with a comma\",0\n"
+      "2,\"crlf\r\ninside \"\"quoted\"\"\",1\r\n"
+      "# a comment\n"
+      "3,\"# not a comment\n\n(blank line above)\",0\n"
+      "4,plain,1\n";
+  const CsvTable table = parse_csv_table(text, "q.csv", {});
+  ASSERT_EQ(table.rows.size(), 4u);
+  EXPECT_EQ(table.rows[0][1], "two\nlines, with a comma");
+  EXPECT_EQ(table.rows[1][1], "crlf\ninside \"quoted\"");
+  EXPECT_EQ(table.rows[2][1], "# not a comment\n\n(blank line above)");
+  EXPECT_EQ(table.rows[3], (std::vector<std::string>{"4", "plain", "1"}));
+  EXPECT_EQ(table.line_numbers, (std::vector<std::size_t>{2, 4, 7, 10}));
+
+  // Errors after a multi-line field name the right line.
+  const auto expect_error = [](const std::string& input, const std::string& message) {
+    EXPECT_NE(parse_error(input).find(message), std::string::npos) << parse_error(input);
+  };
+  expect_error("x,note,y\n1,\"a\nb\",0\n2,c\n", "q.csv:4: expected 3 fields, found 2");
+  expect_error("x,note\n1,\"a\nb\"c\n", "q.csv:3: unexpected 'c' after a closing quote");
+  // A ragged row that a quote carried over several lines says so.
+  expect_error("a,b\n1,2\n3,\"x\ny\",4\n",
+               "q.csv:3: expected 2 fields, found 3 (ragged row: a quoted field carries it on to "
+               "line 4)");
+  // An unterminated quote names the line where it opened.
+  expect_error("a,b\n1,\"open\n2,3\n4,5\n", "q.csv:2: unterminated quoted field");
+}
+
+TEST(Csv, ByteOrderMarkIsSkipped) {
+  const CsvTable table = parse_csv_table("\xEF\xBB\xBFx;y\n1;0\n", "bom.csv", {});
+  EXPECT_EQ(table.delimiter, ';');
+  EXPECT_EQ(table.header, (std::vector<std::string>{"x", "y"}));
+  CsvOptions no_header;
+  no_header.header = HeaderMode::kNo;
+  const CsvTable numbers = parse_csv_table("\xEF\xBB\xBF" "1,2\n", "bom.csv", no_header);
+  EXPECT_EQ(numbers.rows[0], (std::vector<std::string>{"1", "2"}));
+  EXPECT_EQ(numbers.line_numbers, (std::vector<std::size_t>{1}));
+}
+
+TEST(Csv, BlankAndEmptyRowsAtTheEndAreDropped) {
+  const CsvTable blank = parse_csv_table("x,y\n1,0\n2,1\n\n   \r\n\t\n", "t.csv", {});
+  EXPECT_EQ(blank.rows.size(), 2u);
+  // Rows of empty fields as spreadsheets write them, with or without CRLF.
+  const CsvTable spreadsheet = parse_csv_table("x,y,z\r\n1,0,2\r\n,,\r\n, ,\r\n", "t.csv", {});
+  EXPECT_EQ(spreadsheet.rows.size(), 1u);
+  // Inside the table such a row stays (a row whose every cell is missing).
+  const CsvTable middle = parse_csv_table("x,y,z\n1,0,2\n,,\n3,1,4\n", "t.csv", {});
+  EXPECT_EQ(middle.rows.size(), 3u);
+  // A quoted empty field is a value, not an empty row.
+  const CsvTable quoted = parse_csv_table("x,y\n1,0\n\"\",\n", "t.csv", {});
+  EXPECT_EQ(quoted.rows.size(), 2u);
+}
+
+TEST(Csv, HeaderDetectionWithWordColumnsAndMissingMarkers) {
+  // Word columns under a header; a headerless file with word columns.
+  const CsvTable words = parse_csv_table("x;site;y\n1;lab_a;0\n2;lab_b;1\n", "t.csv", {});
+  EXPECT_EQ(words.header, (std::vector<std::string>{"x", "site", "y"}));
+  EXPECT_EQ(words.header_line, 1u);
+  const CsvTable headerless = parse_csv_table("1;lab_a;0\n2;lab_b;1\n", "t.csv", {});
+  EXPECT_TRUE(headerless.header.empty());
+  EXPECT_EQ(headerless.header_line, 0u);
+  // A missing value in the first row does not make it a header.
+  for (const std::string first : {"NA", "?", ""}) {
+    const CsvTable t = parse_csv_table(first + ",2,0\n1,3,1\n", "t.csv", {});
+    EXPECT_TRUE(t.header.empty()) << first;
+    EXPECT_EQ(t.rows.size(), 2u) << first;
+  }
 }
 
 TEST(Csv, WhitespaceRowsWithTrailingSpaceAndStrayTab) {

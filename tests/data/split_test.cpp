@@ -147,5 +147,70 @@ TEST(Split, FractionOutOfRangeIsAUsageError) {
   }
 }
 
+TEST(KFold, FoldsPartitionTheSamplesAndKeepClassProportions) {
+  const std::vector<std::size_t> counts = {53, 21, 7, 3};
+  const Dataset d = classes_with_counts(counts);
+  Rng rng(9);
+  const std::vector<SplitIndices> folds = kfold_splits(d, 5, rng);
+  ASSERT_EQ(folds.size(), 5u);
+  std::vector<std::size_t> all;
+  std::size_t smallest = d.size(), largest = 0;
+  for (const SplitIndices& f : folds) {
+    expect_partition(f, d.size());  // kept and held_out split all samples
+    all.insert(all.end(), f.held_out.begin(), f.held_out.end());
+    smallest = std::min(smallest, f.held_out.size());
+    largest = std::max(largest, f.held_out.size());
+    // Each class: floor or ceil of count / 5 in every fold.
+    const auto held = per_class(d, f.held_out);
+    for (std::size_t c = 0; c < counts.size(); ++c) {
+      EXPECT_GE(held[c], counts[c] / 5) << c;
+      EXPECT_LE(held[c], (counts[c] + 4) / 5) << c;
+    }
+  }
+  // The folds together hold every sample once.
+  std::sort(all.begin(), all.end());
+  std::vector<std::size_t> expected(d.size());
+  std::iota(expected.begin(), expected.end(), std::size_t{0});
+  EXPECT_EQ(all, expected);
+  EXPECT_LE(largest - smallest, 1u);
+}
+
+TEST(KFold, SameSeedSameFoldsAndRegression) {
+  const Dataset d = classes_with_counts({30, 30, 10});
+  Rng a(4), b(4), c(5);
+  const auto fa = kfold_splits(d, 3, a), fb = kfold_splits(d, 3, b), fc = kfold_splits(d, 3, c);
+  for (std::size_t f = 0; f < 3; ++f) {
+    EXPECT_EQ(fa[f].held_out, fb[f].held_out);
+    EXPECT_EQ(fa[f].kept, fb[f].kept);
+  }
+  EXPECT_NE(fa[0].held_out, fc[0].held_out);
+
+  const Dataset r = regression_set(11);
+  Rng rng(1);
+  const auto folds = kfold_splits(r, 4, rng);
+  std::vector<std::size_t> sizes;
+  for (const auto& f : folds) {
+    expect_partition(f, 11);
+    sizes.push_back(f.held_out.size());
+  }
+  EXPECT_EQ(sizes, (std::vector<std::size_t>{3, 3, 3, 2}));
+}
+
+TEST(KFold, FoldCountOutOfRangeIsAUsageError) {
+  const Dataset d = classes_with_counts({2, 2});
+  for (std::size_t k : {0, 1, 5}) {
+    Rng rng(0);
+    try {
+      kfold_splits(d, k, rng);
+      FAIL() << k;
+    } catch (const Error& e) {
+      EXPECT_EQ(e.kind(), ErrorKind::kUsage);
+      EXPECT_NE(std::string(e.what()).find("cross-validation needs 2 to 4 folds"),
+                std::string::npos)
+          << e.what();
+    }
+  }
+}
+
 }  // namespace
 }  // namespace scratchnet

@@ -38,7 +38,8 @@ struct Dataset {
   std::vector<std::string> class_names;    // classification only
   std::vector<std::string> feature_names;  // may be empty
 
-  // Samples held: the feature rows (labels may be empty: rows to predict).
+  // Samples held: one per label (or target row); without labels (rows to
+  // predict), the feature rows.
   std::size_t size() const;
   bool labelled() const { return task == Task::kClassification ? !labels.empty() : !targets.empty(); }
   std::size_t num_features() const { return sample_shape.elements(); }

@@ -25,7 +25,10 @@ class Scaler {
   Scaler(ScalerKind kind, std::vector<float> offset, std::vector<float> factor);
 
   // Fits to `data` (features only). Requires a non-empty data set.
-  static Scaler fit(ScalerKind kind, const Dataset& data);
+  // `scaled`, when not empty, has one entry per feature: false leaves that
+  // feature as it is (offset 0, factor 1), as the one-hot and indicator
+  // columns of a TabularPipeline (data/tabular.h) are left.
+  static Scaler fit(ScalerKind kind, const Dataset& data, const std::vector<bool>& scaled = {});
 
   // Scales rows of `features` (rows x offset().size()) in place.
   void apply(std::span<float> features) const;

@@ -4,6 +4,10 @@
 // loss = mean over rows i of  logsumexp(z_i) - z_i[label_i],  computed with the
 // row maximum subtracted, so huge logits give finite values (no NaN).
 // dL/dz = (softmax(z) - onehot(label)) / N.
+//
+// With class weights w (losses/class_weights.h), PyTorch's
+// CrossEntropyLoss(weight=w): loss = sum_i w[y_i] l_i / sum_i w[y_i] and
+// dL/dz_i = w[y_i] (softmax(z_i) - onehot(y_i)) / sum_i w[y_i].
 
 #include "scratchnet/losses/loss.h"
 
@@ -17,10 +21,15 @@ class SoftmaxCrossEntropy final : public Loss<T> {
   const BasicTensor<T>& backward() override;
   // Probabilities of the last forward.
   const BasicTensor<T>& probabilities() const { return prob_; }
+  // One weight > 0 per class, or empty for the plain mean.
+  void set_class_weights(std::vector<T> weights) { weights_ = std::move(weights); }
+  const std::vector<T>& class_weights() const { return weights_; }
 
  private:
   BasicTensor<T> prob_, grad_;
   std::span<const std::int32_t> labels_;
+  std::vector<T> weights_;
+  double weight_sum_ = 0;  // sum of the batch's weights (weighted forward only)
 };
 
 }  // namespace scratchnet

@@ -1,6 +1,8 @@
 #pragma once
 // Evaluation of a trained model on labelled data: predictions, the confusion
-// matrix and per-class precision and recall.
+// matrix, per-class precision, recall and F1, and the scores that do not
+// favour the common classes: balanced accuracy and macro F1 (defined as
+// scikit-learn's balanced_accuracy_score and f1_score(average="macro")).
 
 #include <cstddef>
 #include <cstdint>
@@ -19,8 +21,15 @@ struct ClassificationReport {
   // confusion[t][p]: samples of true class t predicted as p.
   std::vector<std::vector<std::size_t>> confusion;
   std::vector<double> precision, recall;  // NaN where undefined (no predictions / no samples)
+  // 2 TP / (2 TP + FP + FN): 0 when precision or recall is undefined, NaN for a
+  // class neither present nor predicted.
+  std::vector<double> f1;
   std::vector<std::size_t> support;       // samples per true class
   double accuracy = 0;
+  // Mean recall over the classes present in the truth.
+  double balanced_accuracy = 0;
+  // Mean F1 over the classes present in the truth or the predictions.
+  double macro_f1 = 0;
   std::size_t samples = 0;
 };
 
