@@ -62,6 +62,8 @@ ExperimentSpec load_experiment_spec(const std::string& path) {
       spec.vary = string_list(value, where);
     } else if (key == "params") {
       spec.params = string_list(value, where);
+    } else if (key == "facet") {
+      spec.facet = text(value, where);
     } else if (key == "repeats") {
       spec.repeats = count(value, where);
     } else if (key == "trials") {
@@ -77,8 +79,8 @@ ExperimentSpec load_experiment_spec(const std::string& path) {
     } else if (key == "jobs") {
       spec.jobs = count(value, where);
     } else {
-      throw_usage("{}: unknown key (known: kind, title, out, vary, repeats, params, trials, top, "
-                  "refine_top, refine_trials, search_seed, jobs)",
+      throw_usage("{}: unknown key (known: kind, title, out, vary, repeats, facet, params, trials, "
+                  "top, refine_top, refine_trials, search_seed, jobs)",
                   where);
     }
   }

@@ -184,4 +184,24 @@ PlotOutcome plot_run(const std::string& run_dir) {
   return outcome;
 }
 
+std::vector<std::string> run_figure_files(const std::string& run_dir) {
+  static const std::vector<std::string> kKnown = {"learning_curves", "loss_curves", "confusion_matrix",
+                                                  "regression_fit", "decision_regions"};
+  std::vector<std::string> known, others;
+  std::error_code ec;
+  for (fs::directory_iterator it(run_dir, ec), end; !ec && it != end; it.increment(ec)) {
+    const fs::path& path = it->path();
+    if (path.extension() != ".png" || !it->is_regular_file(ec)) continue;
+    const bool is_known = std::find(kKnown.begin(), kKnown.end(), path.stem().string()) != kKnown.end();
+    (is_known ? known : others).push_back(path.filename().string());
+  }
+  auto rank = [](const std::string& file) {
+    return std::find(kKnown.begin(), kKnown.end(), fs::path(file).stem().string()) - kKnown.begin();
+  };
+  std::sort(known.begin(), known.end(), [&](const auto& a, const auto& b) { return rank(a) < rank(b); });
+  std::sort(others.begin(), others.end());
+  known.insert(known.end(), others.begin(), others.end());
+  return known;
+}
+
 }  // namespace scratchnet

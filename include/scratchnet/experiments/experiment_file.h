@@ -9,6 +9,7 @@
 //   out = "runs/optimizers"
 //   vary = ["train.optimizer=sgd,momentum,adagrad,adam"]   # compare
 //   repeats = 1
+//   facet = "model.init"   # compare over two keys: one panel per value (default: the first)
 //   params = ["train.lr=log:1e-6:1e-2"]                     # search
 //   trials = 100
 //   top = 20
@@ -30,6 +31,7 @@ struct ExperimentSpec {
   std::string out;
   std::vector<std::string> vary;
   std::size_t repeats = 1;
+  std::string facet;  // compare: the varied key with a panel per value; "none": no panels
   std::vector<std::string> params;
   std::size_t trials = 20;
   std::size_t top = 20;
