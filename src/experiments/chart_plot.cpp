@@ -277,21 +277,29 @@ std::size_t key_rows(std::size_t count, std::size_t longest_label, int width) {
   return (count + per_row - 1) / per_row;
 }
 
-// The extent of the full-colour lines of a chart (a smoothed series by its
-// moving average: the faint raw values behind it may leave the plot), and
-// whether anything is smoothed. Outliers count only when nothing else has
-// data.
+// The extent of what a chart draws, and whether anything is smoothed. Of
+// a smoothed series, its moving average and the middle 98% of the faint raw
+// values behind it: a few spikes may leave the plot rather than squeeze it.
+// Outliers count only when nothing else has data.
 struct Bounds {
   Extent x, y, outlier_y;
   bool any_smoothed = false;
   void add(const Chart& chart, const Series& s) {
     const Drawn d = prepare(chart, s);
     any_smoothed = any_smoothed || d.smoothed;
+    Extent& extent = s.outlier ? outlier_y : y;
+    std::vector<double> raw;
     for (std::size_t j = 0; j < d.raw.size(); ++j) {
       if (!drawable(d.x[j], chart.log_x) || !drawable(d.raw[j], chart.log_y)) continue;
       x.add(d.x[j], chart.log_x);
-      (s.outlier ? outlier_y : y).add(d.y[j], chart.log_y);
+      extent.add(d.y[j], chart.log_y);
+      raw.push_back(d.raw[j]);
     }
+    if (!d.smoothed || raw.empty()) return;
+    std::sort(raw.begin(), raw.end());
+    const std::size_t cut = raw.size() / 100;
+    extent.add(raw[cut], chart.log_y);
+    extent.add(raw[raw.size() - 1 - cut], chart.log_y);
   }
   const Extent& y_extent() const { return y.empty() ? outlier_y : y; }
 };

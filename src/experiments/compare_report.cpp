@@ -197,7 +197,12 @@ void write_compare_outputs(const CompareOptions& options, const CompareRecord& r
   for (const MetricVerdict& verdict : verdicts)
     if (verdict.metric.name.rfind("test", 0) == 0) conclusion += verdict.sentence + "\n\n";
   const bool folds = options.design.kind == ScoreDesign::Kind::kFolds;
-  if (!judged.empty() && judged.size() > 1) {
+  bool any_p = false;
+  for (const MetricVerdict& verdict : verdicts)
+    for (const VariantVerdict& v : verdict.variants)
+      any_p = any_p || v.standing == VariantVerdict::Standing::kTied ||
+              v.standing == VariantVerdict::Standing::kWorse;
+  if (any_p) {
     conclusion += fmt::format(
         "Tied: the difference to the best is within the spread over {} ({}, p ≥ 0.05; not corrected "
         "for the {} comparisons).{}",

@@ -185,8 +185,10 @@ MetricVerdict judge(const Metric& metric, const std::vector<VariantScores>& vari
       items[0].insert(items[0].find(" by "), fmt::format(" is {}", lower));
       return join(items);
     }
-    const auto [low, high] = std::minmax_element(differences.begin(), differences.end());
-    return fmt::format("{} others are {} by {} to {}", items.size(), lower, amount(*low), amount(*high));
+    // The closest comes first: name it.
+    const std::string closest = items[0].substr(0, items[0].find(" by "));
+    return fmt::format("{} others are {} by {} ({}) to {}", items.size(), lower, amount(differences.front()),
+                       closest, amount(*std::max_element(differences.begin(), differences.end())));
   };
   if (!worse.empty())
     parts.push_back(group(worse, worse_difference) +
@@ -210,9 +212,15 @@ MetricVerdict judge(const Metric& metric, const std::vector<VariantScores>& vari
 ReportTable differences_table(const std::vector<MetricVerdict>& verdicts,
                               const std::vector<std::string>& labels, const ScoreDesign& design,
                               double alpha) {
+  // With one run per variant every cell would say that its spread is unknown: the caption says it once.
+  bool any_p = false;
+  for (const auto& verdict : verdicts)
+    for (const auto& v : verdict.variants) any_p = any_p || v.standing == Standing::kTied || v.standing == Standing::kWorse;
   ReportTable table;
-  table.caption = fmt::format("Difference to the best variant of each metric ({}; tied: p ≥ {})",
-                              design.test_name(), alpha);
+  table.caption = any_p ? fmt::format("Difference to the best variant of each metric ({}; tied: p ≥ {})",
+                                      design.test_name(), alpha)
+                        : "Difference to the best variant of each metric (one run each: no spread is known, "
+                          "so no p-values)";
   table.header.push_back("variant");
   for (const auto& verdict : verdicts) {
     if (verdict.variants.size() != labels.size())
@@ -235,7 +243,8 @@ ReportTable differences_table(const std::vector<MetricVerdict>& verdicts,
           row.push_back(fmt::format("{:+.4f}, {}", v.test.difference, format_p(v.test.p)));
           break;
         case Standing::kUnknown:
-          row.push_back(fmt::format("{:+.4f} (no spread)", v.mean - verdict.variants[verdict.best].mean));
+          row.push_back(fmt::format("{:+.4f}{}", v.mean - verdict.variants[verdict.best].mean,
+                                    any_p ? " (no spread)" : ""));
           break;
         case Standing::kDiverged:
           row.push_back("diverged");

@@ -2,6 +2,7 @@
 // variant per metric, the others tied with it or worse by the t-tests of
 // stats.h, and the sentence and table the reports print.
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <vector>
@@ -57,6 +58,10 @@ TEST(Conclusion, OneRunSaysThatNoSpreadIsKnown) {
             "adam has the highest test accuracy (0.97); adagrad is lower by 0.01 and sgd by 0.02 (one run "
             "each: no spread is known, so no p-value).");
   EXPECT_EQ(v.sentence.find("p ="), std::string::npos);
+  // The table says it once, in its caption.
+  const ReportTable t = differences_table({v}, {"sgd", "adam", "adagrad"}, ScoreDesign::repeats());
+  EXPECT_NE(t.caption.find("no spread is known"), std::string::npos);
+  EXPECT_EQ(t.rows[0][1], "-0.0200");
 }
 
 TEST(Conclusion, DivergedRunsAreLeftOutAndNamed) {
@@ -80,10 +85,16 @@ TEST(Conclusion, ManyVariantsAreCountedNotListed) {
   for (int i = 0; i < 5; ++i)
     grid.push_back({"low" + std::to_string(i), {0.50 - 0.01 * i, 0.51 - 0.01 * i, 0.52 - 0.01 * i}});
   const MetricVerdict v = judge(kAccuracy, grid, ScoreDesign::repeats());
-  // Means 0.51 down to 0.47 against 0.91.
+  // Means 0.51 down to 0.47 against 0.91; the closest is named.
   EXPECT_EQ(v.sentence,
-            "best has the highest test accuracy (0.91, 3 repeats); 5 others are lower by 0.4 to 0.44 (p < "
-            "0.001).");
+            "best has the highest test accuracy (0.91, 3 repeats); 5 others are lower by 0.4 (low0) to 0.44 "
+            "(p < 0.001).");
+  // Several tied: the widest gap and the smallest p-value.
+  const std::vector<double> a = {0.90, 0.92, 0.94}, b = {0.89, 0.91, 0.93}, c = {0.86, 0.90, 0.94};
+  const MetricVerdict tied = judge(kAccuracy, {{"a", a}, {"b", b}, {"c", c}}, ScoreDesign::repeats());
+  const double smallest_p = std::min(welch_t_test(b, a).p, welch_t_test(c, a).p);
+  EXPECT_EQ(tied.sentence, "a, b and c are tied on test accuracy (up to 0.02 apart, p ≥ " +
+                               format_p(smallest_p).substr(4) + ", 3 repeats).");
 }
 
 TEST(Conclusion, FoldScoresUseTheCorrectedResampledTest) {

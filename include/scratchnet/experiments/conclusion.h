@@ -78,7 +78,9 @@ MetricVerdict judge(const Metric& metric, const std::vector<VariantScores>& vari
 
 // One row per variant (the labels of the scores judged), one column per
 // metric: "best (0.9727)", "-0.0180, p = 0.04", "-0.0030, p = 0.57 (tied)",
-// "-0.0100 (no spread)", "diverged". Requires verdicts over the same variants.
+// "-0.0100 (no spread)", "diverged"; when no variant has a p-value (one run
+// each) the caption says so and the cells hold the differences alone.
+// Requires verdicts over the same variants.
 ReportTable differences_table(const std::vector<MetricVerdict>& verdicts,
                               const std::vector<std::string>& labels, const ScoreDesign& design,
                               double alpha = 0.05);

@@ -59,8 +59,9 @@ struct Panel {
 // losses) are drawn as they are.
 //
 // The y-range is set from the data (of a smoothed series, its moving
-// average: faint raw spikes may leave the plot), with room above the top
-// curve (8% of the data's span) and a little below. A line that others hide (at more
+// average and the middle 98% of its raw values: a few faint spikes may
+// leave the plot), with room above the top curve (8% of the data's span)
+// and a little below. A line that others hide (at more
 // than half of its points a series drawn after it passes within 1.2% of
 // the y-range at the same x) is drawn on top of them, dashed, with open markers
 // (its key entry too), so that it shows through: e.g. two optimizers whose
