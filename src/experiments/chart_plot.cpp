@@ -249,6 +249,7 @@ std::string panel_x_ticks(const Chart& chart, const Extent& x) {
   if (chart.log_x || x.empty()) return "";
   const double span = x.high - x.low;
   if (chart.whole_x && span <= 8) return "set xtics 1\n";
+  if (!(span > 0)) return "";
   const double raw = span / 5, decade = std::pow(10, std::floor(std::log10(raw)));
   double step = 10 * decade;
   for (double m : {1.0, 2.0, 5.0})

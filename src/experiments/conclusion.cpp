@@ -71,10 +71,10 @@ std::string ScoreDesign::test_name() const {
 
 std::string format_p(double p) {
   if (!std::isfinite(p)) return "no p-value";
+  // Two significant digits: 0.050 is not the 0.05 of the threshold.
   if (p < 0.001) return "p < 0.001";
-  if (p < 0.01) return fmt::format("p = {:.3f}", p);
   if (p > 0.995) return "p = 1";
-  return fmt::format("p = {:.2f}", p);
+  return fmt::format("p = {:#.2g}", p);
 }
 
 MetricVerdict judge(const Metric& metric, const std::vector<VariantScores>& variants,
@@ -167,12 +167,18 @@ MetricVerdict judge(const Metric& metric, const std::vector<VariantScores>& vari
     // "a and b are tied on test accuracy (0.003 apart, p = 0.57, 3 repeats)"
     std::vector<std::string> all = {best_label};
     all.insert(all.end(), tied.begin(), tied.end());
-    const std::string who =
-        tied.size() <= kListed ? join(all) : fmt::format("{} and {} others", best_label, tied.size());
     const double widest = *std::max_element(tied_difference.begin(), tied_difference.end());
-    parts.push_back(fmt::format("{} are tied on {} ({}{} apart, {}, {})", who, name,
-                                tied.size() == 1 ? "" : "up to ", amount(widest), p_range(tied_p, true),
-                                counts(verdict, design)));
+    const std::string spread = fmt::format("{}{} apart, {}, {}", tied.size() == 1 ? "" : "up to ",
+                                           amount(widest), p_range(tied_p, true), counts(verdict, design));
+    if (tied.size() <= kListed) {
+      parts.push_back(fmt::format("{} are tied on {} ({})", join(all), name, spread));
+    } else if (tied.size() + 1 == variants.size()) {
+      // "All 5 variants are tied on test accuracy (rmsprop highest at 0.97; ...)"
+      parts.push_back(fmt::format("All {} variants are tied on {} ({} {} at {}; {})", variants.size(), name,
+                                  best_label, higher, value(best.mean), spread));
+    } else {
+      parts.push_back(fmt::format("{} and {} others are tied on {} ({})", best_label, tied.size(), name, spread));
+    }
   } else {
     const bool spread_known = !worse.empty();
     parts.push_back(fmt::format("{} has the {} {} ({}{})", best_label, higher, name, value(best.mean),

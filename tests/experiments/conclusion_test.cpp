@@ -95,6 +95,13 @@ TEST(Conclusion, ManyVariantsAreCountedNotListed) {
   const double smallest_p = std::min(welch_t_test(b, a).p, welch_t_test(c, a).p);
   EXPECT_EQ(tied.sentence, "a, b and c are tied on test accuracy (up to 0.02 apart, p ≥ " +
                                format_p(smallest_p).substr(4) + ", 3 repeats).");
+  // Everyone tied, too many to list.
+  const MetricVerdict all = judge(
+      kAccuracy, {{"a", a}, {"b", b}, {"c", c}, {"d", {0.90, 0.91, 0.92}}, {"e", {0.88, 0.92, 0.93}}},
+      ScoreDesign::repeats());
+  EXPECT_EQ(all.sentence.rfind("All 5 variants are tied on test accuracy (a highest at 0.92; up to 0.02 apart, p ≥ ", 0),
+            0u)
+      << all.sentence;
 }
 
 TEST(Conclusion, FoldScoresUseTheCorrectedResampledTest) {
@@ -106,7 +113,7 @@ TEST(Conclusion, FoldScoresUseTheCorrectedResampledTest) {
   EXPECT_NEAR(v.variants[1].test.p, 0.06396653057897166, 1e-10);
   EXPECT_EQ(v.variants[1].standing, Standing::kTied);
   EXPECT_LT(welch_t_test(folds[1].scores, folds[0].scores).p, 0.05);
-  EXPECT_EQ(v.sentence, "a and b are tied on test accuracy (0.028 apart, p = 0.06, 5 folds).");
+  EXPECT_EQ(v.sentence, "a and b are tied on test accuracy (0.028 apart, p = 0.064, 5 folds).");
 }
 
 TEST(Conclusion, TableOfDifferences) {
@@ -125,8 +132,9 @@ TEST(Conclusion, TableOfDifferences) {
 
 TEST(Conclusion, PValuesReadAsTheySay) {
   EXPECT_EQ(format_p(0.5656), "p = 0.57");
-  EXPECT_EQ(format_p(0.04), "p = 0.04");
-  EXPECT_EQ(format_p(0.0049), "p = 0.005");
+  EXPECT_EQ(format_p(0.04), "p = 0.040");
+  EXPECT_EQ(format_p(0.0502), "p = 0.050");
+  EXPECT_EQ(format_p(0.00487), "p = 0.0049");
   EXPECT_EQ(format_p(0.0004), "p < 0.001");
   EXPECT_EQ(format_p(1.0), "p = 1");
   EXPECT_EQ(format_p(kNan), "no p-value");

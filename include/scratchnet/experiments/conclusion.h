@@ -85,7 +85,7 @@ ReportTable differences_table(const std::vector<MetricVerdict>& verdicts,
                               const std::vector<std::string>& labels, const ScoreDesign& design,
                               double alpha = 0.05);
 
-// "p = 0.57", "p = 0.004", "p < 0.001".
+// Two significant digits: "p = 0.57", "p = 0.050", "p = 0.0042", "p < 0.001".
 std::string format_p(double p);
 
 }  // namespace scratchnet
