@@ -50,7 +50,7 @@ struct ExperimentFlags {
   std::vector<std::string> vary, params;
   std::size_t repeats = 0, trials = 0, jobs = 0, top = 0, refine_top = 0, refine_trials = 0;
   std::uint64_t search_seed = 0;
-  std::string title;
+  std::string title, facet;
 };
 
 // Whether option `name` exists on `cmd` and was given.
@@ -80,6 +80,7 @@ ExperimentSpec resolve_spec(const CLI::App& cmd, const SettingsFlags& settings, 
   if (given(cmd, "--search-seed")) o.search_seed = f.search_seed;
   if (given(cmd, "--out")) o.out = base.out;  // --out names the experiment folder here
   if (!f.title.empty()) o.title = f.title;
+  if (!f.facet.empty()) o.facet = f.facet;
   return apply_overrides(spec, o);
 }
 
@@ -97,6 +98,8 @@ Command add_compare_command(CLI::App& app) {
   auto f = std::make_shared<ExperimentFlags>();
   cmd->add_option("--vary", f->vary, "KEY=V1,V2,...: a setting and its values (repeatable)");
   cmd->add_option("--repeats", f->repeats, "runs per variant with seeds seed, seed+1, ... (mean ± std)");
+  cmd->add_option("--facet", f->facet,
+                  "varied KEY with one figure panel per value (default: the first of two or more; none)");
   add_common(*cmd, *f);
   cmd->footer("Example: scratchnet compare --data digits --vary train.optimizer=sgd,adam --out runs/opt");
   return [cmd, settings, f] {
@@ -108,6 +111,7 @@ Command add_compare_command(CLI::App& app) {
     options.jobs = spec.jobs;
     options.out = spec.out;
     options.title = spec.title.empty() ? "comparison" : spec.title;
+    options.facet = spec.facet;
     fmt::print("compare: {} variant(s) x {} repeat(s) -> {}/\n", cartesian_product(options.vary).size(),
                options.repeats, options.out);
     ProgressPrinter progress(false);

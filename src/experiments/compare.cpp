@@ -10,9 +10,8 @@
 
 #include "scratchnet/core/error.h"
 #include "scratchnet/core/kernels.h"
-#include "scratchnet/experiments/plot.h"
-#include "scratchnet/experiments/report.h"
 #include "scratchnet/io/binary.h"
+#include "compare_report.h"
 
 namespace scratchnet {
 namespace fs = std::filesystem;
@@ -24,51 +23,6 @@ class StepRecorder : public RunObserver {
   void on_step(Trainer&, const StepInfo& step) override { losses.push_back(step.loss); }
   std::vector<double> losses;
 };
-
-std::string cell(double v, int digits = 4) {
-  return std::isfinite(v) ? fmt::format("{:.{}f}", v, digits) : "";
-}
-
-std::string cell(const MeanStd& m, bool with_std) {
-  if (!std::isfinite(m.mean)) return "";
-  return with_std ? fmt::format("{:.4f} ± {:.4f}", m.mean, m.std) : fmt::format("{:.4f}", m.mean);
-}
-
-// Per-epoch values of one column of a run's metrics.csv.
-std::vector<double> metric_column(const std::string& run_dir, const std::string& column) {
-  std::ifstream in(fs::path(run_dir) / "metrics.csv");
-  std::string line;
-  if (!std::getline(in, line)) return {};
-  std::size_t index = 0, found = std::string::npos;
-  for (std::size_t start = 0;; ++index) {
-    const std::size_t comma = line.find(',', start);
-    if (line.substr(start, comma - start) == column) found = index;
-    if (comma == std::string::npos) break;
-    start = comma + 1;
-  }
-  std::vector<double> values;
-  while (found != std::string::npos && std::getline(in, line)) {
-    std::size_t start = 0;
-    for (std::size_t i = 0; i < found && start != std::string::npos; ++i) {
-      start = line.find(',', start);
-      if (start != std::string::npos) ++start;
-    }
-    if (start == std::string::npos) break;
-    const std::string text = line.substr(start, line.find(',', start) - start);
-    values.push_back(text.empty() ? kNaN : std::stod(text));
-  }
-  return values;
-}
-
-Chart line_chart(const std::string& name, const std::string& title, const std::string& x_label,
-                 const std::string& y_label) {
-  Chart chart;
-  chart.name = name;
-  chart.title = title;
-  chart.x_label = x_label;
-  chart.y_label = y_label;
-  return chart;
-}
 
 }  // namespace
 
@@ -110,13 +64,41 @@ std::vector<Assignment> cartesian_product(const std::vector<Variation>& variatio
   return product;
 }
 
+std::vector<Facet> facets(const std::vector<Variation>& vary, const std::string& facet) {
+  if (facet == "none" || (facet.empty() && vary.size() < 2)) return {};
+  std::size_t key = 0;
+  if (!facet.empty()) {
+    std::string keys;
+    for (key = 0; key < vary.size() && vary[key].key != facet; ++key)
+      keys += (keys.empty() ? "" : ", ") + vary[key].key;
+    if (key == vary.size())
+      throw_usage("facet '{}' is not a varied key (varied: {}); or write facet = \"none\"", facet,
+                  keys.empty() ? "none" : keys);
+    if (vary.size() < 2) return {};
+  }
+  const std::vector<Assignment> variants = cartesian_product(vary);
+  std::vector<Facet> panels;
+  for (const std::string& value : vary[key].values) {
+    Facet panel{describe({{vary[key].key, value}}), {}, {}};
+    for (std::size_t v = 0; v < variants.size(); ++v) {
+      if (variants[v][key].second != value) continue;
+      Assignment others = variants[v];
+      others.erase(others.begin() + static_cast<std::ptrdiff_t>(key));
+      panel.variants.push_back(v);
+      panel.labels.push_back(describe(others));
+    }
+    panels.push_back(std::move(panel));
+  }
+  return panels;
+}
+
 std::vector<VariantResult> run_compare(const TrainConfig& base, const CompareOptions& options,
                                        ExperimentObserver* observer) {
   if (options.out.empty()) throw_usage("compare needs an output folder (--out)");
   if (options.repeats == 0) throw_usage("--repeats must be at least 1");
+  facets(options.vary, options.facet);  // a bad facet fails now, not after the runs
   const std::vector<Assignment> variants = cartesian_product(options.vary);
   const std::size_t total = variants.size() * options.repeats;
-  std::vector<VariantResult> results(variants.size());
   std::vector<std::vector<double>> step_losses(variants.size());
   std::vector<std::string> first_run_dir(variants.size());
   std::vector<std::vector<bool>> done(variants.size(), std::vector<bool>(options.repeats, false));
@@ -167,100 +149,21 @@ std::vector<VariantResult> run_compare(const TrainConfig& base, const CompareOpt
   }
 
   // Tables, plots and the report cover every finished run.
-  bool classification = true;
-  for (std::size_t v = 0; v < variants.size(); ++v)
-    for (std::size_t r = 0; r < options.repeats; ++r)
-      if (done[v][r]) classification = summaries[v][r].task == Task::kClassification;
-  ReportTable table;
-  for (const auto& variation : options.vary) table.header.push_back(variation.key);
-  const bool with_std = options.repeats > 1;
-  // The printed table leaves out accuracy columns a regression cannot fill;
-  // results.csv keeps one layout for every task.
-  for (const char* h : {"runs", "train_accuracy", "test_accuracy", "train_loss", "test_loss",
-                        "best_epoch", "seconds"})
-    if (classification || std::string_view(h).find("accuracy") == std::string_view::npos)
-      table.header.emplace_back(h);
-  std::string csv;
-  for (const auto& variation : options.vary) csv += variation.key + ",";
-  csv += "runs,train_accuracy,train_accuracy_std,test_accuracy,test_accuracy_std,train_loss,"
-         "train_loss_std,test_loss,test_loss_std,best_epoch,seconds\n";
-  Chart losses = line_chart("loss_per_iteration", "training loss per iteration", "iteration", "loss");
-  losses.smooth = 25;
-  Chart test_curve = line_chart(classification ? "test_accuracy" : "test_loss",
-                                classification ? "test accuracy per epoch" : "test loss per epoch",
-                                "epoch", classification ? "test accuracy" : "test loss (MSE)");
-  Chart train_curve = line_chart("train_accuracy", "train accuracy per epoch", "epoch", "train accuracy");
-  test_curve.whole_x = train_curve.whole_x = true;
-  // Regression losses span decades between the first epochs and the last.
-  test_curve.log_y = !classification;
+  CompareRecord record;
+  record.results.resize(variants.size());
   for (std::size_t v = 0; v < variants.size(); ++v) {
-    VariantResult& result = results[v];
-    result.assignment = variants[v];
+    record.results[v].assignment = variants[v];
     for (std::size_t r = 0; r < options.repeats; ++r)
-      if (done[v][r]) result.runs.push_back(summaries[v][r]);
-    if (result.runs.empty()) continue;
-    std::vector<double> train_acc, test_acc, train_loss, test_loss, best, seconds;
-    for (const auto& s : result.runs) {
-      train_acc.push_back(s.train_accuracy);
-      test_acc.push_back(s.test_accuracy);
-      train_loss.push_back(s.train_loss);
-      test_loss.push_back(s.test_loss);
-      best.push_back(static_cast<double>(s.best_epoch));
-      seconds.push_back(s.train_seconds);
-    }
-    const MeanStd ta = mean_std(train_acc), sa = mean_std(test_acc), tl = mean_std(train_loss),
-                  sl = mean_std(test_loss);
-    std::vector<std::string> row;
-    for (const auto& [key, value] : variants[v]) {
-      row.push_back(value);
-      csv += value + ",";
-    }
-    std::size_t diverged = 0;
-    for (const auto& s : result.runs) diverged += s.diverged;
-    row.push_back(diverged ? fmt::format("{} ({} diverged)", result.runs.size(), diverged)
-                           : std::to_string(result.runs.size()));
-    if (classification) {
-      row.push_back(cell(ta, with_std));
-      row.push_back(cell(sa, with_std));
-    }
-    row.push_back(cell(tl, with_std));
-    row.push_back(cell(sl, with_std));
-    row.push_back(cell(mean_std(best).mean, 1));
-    row.push_back(cell(mean_std(seconds).mean, 2));
-    table.rows.push_back(row);
-    csv += fmt::format("{},{},{},{},{},{},{},{},{},{},{}\n", result.runs.size(), cell(ta.mean, 6),
-                       cell(ta.std, 6), cell(sa.mean, 6), cell(sa.std, 6), cell(tl.mean, 6),
-                       cell(tl.std, 6), cell(sl.mean, 6), cell(sl.std, 6), cell(mean_std(best).mean, 1),
-                       cell(mean_std(seconds).mean, 3));
-    const std::string label = describe(variants[v]);
-    if (!step_losses[v].empty()) losses.series.push_back({label, {}, step_losses[v]});
-    if (!first_run_dir[v].empty()) {
-      test_curve.series.push_back(
-          {label, {}, metric_column(first_run_dir[v], classification ? "test_accuracy" : "test_loss")});
-      if (classification)
-        train_curve.series.push_back({label, {}, metric_column(first_run_dir[v], "train_accuracy")});
-    }
+      if (done[v][r]) record.results[v].runs.push_back(summaries[v][r]);
   }
-  write_file_atomic((fs::path(options.out) / "results.csv").string(), csv);
-  write_file_atomic((fs::path(options.out) / "results.md").string(),
-                    fmt::format("# {}\n\n{}", options.title, markdown_table(table)));
-
-  std::vector<Chart> charts = {losses, test_curve};
-  if (classification) charts.push_back(train_curve);
-  const std::string text =
-      fmt::format("{} of {} runs finished. Every variant trains on the same data split; repeat r "
-                  "uses seed {} + r. Accuracies and losses are those of the final model in eval "
-                  "mode{}.",
-                  finished, total, base.seed, with_std ? " (mean ± standard deviation over repeats)" : "");
-  ReportSection section{"Results", text, {table}, {}};
-  for (const auto& chart : charts) {
-    if (chart.series.empty()) continue;
-    render(chart, options.out);
-    section.svg_files.push_back((fs::path(options.out) / (chart.name + ".svg")).string());
-  }
-  write_report(options.out, options.title, {section});
+  record.step_losses = std::move(step_losses);
+  record.first_run_dir = std::move(first_run_dir);
+  record.finished = finished;
+  record.total = total;
+  record.seed = base.seed;
+  write_compare_outputs(options, record);
   if (error) std::rethrow_exception(error);
-  return results;
+  return record.results;
 }
 
 }  // namespace scratchnet

@@ -56,6 +56,8 @@ ExperimentSpec load_experiment_spec(const std::string& path) {
       spec.vary = string_list(value, where);
     } else if (key == "params") {
       spec.params = string_list(value, where);
+    } else if (key == "facet") {
+      spec.facet = text(value, where);
     } else if (key == "repeats") {
       spec.repeats = count(value, where);
     } else if (key == "trials") {
@@ -71,8 +73,8 @@ ExperimentSpec load_experiment_spec(const std::string& path) {
     } else if (key == "jobs") {
       spec.jobs = count(value, where);
     } else {
-      throw_usage("{}: unknown key (known: kind, title, out, vary, repeats, params, trials, top, "
-                  "refine_top, refine_trials, search_seed, jobs)",
+      throw_usage("{}: unknown key (known: kind, title, out, vary, repeats, facet, params, trials, "
+                  "top, refine_top, refine_trials, search_seed, jobs)",
                   where);
     }
   }
@@ -91,6 +93,7 @@ ExperimentSpec apply_overrides(ExperimentSpec spec, const ExperimentOverrides& o
   if (o.search_seed) spec.search_seed = *o.search_seed;
   if (o.out) spec.out = *o.out;
   if (o.title && !o.title->empty()) spec.title = *o.title;
+  if (o.facet && !o.facet->empty()) spec.facet = *o.facet;
   if (spec.out.empty()) throw_usage("give an output folder: --out DIR (or out = ... in [experiment])");
   if (spec.jobs == 0) throw_usage("--jobs must be at least 1");
   return spec;

@@ -25,27 +25,20 @@
 
 #include "scratchnet/core/error.h"
 #include "scratchnet/io/binary.h"
+#include "gnuplot_script.h"
 
 extern char** environ;
 
 namespace scratchnet {
-namespace {
-
-namespace fs = std::filesystem;
+namespace plot_detail {
 
 // How long one gnuplot run may take before it is killed.
 constexpr auto kGnuplotTimeout = std::chrono::seconds(120);
-// Image size in pixels (PNG) and user units (SVG).
-constexpr int kWidth = 800, kHeight = 500;
 
 // ---------------------------------------------------------------- colours
 
-struct Rgb {
-  int r, g, b;
-};
-
 // Series and class colours: the "tab10" palette of matplotlib.
-constexpr std::array<Rgb, 10> kPalette = {{{0x1f, 0x77, 0xb4},
+constexpr std::array<Rgb, kPaletteSize> kPalette = {{{0x1f, 0x77, 0xb4},
                                            {0xff, 0x7f, 0x0e},
                                            {0x2c, 0xa0, 0x2c},
                                            {0xd6, 0x27, 0x28},
@@ -190,10 +183,11 @@ std::string script_head(const std::string& kind, const std::string& name, const 
   return s;
 }
 
-// The end of every script: the plot command drawn once as PNG and once as SVG.
-std::string script_tail(const std::string& name, const std::string& plot_command,
-                        int height = kHeight) {
-  const std::string size = fmt::format("size {},{}", kWidth, height);
+// The end of every script: the plot command drawn once as PNG and once as
+// SVG (again in full when it is a multiplot, which `replot` cannot repeat).
+std::string script_tail(const std::string& name, const std::string& plot_command, int height,
+                        int width, bool repeat) {
+  const std::string size = fmt::format("size {},{}", width, height);
   std::string s;
   s += "if (strstrt(GPVAL_TERMINALS, 'pngcairo') > 0) {\n";
   s += "  set terminal pngcairo " + size + " noenhanced font 'sans,10' background '#ffffff'\n";
@@ -204,7 +198,7 @@ std::string script_tail(const std::string& name, const std::string& plot_command
   s += plot_command + "\n";
   s += "set terminal svg " + size + " noenhanced font 'sans,10' background '#ffffff'\n";
   s += "set output sn_dir." + gp_string(name + ".svg", false) + "\n";
-  s += "replot\n";
+  s += repeat ? plot_command + "\n" : "replot\n";
   s += "unset output\n";
   return s;
 }
@@ -342,51 +336,7 @@ RenderResult write_and_render(const fs::path& dir, const std::string& name, cons
   return run_script(*gnuplot, script_path);
 }
 
-// ------------------------------------------------------------ charts
-
-// Centred moving average over `window` points; values that are not finite
-// (or not positive, for a log axis) are left out, and a window without any
-// valid value gives NaN. Prefix sums keep it linear in the series length.
-std::vector<double> moving_average(const std::vector<double>& y, std::size_t window,
-                                   bool positive_only) {
-  const std::size_t n = y.size();
-  std::vector<double> sum(n + 1, 0.0);
-  std::vector<std::size_t> count(n + 1, 0);
-  for (std::size_t i = 0; i < n; ++i) {
-    const bool valid = std::isfinite(y[i]) && (!positive_only || y[i] > 0);
-    sum[i + 1] = sum[i] + (valid ? y[i] : 0.0);
-    count[i + 1] = count[i] + (valid ? 1 : 0);
-  }
-  std::vector<double> out(n);
-  const std::size_t before = (window - 1) / 2, after = window / 2;
-  for (std::size_t i = 0; i < n; ++i) {
-    const std::size_t lo = i >= before ? i - before : 0;
-    const std::size_t hi = std::min(n, i + after + 1);
-    const std::size_t k = count[hi] - count[lo];
-    out[i] = k ? (sum[hi] - sum[lo]) / static_cast<double>(k) : std::nan("");
-  }
-  return out;
-}
-
-// Whether a value can be drawn on an axis.
-bool drawable(double v, bool log_axis) { return std::isfinite(v) && (!log_axis || v > 0); }
-
-// A `using` column: on a log axis non-positive values become NaN (skipped).
-std::string column(int j, bool log_axis) {
-  return log_axis ? fmt::format("((${0}>0)?${0}:NaN)", j) : std::to_string(j);
-}
-
-std::string style_clause(Chart::Style style, double line_width) {
-  switch (style) {
-    case Chart::Style::kPoints:
-      return "with points pt 7 ps 0.6";
-    case Chart::Style::kLinesPoints:
-      return fmt::format("with linespoints lw {} pt 7 ps 0.6", line_width);
-    case Chart::Style::kLines:
-      break;
-  }
-  return fmt::format("with lines lw {}", line_width);
-}
+// ------------------------------------------------------------ axes
 
 std::string axis_setup(const std::string& title, const std::string& x_label,
                        const std::string& y_label) {
@@ -397,114 +347,9 @@ std::string axis_setup(const std::string& title, const std::string& x_label,
   return s;
 }
 
-}  // namespace
+}  // namespace plot_detail
 
-RenderResult render(const Chart& chart, const std::string& dir) {
-  check_name(chart.name, "chart");
-  for (const Series& s : chart.series) {
-    if (!s.x.empty() && s.x.size() != s.y.size()) {
-      throw_usage("chart '{}': series '{}' has {} x values but {} y values", chart.name,
-                  comment(s.label), s.x.size(), s.y.size());
-    }
-  }
-  const fs::path folder = prepare_dir(dir);
-
-  // The data: one block per series, columns x y [y_smooth]. Only series of
-  // at least 4 windows are smoothed: averaging a short series (validation
-  // points once an epoch beside a loss every step) would flatten it.
-  std::string data = fmt::format("# scratchnet chart '{}': {}\n", chart.name, comment(chart.title));
-  data += "# one block per series, selected with `index i`\n";
-  std::vector<bool> has_points(chart.series.size(), false);
-  std::vector<bool> smoothed(chart.series.size(), false);
-  for (std::size_t i = 0; i < chart.series.size(); ++i) {
-    const Series& s = chart.series[i];
-    smoothed[i] = chart.smooth > 1 && s.y.size() >= 4 * chart.smooth;
-    const std::vector<double> y_smooth =
-        smoothed[i] ? moving_average(s.y, chart.smooth, chart.log_y) : std::vector<double>{};
-    if (i) data += "\n\n";
-    data += fmt::format("# series {}: {}\n", i, comment(s.label));
-    data += smoothed[i] ? "# x y y_smooth\n" : "# x y\n";
-    // gnuplot does not count a block of comments alone as an `index`: an
-    // empty series (a diverged run) would shift every later series' data
-    // onto the wrong label.
-    if (s.y.empty()) data += "NaN NaN\n";
-    for (std::size_t j = 0; j < s.y.size(); ++j) {
-      const double x = s.x.empty() ? static_cast<double>(j + 1) : s.x[j];
-      data += number(x) + ' ' + number(s.y[j]);
-      if (smoothed[i]) data += ' ' + number(y_smooth[j]);
-      data += '\n';
-      if (drawable(x, chart.log_x) && drawable(s.y[j], chart.log_y)) has_points[i] = true;
-    }
-  }
-
-  // The script: axes, then one plot item per series (two when smoothed).
-  std::string script = script_head("chart", chart.name, folder);
-  script += axis_setup(chart.title, chart.x_label, chart.y_label);
-  if (chart.log_x) script += "set logscale x 10\n";
-  if (chart.log_y) script += "set logscale y 10\n";
-  // gnuplot would put ticks at 1.5, 2.5, ... over a few epochs.
-  // (Over more than a dozen, its own ticks are whole already.)
-  if (chart.whole_x) {
-    double low = INFINITY, high = -INFINITY;
-    for (const auto& s : chart.series)
-      for (std::size_t j = 0; j < s.y.size(); ++j) {
-        const double x = s.x.empty() ? static_cast<double>(j + 1) : s.x[j];
-        if (std::isfinite(x)) low = std::min(low, x), high = std::max(high, x);
-      }
-    if (high - low <= 12) script += "set xtics 1\n";
-  }
-  script += "set grid xtics ytics lc rgb '#d8d8d8' lw 1 dt 1\n";
-  script += "set key below horizontal reverse Left width 3 samplen 3 noautotitle\n";
-  if (std::find(smoothed.begin(), smoothed.end(), true) != smoothed.end()) {
-    script += fmt::format("set key title {}\n",
-                          gp_string(fmt::format("faint: raw values; solid: moving average of {} "
-                                                "points",
-                                                chart.smooth),
-                                    false));
-  }
-  const bool any_points = std::find(has_points.begin(), has_points.end(), true) != has_points.end();
-  std::vector<std::string> items;
-  if (!any_points) {
-    // Nothing to draw: fixed ranges and a note, so gnuplot need not autoscale.
-    const char* range = chart.log_x ? "[1:10]" : "[0:1]";
-    script +=
-        fmt::format("set xrange {}\nset yrange {}\n", range, chart.log_y ? "[1:10]" : "[0:1]");
-    script += "set label 1 'no data' at graph 0.5, 0.5 center\n";
-    items.push_back("NaN notitle");
-  }
-  const std::string x_col = column(1, chart.log_x);
-  std::size_t longest_label = 0;
-  for (const auto& series : chart.series) longest_label = std::max(longest_label, series.label.size());
-  for (std::size_t i = 0; i < chart.series.size(); ++i) {
-    const Rgb colour = series_colour(i);
-    // Past the palette's 10 colours, dashes tell the series apart.
-    const std::string dash = fmt::format(" dt {}", 1 + i / kPalette.size());
-    const std::string title = gp_string(chart.series[i].label, false);
-    if (!has_points[i]) {
-      items.push_back(fmt::format("keyentry {}{} lc rgb '{}' title {}.' (no data)'",
-                                  style_clause(chart.style, 2), dash, hex(colour), title));
-      continue;
-    }
-    const std::string block = fmt::format("sn_dat index {} using {}:", i, x_col);
-    if (smoothed[i]) {
-      items.push_back(fmt::format("{}{} {}{} lc rgb '{}' notitle", block, column(2, chart.log_y),
-                                  style_clause(chart.style, 1), dash, hex(lighten(colour, 0.6))));
-    }
-    items.push_back(fmt::format("{}{} {}{} lc rgb '{}' title {}", block,
-                                column(smoothed[i] ? 3 : 2, chart.log_y),
-                                style_clause(chart.style, 2), dash, hex(colour), title));
-  }
-  // The key sits below the plot, as many entries to a row as fit (gnuplot
-  // sizes them at about 10.5 px per character at font size 10, sample line
-  // and gaps adding 8 characters): taller images for long keys, so that no
-  // entry is cut off and the plot keeps its height.
-  const std::size_t per_row = std::max<std::size_t>(
-      1, static_cast<std::size_t>((kWidth - 40) / (10.5 * static_cast<double>(longest_label + 8))));
-  const std::size_t rows = (chart.series.size() + per_row - 1) / per_row;
-  const int height = kHeight + 18 * static_cast<int>(rows > 2 ? rows - 2 : 0);
-  return write_and_render(folder, chart.name, data,
-                          script + script_tail(chart.name, join_plot(items), height));
-}
+using namespace plot_detail;
 
 namespace {
 

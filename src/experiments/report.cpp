@@ -38,6 +38,7 @@ figure svg { max-width: 100%; height: auto; display: block; }
 figcaption, .note { color: #666; font-size: 0.9em; }
 .note { border-left: 3px solid #e0a000; background: #fff8e5; padding: 0.5em 0.8em; }
 code { background: #f2f2f2; padding: 0 0.2em; }
+ul.links { padding-left: 1.2em; font-size: 0.92em; }
 footer { margin-top: 3em; color: #999; font-size: 0.85em; }
 )";
 
@@ -214,6 +215,29 @@ std::string html_figure(const fs::path& dir, const std::string& file, std::size_
          html_escape(name) + "</figcaption>\n</figure>\n";
 }
 
+// Whether an href names a file here, not a URL ("javascript:", "https:"):
+// no ':' before the first '/'.
+bool local_href(const std::string& href) {
+  const std::size_t colon = href.find(':');
+  return !href.empty() && (colon == std::string::npos || href.find('/') < colon);
+}
+
+std::string html_links(const std::vector<ReportLinks>& lists) {
+  if (lists.empty()) return "";
+  std::string s = "<ul class=\"links\">\n";
+  for (const ReportLinks& list : lists) {
+    s += "<li>" + html_escape(list.label) + (list.links.empty() ? "" : ": ");
+    for (std::size_t i = 0; i < list.links.size(); ++i) {
+      const auto& [text, href] = list.links[i];
+      s += i ? " · " : "";
+      s += local_href(href) ? "<a href=\"" + html_escape(href) + "\">" + html_escape(text) + "</a>"
+                            : html_escape(text);
+    }
+    s += "</li>\n";
+  }
+  return s + "</ul>\n";
+}
+
 std::string markdown_cell(const std::string& cell) {
   std::string out;
   for (char c : cell) {
@@ -243,9 +267,12 @@ void write_report(const std::string& dir, const std::string& title,
   page += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
   page += "<title>" + html_escape(title) + "</title>\n<style>" + kStyle + "</style>\n</head>\n";
   page += "<body>\n<h1>" + html_escape(title) + "</h1>\n";
-  if (sections.size() > 2) {
+  const auto headed = std::count_if(sections.begin(), sections.end(),
+                                    [](const ReportSection& s) { return !s.heading.empty(); });
+  if (headed > 2) {
     page += "<nav><ul>\n";
     for (std::size_t i = 0; i < sections.size(); ++i) {
+      if (sections[i].heading.empty()) continue;
       page += fmt::format("<li><a href=\"#section-{}\">{}</a></li>\n", i + 1,
                           html_escape(sections[i].heading));
     }
@@ -259,6 +286,7 @@ void write_report(const std::string& dir, const std::string& title,
     page += html_text(section.text);
     for (const ReportTable& table : section.tables) page += html_table(table);
     for (const std::string& file : section.svg_files) page += html_figure(folder, file, ++figure);
+    page += html_links(section.links);
     page += "</section>\n";
   }
   page += "<footer>Written by scratchnet.</footer>\n</body>\n</html>\n";
@@ -288,6 +316,21 @@ std::string markdown_table(const ReportTable& table) {
   }
   s += "\n";
   for (const auto& row : table.rows) s += row_line(row);
+  return s;
+}
+
+std::string markdown_links(const std::vector<ReportLinks>& lists) {
+  std::string s;
+  for (const ReportLinks& list : lists) {
+    s += "- " + markdown_cell(list.label) + (list.links.empty() ? "" : ":");
+    for (std::size_t i = 0; i < list.links.size(); ++i) {
+      const auto& [text, href] = list.links[i];
+      // Spaces would end a markdown link target; <...> keeps them.
+      s += (i ? " · " : " ") + (local_href(href) ? "[" + markdown_cell(text) + "](<" + href + ">)"
+                                                  : markdown_cell(text));
+    }
+    s += "\n";
+  }
   return s;
 }
 

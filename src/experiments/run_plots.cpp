@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "scratchnet/app/metrics_file.h"
 #include "scratchnet/core/error.h"
 #include "scratchnet/experiments/plot.h"
 #include "scratchnet/io/model_file.h"
@@ -18,35 +19,8 @@ namespace scratchnet {
 namespace fs = std::filesystem;
 namespace {
 
-// metrics.csv as columns by header name.
-std::vector<std::pair<std::string, std::vector<double>>> read_metrics(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw_data("cannot open '{}'", path);
-  std::string line;
-  std::getline(in, line);
-  std::vector<std::pair<std::string, std::vector<double>>> columns;
-  std::stringstream header(line);
-  for (std::string name; std::getline(header, name, ',');) columns.push_back({name, {}});
-  while (std::getline(in, line)) {
-    std::stringstream row(line);
-    std::string cell;
-    for (auto& column : columns) {
-      if (!std::getline(row, cell, ',')) cell.clear();
-      column.second.push_back(cell.empty() ? kNaN : std::stod(cell));
-    }
-  }
-  return columns;
-}
-
-const std::vector<double>* column(const std::vector<std::pair<std::string, std::vector<double>>>& cols,
-                                  const std::string& name) {
-  for (const auto& [n, values] : cols)
-    if (n == name) return &values;
-  return nullptr;
-}
-
 Chart curves(const std::string& name, const std::string& title, const std::string& y_label,
-             const std::vector<std::pair<std::string, std::vector<double>>>& cols,
+             const MetricsTable& cols,
              std::initializer_list<std::pair<const char*, const char*>> wanted) {
   Chart chart;
   chart.name = name;
@@ -56,7 +30,7 @@ Chart curves(const std::string& name, const std::string& title, const std::strin
   chart.y_label = y_label;
   chart.style = Chart::Style::kLinesPoints;
   for (const auto& [col, label] : wanted) {
-    const auto* values = column(cols, col);
+    const auto* values = cols.column(col);
     if (values && std::any_of(values->begin(), values->end(), [](double v) { return std::isfinite(v); }))
       chart.series.push_back({label, {}, *values});
   }
@@ -182,6 +156,26 @@ PlotOutcome plot_run(const std::string& run_dir) {
     note(outcome, map.name, render(map, run_dir));
   }
   return outcome;
+}
+
+std::vector<std::string> run_figure_files(const std::string& run_dir) {
+  static const std::vector<std::string> kKnown = {"learning_curves", "loss_curves", "confusion_matrix",
+                                                  "regression_fit", "decision_regions"};
+  std::vector<std::string> known, others;
+  std::error_code ec;
+  for (fs::directory_iterator it(run_dir, ec), end; !ec && it != end; it.increment(ec)) {
+    const fs::path& path = it->path();
+    if (path.extension() != ".png" || !it->is_regular_file(ec)) continue;
+    const bool is_known = std::find(kKnown.begin(), kKnown.end(), path.stem().string()) != kKnown.end();
+    (is_known ? known : others).push_back(path.filename().string());
+  }
+  auto rank = [](const std::string& file) {
+    return std::find(kKnown.begin(), kKnown.end(), fs::path(file).stem().string()) - kKnown.begin();
+  };
+  std::sort(known.begin(), known.end(), [&](const auto& a, const auto& b) { return rank(a) < rank(b); });
+  std::sort(others.begin(), others.end());
+  known.insert(known.end(), others.begin(), others.end());
+  return known;
 }
 
 }  // namespace scratchnet

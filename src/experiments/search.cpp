@@ -249,7 +249,7 @@ SearchResult run_search(const TrainConfig& base_config, const SearchOptions& opt
   write_file_atomic((fs::path(options.out) / "results.csv").string(), csv);
 
   // Score against each searched setting.
-  ReportSection plots{"Score against each setting", "", {}, {}};
+  ReportSection plots{"Score against each setting", "", {}, {}, {}};
   const bool classification = result.trials.empty() || result.trials[0].summary.task == Task::kClassification;
   for (std::size_t i = 0; i < options.params.size(); ++i) {
     const auto& p = options.params[i];
@@ -305,7 +305,7 @@ SearchResult run_search(const TrainConfig& base_config, const SearchOptions& opt
     text += fmt::format(" The best configuration (best.toml), trained once more and tested: test {} {:.4f}.",
                         classification ? "accuracy" : "loss",
                         classification ? result.best_test.test_accuracy : result.best_test.test_loss);
-  write_report(options.out, "random search", {{"Best trials", text, {top}, {}}, plots});
+  write_report(options.out, "random search", {{"Best trials", text, {top}, {}, {}}, plots});
   if (interrupted) std::rethrow_exception(interrupted);
   return result;
 }

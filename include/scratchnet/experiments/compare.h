@@ -4,13 +4,21 @@
 //
 // The output folder holds:
 //   runs/<variant>[/repeat-R]/   each run's folder (model, metrics, summary, config, steps.csv)
-//   results.csv, results.md      one row per variant: the varied settings, then
+//   results.csv                  one row per variant: the varied settings, then
 //                                mean (and std over repeats) of final train/test
 //                                accuracy and loss, best epoch, seconds per run
+//   results.md, report.html      the conclusion first (conclusion.h: the best
+//                                variant per metric, the others' differences to
+//                                it and their p-values), the table, the figures,
+//                                and links to each variant's run and its figures
 //   loss_per_iteration.*         the training loss of each step, one curve per
 //                                variant (first repeat), smoothed (seed 004)
-//   test_accuracy.*, train_accuracy.* (classification) or test_loss.* per epoch
-//   report.html                  tables and plots on one self-contained page
+//   test_accuracy.* (classification) or test_loss.* per epoch, one curve per variant
+//   learning_curves.*            train and test curves of each variant's first
+//                                repeat in one panel (the gap shows over-fitting)
+// With two or more varied keys the per-variant figures are small multiples:
+// one panel per value of the facet key (the first varied key unless
+// `facet` names another), the other settings as its curves.
 // An interrupt (Ctrl-C) stops after the running runs; the table covers the
 // finished ones and the error is rethrown.
 
@@ -18,6 +26,7 @@
 #include <string>
 #include <vector>
 
+#include "scratchnet/experiments/conclusion.h"
 #include "scratchnet/experiments/experiment.h"
 
 namespace scratchnet {
@@ -42,7 +51,26 @@ struct CompareOptions {
   std::size_t jobs = 1;  // runs in parallel
   std::string out;       // required
   std::string title = "comparison";
+  // The varied key whose values get a panel each; empty: the first varied
+  // key when two or more vary; "none": every curve in one chart.
+  std::string facet;
+  // What a variant's runs are to the significance tests: independent
+  // repeats (the default), or the folds of a cross-validation, runs[j]
+  // being fold j of the same folds for every variant.
+  ScoreDesign design;
 };
+
+// The panels of a small-multiples figure: one per value of the varied key
+// `facet`, in the order of its values, holding the variants (indices into
+// cartesian_product(vary)) that take it, labelled by their other settings.
+// Empty when there is no facet: fewer than two varied keys, or "none".
+// Throws a usage error when `facet` is not a varied key (naming them).
+struct Facet {
+  std::string title;  // "batch_norm=true"
+  std::vector<std::size_t> variants;
+  std::vector<std::string> labels;  // "init=normal:0.1"
+};
+std::vector<Facet> facets(const std::vector<Variation>& vary, const std::string& facet);
 
 struct VariantResult {
   Assignment assignment;

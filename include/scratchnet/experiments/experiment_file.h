@@ -9,6 +9,7 @@
 //   out = "runs/optimizers"
 //   vary = ["train.optimizer=sgd,momentum,adagrad,adam"]   # compare
 //   repeats = 1
+//   facet = "model.init"   # compare over two keys: one panel per value (default: the first)
 //   params = ["train.lr=log:1e-6:1e-2"]                     # search
 //   trials = 100
 //   top = 20
@@ -31,6 +32,7 @@ struct ExperimentSpec {
   std::string out;
   std::vector<std::string> vary;
   std::size_t repeats = 1;
+  std::string facet;  // compare: the varied key with a panel per value; "none": no panels
   std::vector<std::string> params;
   std::size_t trials = 20;
   std::size_t top = 20;
@@ -50,7 +52,7 @@ struct ExperimentOverrides {
   std::vector<std::string> vary, params;  // replace the file's lists when non-empty
   std::optional<std::size_t> repeats, trials, top, refine_top, refine_trials, jobs;
   std::optional<std::uint64_t> search_seed;
-  std::optional<std::string> out, title;
+  std::optional<std::string> out, title, facet;
 };
 // `spec` with `overrides` applied; usage errors when no output folder is
 // named or jobs is 0.

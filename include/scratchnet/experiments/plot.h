@@ -32,10 +32,21 @@
 
 namespace scratchnet {
 
-// One curve. An empty `x` numbers the points 1, 2, 3, ... (epochs).
+// One curve. An empty `x` numbers the points 1, 2, 3, ... (epochs). An
+// outlier is drawn but left out of the y-range (unless nothing else has
+// data): a diverged run, whose loss explodes, then leaves the plot at the
+// top instead of flattening every other curve; its key entry (or its
+// panel's title) says "off scale" when it does.
 struct Series {
   std::string label;
   std::vector<double> x, y;
+  bool outlier = false;
+};
+
+// One panel of small multiples (Chart::panels).
+struct Panel {
+  std::string title;
+  std::vector<Series> series;
 };
 
 // Curves over a shared pair of axes (loss and accuracy curves, sweeps).
@@ -46,6 +57,22 @@ struct Series {
 // colour with the raw one faint behind it, and its .dat block gains a third
 // column y_smooth. Shorter series (validation points beside per-step
 // losses) are drawn as they are.
+//
+// The y-range is set from the data (of a smoothed series, its moving
+// average and the middle 98% of its raw values: a few faint spikes may
+// leave the plot), with room above the top curve (8% of the data's span)
+// and a little below. A line that others hide (at more
+// than half of its points a series drawn after it passes within 1.2% of
+// the y-range at the same x) is drawn on top of them, dashed, with open markers
+// (its key entry too), so that it shows through: e.g. two optimizers whose
+// losses fall alike.
+//
+// Small multiples: with `panels`, the chart is a grid of panels (`columns`
+// a row) that share the axes' ranges, labels, scales and style, each with
+// its own title, and one key below them all; `series` must then be empty. A
+// label names the same thing in every panel and keeps its colour (colours
+// in order of first appearance). A panel lists in its title the series
+// that have no data there ("no data: batch_norm=false").
 struct Chart {
   std::string name;  // file stem: <dir>/<name>.dat/.gp/.png/.svg
   std::string title, x_label, y_label;
@@ -54,6 +81,8 @@ struct Chart {
   std::vector<Series> series;
   std::size_t smooth = 0;  // moving-average window over y (0 or 1: none)
   bool whole_x = false;    // x counts something (epochs): no ticks between whole numbers
+  std::vector<Panel> panels;  // small multiples instead of `series`
+  std::size_t columns = 0;    // panels a row; 0: up to 3 (4 from 10 panels on)
 };
 
 // A matrix of values drawn as coloured cells (confusion matrices, grids of a

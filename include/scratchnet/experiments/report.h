@@ -10,6 +10,7 @@
 // they are inlined as they are.
 
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace scratchnet {
@@ -22,8 +23,17 @@ struct ReportTable {
   std::vector<std::vector<std::string>> rows;
 };
 
+// A line of links to files of the experiment (run folders, per-run
+// figures): "label: text · text". An href is a path relative to the
+// report's folder (or an absolute one); one with a URL scheme
+// ("javascript:", "https:") is shown as text, not linked.
+struct ReportLinks {
+  std::string label;
+  std::vector<std::pair<std::string, std::string>> links;  // (text, href)
+};
+
 // A part of the page: a heading, text (blank lines separate paragraphs),
-// tables, then plots. A relative SVG path is looked up in the report's
+// tables, then plots, then lists of links. A relative SVG path is looked up in the report's
 // folder first, then relative to the working directory. A missing SVG
 // (gnuplot absent when the plots were made) shows a note on how to render it.
 struct ReportSection {
@@ -31,10 +41,13 @@ struct ReportSection {
   std::string text;
   std::vector<ReportTable> tables;
   std::vector<std::string> svg_files;  // paths; inlined
+  std::vector<ReportLinks> links;
 };
 
 // Writes <dir>/report.html atomically (creating `dir` if needed): the title,
-// a list of the sections when there are more than two, then the sections.
+// a list of the sections with headings when there are more than two, then
+// the sections. A first section without a heading reads as the page's lead
+// (a conclusion above everything else).
 // Throws a data error when the file cannot be written.
 void write_report(const std::string& dir, const std::string& title,
                   const std::vector<ReportSection>& sections);
@@ -44,5 +57,9 @@ void write_report(const std::string& dir, const std::string& title,
 // becomes &lt; and line breaks <br>; all-numeric columns are right-aligned.
 // Ends with a newline.
 std::string markdown_table(const ReportTable& table);
+
+// The links as a markdown list, one item per ReportLinks; hrefs with a URL
+// scheme are shown as text. Ends with a newline (empty for no links).
+std::string markdown_links(const std::vector<ReportLinks>& links);
 
 }  // namespace scratchnet

@@ -21,4 +21,10 @@ struct PlotOutcome {
 
 PlotOutcome plot_run(const std::string& run_dir);
 
+// The figures (PNG files) in a run folder, for reports to link: first the
+// ones plot_run draws, in the order above, then any other (the per-layer
+// diagnostics figures, when the run recorded them), by name. File names,
+// not paths; empty when there are none (the run was never plotted).
+std::vector<std::string> run_figure_files(const std::string& run_dir);
+
 }  // namespace scratchnet
