@@ -245,6 +245,17 @@ std::string image_folder_source(const std::string& source) {
   return {};
 }
 
+// The Datasets of an image folder as training takes them: pixels in memory.
+// (data.cache = "none" gives Datasets without pixels, read through
+// ImageStream; the trainer's batch gathering does not call it yet.)
+ImageFolderData load_image_folder_in_memory(const ImageFolderScan& scan,
+                                            const ImageFolderOptions& options) {
+  if (options.cache != ImageCache::kMemory)
+    throw_usage("data.cache = \"{}\" is not available for training yet: use \"memory\"",
+                to_string(options.cache));
+  return load_image_folder(scan, options);
+}
+
 TrainTest load_idx_split(const IdxSource& source) {
   TrainTest parts{load_idx(source.train_images, source.train_labels, source.class_names),
                   load_idx(source.test_images, source.test_labels, source.class_names)};
@@ -277,7 +288,7 @@ std::optional<TrainTest> load_predefined_split(const DataOptions& options) {
   if (images.empty()) return std::nullopt;
   ImageFolderScan scan = scan_image_folder(images);
   if (!scan.predefined_split) return std::nullopt;
-  ImageFolderData data = load_image_folder(scan, options.image);
+  ImageFolderData data = load_image_folder_in_memory(scan, options.image);
   return TrainTest{std::move(data.train), std::move(data.test)};
 }
 
@@ -302,7 +313,7 @@ Dataset load_dataset(const DataOptions& options) {
   // Image folders (issue 14): every image, train/ then test/ when split.
   const std::string images = image_folder_source(source);
   if (!images.empty() && !idx_source(source)) {
-    ImageFolderData data = load_image_folder(images, options.image);
+    ImageFolderData data = load_image_folder_in_memory(scan_image_folder(images), options.image);
     Dataset all = std::move(data.train);
     all.pixels.insert(all.pixels.end(), data.test.pixels.begin(), data.test.pixels.end());
     all.labels.insert(all.labels.end(), data.test.labels.begin(), data.test.labels.end());

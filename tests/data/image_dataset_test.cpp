@@ -287,6 +287,10 @@ TEST(ImageDataset, DataOptionResolution) {
   EXPECT_EQ(all.size(), 2u);
   EXPECT_EQ(all.class_names, (std::vector<std::string>{"one", "two"}));
   EXPECT_EQ(all.pixels, (Bytes{1, 2, 3, 4, 4, 3, 2, 1}));
+  // Training reads image folders from memory only, until ImageStream is wired in.
+  o.image.cache = ImageCache::kNone;
+  EXPECT_TRUE(contains(error_of([&] { load_dataset(o); }, ErrorKind::kUsage), "data.cache"));
+  o.image.cache = ImageCache::kMemory;
 
   // A folder that is neither form names both.
   TempFolder other("image_dataset_neither");

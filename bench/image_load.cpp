@@ -1,0 +1,46 @@
+// scratchnet's side of bench/image_decode.py: loads an image folder with
+// load_image_folder (read, decode, resize to H x W, RGB planes) on WORKERS
+// threads, REPEATS times, and prints the best time as one JSON line.
+//   image_load DIR HEIGHT WIDTH WORKERS [REPEATS]
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+#include "scratchnet/core/error.h"
+#include "scratchnet/data/image_dataset.h"
+
+using namespace scratchnet;
+
+int main(int argc, char** argv) {
+  if (argc < 5) {
+    std::fprintf(stderr, "usage: image_load DIR HEIGHT WIDTH WORKERS [REPEATS]\n");
+    return 2;
+  }
+  ImageFolderOptions options;
+  options.height = std::strtoul(argv[2], nullptr, 10);
+  options.width = std::strtoul(argv[3], nullptr, 10);
+  options.workers = std::atoi(argv[4]);
+  options.channels = 3;
+  const int repeats = argc > 5 ? std::atoi(argv[5]) : 3;
+  try {
+    const ImageFolderScan scan = scan_image_folder(argv[1]);
+    double best = 1e30;
+    std::size_t images = 0;
+    for (int r = 0; r < repeats; ++r) {
+      const auto start = std::chrono::steady_clock::now();
+      const ImageFolderData data = load_image_folder(scan, options);
+      const double seconds =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      images = data.train.size() + data.test.size();
+      best = std::min(best, seconds);
+    }
+    std::printf("{\"images\": %zu, \"seconds\": %.4f, \"images_per_second\": %.1f}\n", images, best,
+                static_cast<double>(images) / best);
+    return 0;
+  } catch (const Error& e) {
+    std::fprintf(stderr, "image_load: %s\n", e.what());
+    return 1;
+  }
+}
