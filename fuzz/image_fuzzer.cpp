@@ -2,7 +2,8 @@
 // PPM/PGM through tjLoadImage; the format is sniffed from the first bytes, as
 // for real files) and the resize that follows it when loading a folder. The
 // input is the whole file; its length picks the channels asked for (as the
-// file, gray, RGB). A successful decode must hold exactly the pixels of its
+// file, gray, RGB) and whether a ShrinkHint lets JPEGs decode at a fraction
+// of their size. A successful decode must hold exactly the pixels of its
 // declared size, within the limits.
 
 #include <cstddef>
@@ -24,7 +25,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   limits.max_pixels = 1u << 22;
   try {
     DecodedImage image;
-    decode_image(std::span<const std::uint8_t>(data, size), "fuzz-image", channels, limits, image);
+    const ShrinkHint hint = (size / 3) % 2 == 1 ? ShrinkHint{5, 7} : ShrinkHint{};
+    decode_image(std::span<const std::uint8_t>(data, size), "fuzz-image", channels, limits, image,
+                 hint);
     FUZZ_REQUIRE(image.width > 0 && image.height > 0);
     FUZZ_REQUIRE(image.width <= limits.max_side && image.height <= limits.max_side);
     FUZZ_REQUIRE(image.width * image.height <= limits.max_pixels);

@@ -210,6 +210,9 @@ ImageFolderData load_image_folder(const ImageFolderScan& scan, const ImageFolder
                        : data.test.pixels.data() + (i - n_train) * sample_bytes;
   };
 
+  // With the size given, large JPEGs may decode straight to about that size.
+  ShrinkHint hint;
+  if (!auto_size && options.jpeg_shrink) hint = {height, width};
   std::vector<Status> status(total, Status::kOk);
   std::vector<std::string> reasons(total);
   std::vector<std::uint8_t> color(total, 0), resized(total, 0);
@@ -220,7 +223,7 @@ ImageFolderData load_image_folder(const ImageFolderScan& scan, const ImageFolder
                      const std::string& path = file(i).path;
                      try {
                        read_file_bytes(path, s.bytes);
-                       decode_image(s.bytes, path, decode_channels, options.limits, s.image);
+                       decode_image(s.bytes, path, decode_channels, options.limits, s.image, hint);
                      } catch (const Error& e) {
                        if (e.kind() != ErrorKind::kData) throw;
                        status[i] = Status::kBad;

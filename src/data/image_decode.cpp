@@ -137,7 +137,7 @@ class TurboJpegDecompressor {
 };
 
 void decode_jpeg(std::span<const std::uint8_t> bytes, const std::string& source, int channels,
-                 const DecodeLimits& limits, DecodedImage& out) {
+                 const DecodeLimits& limits, const ShrinkHint& hint, DecodedImage& out) {
   constexpr ImageFormat kFormat = ImageFormat::kJpeg;
   thread_local TurboJpegDecompressor decompressor;
   tjhandle handle = decompressor.get(source);
@@ -150,13 +150,27 @@ void decode_jpeg(std::span<const std::uint8_t> bytes, const std::string& source,
   if (colorspace == TJCS_CMYK || colorspace == TJCS_YCCK)
     fail(source, kFormat, "CMYK images are not supported (convert the file to RGB)");
 
+  // The smallest of 1/8, 1/4, 1/2 that stays at least the size asked for.
+  int out_width = width, out_height = height;
+  if (hint.min_width > 0 && hint.min_height > 0) {
+    for (int denominator : {8, 4, 2}) {
+      const tjscalingfactor factor{1, denominator};
+      const int w = TJSCALED(width, factor), h = TJSCALED(height, factor);
+      if (static_cast<std::size_t>(w) >= hint.min_width &&
+          static_cast<std::size_t>(h) >= hint.min_height) {
+        out_width = w;
+        out_height = h;
+        break;
+      }
+    }
+  }
   const ImageColor color = colorspace == TJCS_GRAY ? ImageColor::kGray : ImageColor::kColor;
   const int out_channels = channels != 0 ? channels : (color == ImageColor::kGray ? 1 : 3);
-  set_shape(out, static_cast<std::size_t>(width), static_cast<std::size_t>(height), out_channels,
-            color, kFormat);
+  set_shape(out, static_cast<std::size_t>(out_width), static_cast<std::size_t>(out_height),
+            out_channels, color, kFormat);
   // A warning (truncated or corrupt data) stops decoding: an error, not a grey-filled image.
   const int flags = TJFLAG_LIMITSCANS | TJFLAG_STOPONWARNING;
-  if (tjDecompress2(handle, bytes.data(), bytes.size(), out.pixels.data(), width, 0, height,
+  if (tjDecompress2(handle, bytes.data(), bytes.size(), out.pixels.data(), out_width, 0, out_height,
                     out_channels == 1 ? TJPF_GRAY : TJPF_RGB, flags) != 0)
     fail(source, kFormat, tjGetErrorStr2(handle));
 }
@@ -312,7 +326,7 @@ ImageFormat sniff_image_format(std::span<const std::uint8_t> bytes) {
 }
 
 void decode_image(std::span<const std::uint8_t> bytes, const std::string& source, int channels,
-                  const DecodeLimits& limits, DecodedImage& out) {
+                  const DecodeLimits& limits, DecodedImage& out, const ShrinkHint& hint) {
   if (channels != 0 && channels != 1 && channels != 3)
     throw_usage("image channels must be 1 (gray), 3 (RGB) or 0 (as the file), not {}", channels);
   const ImageFormat format = sniff_image_format(bytes);
@@ -320,7 +334,7 @@ void decode_image(std::span<const std::uint8_t> bytes, const std::string& source
     case ImageFormat::kPng:
       return decode_png(bytes, source, channels, limits, out);
     case ImageFormat::kJpeg:
-      return decode_jpeg(bytes, source, channels, limits, out);
+      return decode_jpeg(bytes, source, channels, limits, hint, out);
     case ImageFormat::kBmp:
     case ImageFormat::kPnm:
       return decode_bitmap(bytes, source, format, channels, limits, out);

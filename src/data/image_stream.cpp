@@ -39,6 +39,7 @@ struct ImageStream::State {
   Shape sample_shape;
   float pixel_scale = 1.0f;
   DecodeLimits limits;
+  ShrinkHint hint;
   std::size_t sample_bytes = 0;
 
   std::mutex mutex;
@@ -82,7 +83,7 @@ struct ImageStream::State {
       std::string error;
       try {
         read_file_bytes(path, bytes);
-        decode_image(bytes, path, channels, limits, image);
+        decode_image(bytes, path, channels, limits, image, hint);
         image_to_planes(image, sample_shape[1], sample_shape[2], sample_shape[0],
                         batch.pixels.data() + job.position * sample_bytes, resized);
       } catch (const std::exception& e) {
@@ -101,7 +102,7 @@ struct ImageStream::State {
 
 ImageStream::ImageStream(std::vector<std::string> files, std::vector<std::int32_t> labels,
                          const Shape& sample_shape, float pixel_scale, int workers,
-                         const DecodeLimits& limits)
+                         const DecodeLimits& limits, bool jpeg_shrink)
     : state_(std::make_unique<State>()) {
   if (files.size() != labels.size())
     throw_usage("image stream: {} files but {} labels", files.size(), labels.size());
@@ -115,6 +116,7 @@ ImageStream::ImageStream(std::vector<std::string> files, std::vector<std::int32_
   s.sample_shape = sample_shape;
   s.pixel_scale = pixel_scale;
   s.limits = limits;
+  if (jpeg_shrink) s.hint = {sample_shape[1], sample_shape[2]};
   s.sample_bytes = sample_shape.elements();
   const unsigned threads = workers > 0 ? static_cast<unsigned>(workers)
                                        : std::max(1u, std::thread::hardware_concurrency());

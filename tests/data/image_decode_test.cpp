@@ -113,6 +113,35 @@ TEST(ImageDecode, JpegDecodesCloseToItsPixels) {
   for (std::size_t i = 0; i < 64; ++i) EXPECT_NEAR(gray.pixels[i], luma[i], 4);
 }
 
+TEST(ImageDecode, ShrinkHintDecodesLargeJpegsAtAFraction) {
+  const Bytes rgb = testing::smooth_pixels(64, 48, 3);
+  const Bytes jpeg = testing::jpeg_of(64, 48, 3, rgb);
+  DecodedImage image;
+  // The smallest of 1/8, 1/4, 1/2 that stays at least the hint: 1/4 for 16x12.
+  decode_image(jpeg, "big.jpg", 3, {}, image, ShrinkHint{12, 16});
+  EXPECT_EQ(image.width, 16u);
+  EXPECT_EQ(image.height, 12u);
+  // 1/2 when 1/4 would be too narrow; the full size when not even 1/2 fits.
+  decode_image(jpeg, "big.jpg", 3, {}, image, ShrinkHint{12, 17});
+  EXPECT_EQ(image.width, 32u);
+  decode_image(jpeg, "big.jpg", 3, {}, image, ShrinkHint{25, 8});
+  EXPECT_EQ(image.width, 64u);
+  // 1/8 scale is the mean of each 8x8 block, up to JPEG's loss.
+  decode_image(jpeg, "big.jpg", 3, {}, image, ShrinkHint{6, 8});
+  ASSERT_EQ(image.width, 8u);
+  for (std::size_t by = 0; by < 6; ++by)
+    for (std::size_t bx = 0; bx < 8; ++bx)
+      for (std::size_t c = 0; c < 3; ++c) {
+        double mean = 0;
+        for (std::size_t y = 0; y < 8; ++y)
+          for (std::size_t x = 0; x < 8; ++x) mean += rgb[((by * 8 + y) * 64 + bx * 8 + x) * 3 + c];
+        EXPECT_NEAR(image.pixels[(by * 8 + bx) * 3 + c], mean / 64, 4.0);
+      }
+  // PNG ignores the hint.
+  decode_image(testing::png_of(64, 48, 3, rgb), "big.png", 3, {}, image, ShrinkHint{6, 8});
+  EXPECT_EQ(image.width, 64u);
+}
+
 TEST(ImageDecode, PgmPpmAndBmpDecodeExactly) {
   const Bytes gray = testing::smooth_pixels(5, 4, 1);
   const DecodedImage pgm = decode_image(testing::pnm_of(5, 4, 1, gray), "a.pgm");

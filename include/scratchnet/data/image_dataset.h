@@ -69,6 +69,9 @@ struct ImageFolderOptions {
   ImageAugmentOptions augment;             // data.augment: for the trainer (training batches only)
   int workers = 0;                         // decoding threads; 0 = every core
   DecodeLimits limits;                     // refuse larger declared sizes
+  // Decode JPEGs of at least twice the size at 1/2, 1/4 or 1/8 scale
+  // (ShrinkHint in image_decode.h); off: every pixel, then the area filter.
+  bool jpeg_shrink = true;
   // Called on the calling thread while images are decoded (about 20 times a
   // second, and once at the end with done == total), e.g. for a progress bar.
   std::function<void(std::size_t done, std::size_t total)> progress;

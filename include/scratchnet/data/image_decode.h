@@ -55,13 +55,23 @@ struct DecodedImage {
   std::vector<std::uint8_t> pixels;  // height * width * channels, interleaved
 };
 
+// The size an image will be shrunk to after decoding (0 = unknown). A JPEG
+// of at least twice that size on both axes is then decoded at 1/2, 1/4 or
+// 1/8 of its size (the smallest that stays at least min_height x
+// min_width), by libjpeg-turbo's scaled inverse DCT: an average over 2x2,
+// 4x4 or 8x8 pixels done in the frequency domain, several times faster than
+// decoding every pixel and averaging them afterwards. Other formats ignore it.
+struct ShrinkHint {
+  std::size_t min_height = 0, min_width = 0;
+};
+
 // Decodes the bytes of an image file. `channels`: 0 = as the file holds them
 // (1 for gray, 3 for colour), 1 = gray, 3 = RGB. `source` names the file in
 // messages. The overload with `out` reuses its capacity.
 DecodedImage decode_image(std::span<const std::uint8_t> bytes, const std::string& source,
                           int channels = 0, const DecodeLimits& limits = {});
 void decode_image(std::span<const std::uint8_t> bytes, const std::string& source, int channels,
-                  const DecodeLimits& limits, DecodedImage& out);
+                  const DecodeLimits& limits, DecodedImage& out, const ShrinkHint& hint = {});
 
 // Reads the file at `path` (a data error naming it if it cannot) and decodes it.
 DecodedImage read_image(const std::string& path, int channels = 0, const DecodeLimits& limits = {});

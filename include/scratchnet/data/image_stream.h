@@ -39,10 +39,11 @@ class ImageStream {
  public:
   // Sample i is files[i] with labels[i], decoded to sample_shape (C, H, W)
   // (C = 1 or 3) and scaled by pixel_scale. workers: decoding threads, 0 =
-  // every core. Requires files.size() == labels.size().
+  // every core; jpeg_shrink as ImageFolderOptions::jpeg_shrink. Requires
+  // files.size() == labels.size().
   ImageStream(std::vector<std::string> files, std::vector<std::int32_t> labels,
               const Shape& sample_shape, float pixel_scale = 1.0f / 255, int workers = 0,
-              const DecodeLimits& limits = {});
+              const DecodeLimits& limits = {}, bool jpeg_shrink = true);
   ~ImageStream();
   ImageStream(const ImageStream&) = delete;
   ImageStream& operator=(const ImageStream&) = delete;
