@@ -323,12 +323,17 @@ ImageFolderData load_image_folder(const ImageFolderScan& scan, const ImageFolder
     part->pixel_scale = 1.0f / 255;
     part->class_names = scan.class_names;
   }
-  // Classes left without a training image once bad files are out.
+  // Classes left without a training image once bad files are out (the scan
+  // has already warned about class folders that hold none at all).
+  std::vector<std::size_t> scanned(scan.class_names.size(), 0);
+  for (const ImageFile& f : scan.train) ++scanned[static_cast<std::size_t>(f.label)];
   const std::vector<std::size_t> counts = data.train.class_counts();
   for (std::size_t k = 0; k < counts.size(); ++k)
-    if (counts[k] == 0 && !report.bad_images.empty())
+    if (counts[k] == 0 && scanned[k] > 0)
       report.warnings.push_back(
-          fmt::format("class '{}' has no readable training image", scan.class_names[k]));
+          fmt::format("class '{}' has no readable training image (all {} "
+                      "skipped)",
+                      scan.class_names[k], scanned[k]));
 
   report.height = height;
   report.width = width;

@@ -200,6 +200,21 @@ TEST_F(BrokenFolder, SkipBadImagesLeavesThemOutAndListsThem) {
   EXPECT_TRUE(std::equal(first.begin(), first.begin() + 16, first.begin() + 16));
 }
 
+TEST(ImageDataset, AClassLeftWithoutImagesIsAWarning) {
+  TempFolder dir("image_dataset_empty_class");
+  const Bytes png = testing::png_of(2, 2, 1, {1, 2, 3, 4});
+  dir.write_each({"x/1.png", "y/2.png"}, png);
+  dir.write("z/3.png", testing::truncated(png, 30));
+  ImageFolderOptions options;
+  options.skip_bad_images = true;
+  const ImageFolderData data = load_image_folder(dir.str(), options);
+  EXPECT_EQ(data.train.class_names, (std::vector<std::string>{"x", "y", "z"}));
+  EXPECT_EQ(data.train.labels, (std::vector<std::int32_t>{0, 1}));
+  ASSERT_EQ(data.report.warnings.size(), 1u);
+  EXPECT_TRUE(contains(data.report.warnings[0], "class 'z' has no readable training image"))
+      << data.report.warnings[0];
+}
+
 TEST(ImageDataset, SameResultWhateverTheThreads) {
   TempFolder dir("image_dataset_threads");
   for (int i = 0; i < 24; ++i) {
