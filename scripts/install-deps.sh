@@ -9,6 +9,7 @@ packages=(
   libtomlplusplus-dev              # config files
   libfmt-dev                       # formatting
   zlib1g-dev                       # .gz data, checksums
+  libspng-dev libturbojpeg0-dev    # image folders: PNG, JPEG (and BMP, PPM/PGM)
   libgtest-dev libgmock-dev        # tests
   clang libclang-rt-14-dev         # fuzzers (libFuzzer, scripts/fuzz.sh)
   gnuplot-nox                      # plots of runs and experiments

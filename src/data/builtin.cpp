@@ -12,6 +12,7 @@
 #include "scratchnet/core/error.h"
 #include "scratchnet/core/rng.h"
 #include "scratchnet/data/idx.h"
+#include "scratchnet/data/image_folder.h"
 
 #ifndef SCRATCHNET_DEFAULT_DATA_DIR
 #define SCRATCHNET_DEFAULT_DATA_DIR "data"
@@ -219,15 +220,40 @@ std::optional<IdxSource> idx_source(const std::string& source) {
     return idx;
   }
   if (!source.empty() && fs::is_directory(source, ec)) {
-    if (!find_idx_files(source, idx))
-      throw_data(
-          "'{}' is a folder without IDX files (train-images-idx3-ubyte, train-labels-idx1-ubyte, "
-          "t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte, each optionally .gz); give the path of "
-          "a CSV file or of such a folder",
-          source);
-    return idx;
+    if (find_idx_files(source, idx)) return idx;
+    // Image folders (issue 14): a folder of class subfolders holding images.
+    if (looks_like_image_folder(source)) return std::nullopt;
+    throw_data(
+        "'{}' is neither a folder of IDX files (train-images-idx3-ubyte, train-labels-idx1-ubyte, "
+        "t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte, each optionally .gz) nor an image "
+        "folder (one subfolder per class holding .png/.jpg/.jpeg/.bmp/.ppm/.pgm files, "
+        "optionally inside train/ and test/); give the path of such a folder or of a CSV file",
+        source);
   }
   return std::nullopt;
+}
+
+// Image folders (issue 14): the folder of `images:DIR`, or a folder that is
+// not an IDX folder (idx_source has ruled that out); empty for other sources.
+std::string image_folder_source(const std::string& source) {
+  if (source.rfind("images:", 0) == 0) {
+    if (source.size() == 7) throw_usage("'images:' needs a folder: images:DIR");
+    return source.substr(7);
+  }
+  std::error_code ec;
+  if (!source.empty() && fs::is_directory(source, ec)) return source;
+  return {};
+}
+
+// The Datasets of an image folder as training takes them: pixels in memory.
+// (data.cache = "none" gives Datasets without pixels, read through
+// ImageStream; the trainer's batch gathering does not call it yet.)
+ImageFolderData load_image_folder_in_memory(const ImageFolderScan& scan,
+                                            const ImageFolderOptions& options) {
+  if (options.cache != ImageCache::kMemory)
+    throw_usage("data.cache = \"{}\" is not available for training yet: use \"memory\"",
+                to_string(options.cache));
+  return load_image_folder(scan, options);
 }
 
 TrainTest load_idx_split(const IdxSource& source) {
@@ -256,8 +282,14 @@ std::vector<std::string> builtin_dataset_names() {
 
 std::optional<TrainTest> load_predefined_split(const DataOptions& options) {
   const std::optional<IdxSource> source = idx_source(options.source);
-  if (!source) return std::nullopt;
-  return load_idx_split(*source);
+  if (source) return load_idx_split(*source);
+  // Image folders (issue 14): only one with train/ and test/ has its own split.
+  const std::string images = image_folder_source(options.source);
+  if (images.empty()) return std::nullopt;
+  ImageFolderScan scan = scan_image_folder(images);
+  if (!scan.predefined_split) return std::nullopt;
+  ImageFolderData data = load_image_folder_in_memory(scan, options.image);
+  return TrainTest{std::move(data.train), std::move(data.test)};
 }
 
 std::string data_directory() {
@@ -278,6 +310,15 @@ Dataset load_dataset(const DataOptions& options) {
   if (source == "xor") return make_xor(options.synthetic_samples, options.seed);
   if (source == "or") return make_or(options.synthetic_samples, options.seed);
   if (source == "sine") return make_sine(options.synthetic_samples, options.seed);
+  // Image folders (issue 14): every image, train/ then test/ when split.
+  const std::string images = image_folder_source(source);
+  if (!images.empty() && !idx_source(source)) {
+    ImageFolderData data = load_image_folder_in_memory(scan_image_folder(images), options.image);
+    Dataset all = std::move(data.train);
+    all.pixels.insert(all.pixels.end(), data.test.pixels.begin(), data.test.pixels.end());
+    all.labels.insert(all.labels.end(), data.test.labels.begin(), data.test.labels.end());
+    return all;
+  }
   if (std::optional<TrainTest> parts = load_predefined_split(options)) {
     // Train then test, in one byte array.
     Dataset all = std::move(parts->train);
@@ -296,7 +337,8 @@ Dataset load_dataset(const DataOptions& options) {
     for (const auto& name : builtin_dataset_names()) names += (names.empty() ? "" : ", ") + name;
     throw_usage(
         "unknown data set '{}': built-in data sets are {}; or give the path of a CSV file, of a "
-        "folder of IDX files, or idx:TRAIN_IMAGES,TRAIN_LABELS,TEST_IMAGES,TEST_LABELS",
+        "folder of IDX files, of an image folder (images:DIR), or "
+        "idx:TRAIN_IMAGES,TRAIN_LABELS,TEST_IMAGES,TEST_LABELS",
         source, names);
   }
   return load_csv(source, options.csv);

@@ -25,12 +25,17 @@
 //            train-labels-idx1-ubyte, t10k-images-idx3-ubyte,
 //            t10k-labels-idx1-ubyte ('.' instead of '-' before "idx" also
 //            works, each optionally .gz), read like idx:.
+//   images:DIR, or a folder whose subfolders hold images (and not the IDX files)
+//            an image folder, one subfolder per class (see data/image_folder.h,
+//            data/image_dataset.h), loaded with DataOptions::image; with
+//            DIR/train and DIR/test it comes with its own split.
 //   other    a path to a CSV file (optionally .gz), read with load_csv.
 //
 // The IDX sets (fashion-mnist, mnist, idx:, IDX folders) come with their own
 // train/test split: load_predefined_split gives the two parts, load_dataset
 // the two concatenated (train first). Their pixels are held as bytes
-// (Dataset::pixels), scaled to [0, 1] per batch.
+// (Dataset::pixels), scaled to [0, 1] per batch. So are image folders, whose
+// split is predefined only when they hold train/ and test/.
 
 #include <cstdint>
 #include <optional>
@@ -39,6 +44,7 @@
 
 #include "scratchnet/data/csv.h"
 #include "scratchnet/data/dataset.h"
+#include "scratchnet/data/image_dataset.h"
 
 namespace scratchnet {
 
@@ -49,6 +55,7 @@ struct DataOptions {
   bool arem_keep_duplicates = false;
   std::size_t synthetic_samples = 0;  // 0 = the set's default size
   std::uint64_t seed = 42;       // synthetic sets are drawn from this seed
+  ImageFolderOptions image;      // image folders (issue 14)
 };
 
 Dataset load_dataset(const DataOptions& options);
@@ -59,7 +66,8 @@ struct TrainTest {
   Dataset train, test;
 };
 // The published split of an IDX set (fashion-mnist, mnist, idx:..., a folder
-// of IDX files); nullopt for every other source, which the caller splits.
+// of IDX files) or of an image folder with train/ and test/; nullopt for
+// every other source, which the caller splits.
 std::optional<TrainTest> load_predefined_split(const DataOptions& options);
 
 // Where bundled data lives: $SCRATCHNET_DATA_DIR if set, else the repo's data/
