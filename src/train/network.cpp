@@ -66,7 +66,9 @@ template <class T>
 void Network<T>::initialize(const InitScheme& scheme, Rng& rng) {
   for (std::size_t i = 0; i < layers_.size(); ++i) {
     InitScheme chosen = scheme;
-    if (scheme.kind() == InitScheme::Kind::kAuto) {
+    // `auto` is resolved from the next layer, except for a residual block,
+    // which resolves it for its own convolutions (they feed its ReLUs: He).
+    if (scheme.kind() == InitScheme::Kind::kAuto && layers_[i]->spec().type != "residual") {
       const std::string next = i + 1 < layers_.size() ? layers_[i + 1]->spec().type : "identity";
       chosen = InitScheme::for_activation(next);
     }

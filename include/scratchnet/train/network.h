@@ -51,7 +51,8 @@ class Network {
   Network& operator=(const Network&) = delete;
 
   // Draws initial weights. Scheme `auto` picks, for each layer with weights,
-  // He when the next layer is relu/leaky_relu and Xavier otherwise.
+  // He when the next layer is relu/leaky_relu and Xavier otherwise; residual
+  // blocks get `auto` itself and pick He for their convolutions.
   void initialize(const InitScheme& scheme, Rng& rng);
 
   const BasicTensor<T>& forward(const BasicTensor<T>& x, Mode mode);
