@@ -1,10 +1,6 @@
 // `scratchnet verify FILE`: exit 0 and one "ok" line for a sound model file,
 // exit 1 and the data error for a damaged, missing or foreign one.
 
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -12,31 +8,19 @@
 
 #include <gtest/gtest.h>
 
+#include "cli_support.h"
+
 namespace {
 
 namespace fs = std::filesystem;
+using scratchnet::cli_testing::Result;
 
-struct Outcome {
-  int code;
-  std::string output;  // stdout and stderr together
-};
-
-Outcome verify(const std::string& file) {
-  const std::string command = std::string(SCRATCHNET_BINARY) + " verify '" + file + "' 2>&1";
-  FILE* pipe = ::popen(command.c_str(), "r");
-  if (!pipe) return {-1, "popen failed"};
-  std::string output;
-  char buf[4096];
-  std::size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, pipe)) > 0) output.append(buf, n);
-  const int status = ::pclose(pipe);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
-}
+Result verify(const std::string& file) { return scratchnet::cli_testing::run("verify '" + file + "'"); }
 
 const std::string kModel = std::string(SCRATCHNET_SOURCE_DIR) + "/tests/data/model-v1.snm";
 
 TEST(CliVerify, SoundModelIsOk) {
-  const Outcome r = verify(kModel);
+  const Result r = verify(kModel);
   EXPECT_EQ(r.code, 0) << r.output;
   EXPECT_EQ(r.output.rfind("ok: model format 1, 4 layers, 30 parameters (+ 8 buffer values), "
                            "checksum ok\n",
@@ -65,7 +49,7 @@ TEST(CliVerify, DamagedMissingAndForeignFilesExitWith1) {
       {(dir / "missing.snm").string(), "missing.snm"},
   };
   for (const auto& [file, message] : cases) {
-    const Outcome r = verify(file);
+    const Result r = verify(file);
     EXPECT_EQ(r.code, 1) << file << "\n" << r.output;
     EXPECT_NE(r.output.find("scratchnet: error: "), std::string::npos) << r.output;
     EXPECT_NE(r.output.find(message), std::string::npos) << r.output;
