@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <cstdlib>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
@@ -355,6 +356,11 @@ RunSummary run(const TrainConfig& config, RunObserver* observer, const Checkpoin
     s.test_accuracy = timed_eval.accuracy;
   }
 
+  // Test hook (tests/mpi): with $SCRATCHNET_RANK_MODELS set, every process
+  // also saves its final model as <that folder>/rank<R>.snm, so that a test
+  // can check that all processes of a data-parallel run hold the same model.
+  if (const char* rank_models = std::getenv("SCRATCHNET_RANK_MODELS"))
+    save_model(model, (fs::path(rank_models) / fmt::format("rank{}.snm", comm.rank())).string());
   if (lead) {
     save_model(model, out.staged("model.snm"));
     write_file_atomic(out.staged("summary.json"), summary_json(s));
