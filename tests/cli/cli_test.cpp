@@ -286,7 +286,8 @@ TEST_F(Cli, KillNineAtARandomPointThenResumeGivesIdenticalResults) {
   // The same run, killed with SIGKILL at a random moment after its first checkpoint.
   const pid_t pid = spawn(args, "/dev/null");
   ASSERT_GT(pid, 0);
-  wait_until([&] { return fs::exists(path("run/checkpoint.snc")); });
+  // (or until it finished: its model is there)
+  wait_until([&] { return fs::exists(path("run/checkpoint.snc")) || fs::exists(path("run/model.snm")); });
   std::mt19937 random(std::random_device{}());
   std::this_thread::sleep_for(std::chrono::milliseconds(std::uniform_int_distribution<int>(0, 400)(random)));
   ::kill(pid, SIGKILL);
@@ -326,7 +327,8 @@ class Interrupted : public CliTest {
     const std::string log = path("log.txt");
     const pid_t pid = spawn(args + " --out " + out, log);
     ASSERT_GT(pid, 0);
-    ASSERT_TRUE(wait_until([&] { return ready(pid); })) << slurp(log);
+    // (or until the run finished: its model is there, and the signal will find it gone)
+    ASSERT_TRUE(wait_until([&] { return fs::exists(out + "/model.snm") || ready(pid); })) << slurp(log);
     ::kill(pid, signal);
     const int code = wait_exit_code(pid);
     if (code == 0) GTEST_SKIP() << "the run finished before the signal; nothing to resume";
