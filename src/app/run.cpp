@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <cstdlib>
 #include <filesystem>
 #include <memory>
 #include <vector>
@@ -186,6 +187,11 @@ RunSummary run(const TrainConfig& requested, RunObserver* observer, const Checkp
   }
   s.train_seconds = seconds_since(start);
   summarise(s, fit, trainer, data, config);
+  // Test hook (tests/mpi): with $SCRATCHNET_RANK_MODELS set, every process
+  // also saves its final model as <that folder>/rank<R>.snm, so that a test
+  // can check that all processes of a data-parallel run hold the same model.
+  if (const char* rank_models = std::getenv("SCRATCHNET_RANK_MODELS"))
+    save_model(model, (fs::path(rank_models) / fmt::format("rank{}.snm", comm.rank())).string());
   write_run_files(out, model, s);
   if (lead) {
     std::error_code ignored;

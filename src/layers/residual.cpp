@@ -74,7 +74,12 @@ const LayerType& residual_layer_type() {
       "residual", "basic residual block: relu(conv3x3-BN-ReLU-conv3x3-BN (x) + shortcut(x)) (He et al. 2016)",
       {integer_attr_schema("filters", 1, std::nullopt, "output channels"),
        integer_attr_schema("stride", 1, 1.0, "stride of the first convolution (and the projection)")},
-      &plan, &construct_layer<Residual<float>>, &construct_layer<Residual<double>>};
+      &plan,
+      &construct_layer<Residual<float>>,
+      &construct_layer<Residual<double>>,
+      /*activation=*/false,
+      InitFamily::kXavier,
+      /*resolves_own_init=*/true};
   return type;
 }
 

@@ -69,7 +69,9 @@ template <class T>
 void Network<T>::initialize(const InitScheme& scheme, Rng& rng) {
   for (std::size_t i = 0; i < layers_.size(); ++i) {
     InitScheme chosen = scheme;
-    if (scheme.kind() == InitScheme::Kind::kAuto) {
+    // `auto` is resolved from the next layer, except for layers that resolve
+    // it themselves (a residual block: its convolutions feed its ReLUs: He).
+    if (scheme.kind() == InitScheme::Kind::kAuto && !layer_type(layers_[i]->spec().type).resolves_own_init) {
       const std::string next = i + 1 < layers_.size() ? layers_[i + 1]->spec().type : "identity";
       chosen = auto_init_before(next);
     }

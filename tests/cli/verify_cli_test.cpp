@@ -6,19 +6,21 @@
 #include <iterator>
 #include <string>
 
+#include <gtest/gtest.h>
+
 #include "cli_support.h"
 
 namespace {
 
 namespace fs = std::filesystem;
-using scratchnet::testing::CliResult;
+using scratchnet::cli_testing::Result;
 
-CliResult verify(const std::string& file) { return scratchnet::testing::run_cli("verify '" + file + "'"); }
+Result verify(const std::string& file) { return scratchnet::cli_testing::run("verify '" + file + "'"); }
 
 const std::string kModel = std::string(SCRATCHNET_SOURCE_DIR) + "/tests/data/model-v1.snm";
 
 TEST(CliVerify, SoundModelIsOk) {
-  const CliResult r = verify(kModel);
+  const Result r = verify(kModel);
   EXPECT_EQ(r.code, 0) << r.output;
   EXPECT_EQ(r.output.rfind("ok: model format 1, 4 layers, 30 parameters (+ 8 buffer values), "
                            "checksum ok\n",
@@ -47,7 +49,7 @@ TEST(CliVerify, DamagedMissingAndForeignFilesExitWith1) {
       {(dir / "missing.snm").string(), "missing.snm"},
   };
   for (const auto& [file, message] : cases) {
-    const CliResult r = verify(file);
+    const Result r = verify(file);
     EXPECT_EQ(r.code, 1) << file << "\n" << r.output;
     EXPECT_NE(r.output.find("scratchnet: error: "), std::string::npos) << r.output;
     EXPECT_NE(r.output.find(message), std::string::npos) << r.output;

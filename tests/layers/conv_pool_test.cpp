@@ -1,11 +1,13 @@
-// Conv2D, MaxPool2D and AvgPool2D forward (float) against direct loop
-// references written here from the definitions, on random shapes with
-// padding, stride and non-square images; and the usage errors for shapes that
-// cannot work. Gradients are checked by the generic layer contract test.
+// Conv2D, MaxPool2D and AvgPool2D forward (float), and Conv2D's backward in
+// both modes, against direct loop references written here from the
+// definitions, on random shapes with padding, stride and non-square images;
+// and the usage errors for shapes that cannot work. Gradients in double are
+// also checked by the generic layer contract test.
 
 #include <algorithm>
 #include <limits>
 #include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -26,17 +28,20 @@ Tensor random_tensor(const Shape& shape, Rng& rng) {
   return t;
 }
 
+std::size_t out_size(std::size_t in, const ConvCase& k) {
+  return (in + 2 * k.padding - k.kernel) / k.stride + 1;
+}
+
+// Calls term(y_index, x_index, w_index) for every product W x of
 // y[n, f, i, j] = b[f] + sum_{c, a, e} W[f, c, a, e] x[n, c, i*s + a - p, j*s + e - p],
-// with x = 0 outside the image.
-Tensor naive_conv(const Tensor& x, const Tensor& w, const Tensor& b, const ConvCase& k) {
-  const std::size_t oh = (k.h + 2 * k.padding - k.kernel) / k.stride + 1;
-  const std::size_t ow = (k.w + 2 * k.padding - k.kernel) / k.stride + 1;
-  Tensor y(Shape{k.n, k.filters, oh, ow});
+// leaving out the x = 0 outside the image.
+template <class F>
+void for_each_conv_term(const ConvCase& k, F term) {
+  const std::size_t oh = out_size(k.h, k), ow = out_size(k.w, k);
   for (std::size_t n = 0; n < k.n; ++n)
     for (std::size_t f = 0; f < k.filters; ++f)
       for (std::size_t i = 0; i < oh; ++i)
-        for (std::size_t j = 0; j < ow; ++j) {
-          double sum = b[f];
+        for (std::size_t j = 0; j < ow; ++j)
           for (std::size_t c = 0; c < k.c; ++c)
             for (std::size_t a = 0; a < k.kernel; ++a)
               for (std::size_t e = 0; e < k.kernel; ++e) {
@@ -44,15 +49,26 @@ Tensor naive_conv(const Tensor& x, const Tensor& w, const Tensor& b, const ConvC
                 const long s = static_cast<long>(j * k.stride + e) - static_cast<long>(k.padding);
                 if (r < 0 || s < 0 || r >= static_cast<long>(k.h) || s >= static_cast<long>(k.w))
                   continue;
-                const float xv = x[((n * k.c + c) * k.h + static_cast<std::size_t>(r)) * k.w +
-                                   static_cast<std::size_t>(s)];
-                const float wv =
-                    w[f * k.c * k.kernel * k.kernel + (c * k.kernel + a) * k.kernel + e];
-                sum += static_cast<double>(xv) * wv;
+                term(((n * k.filters + f) * oh + i) * ow + j,
+                     ((n * k.c + c) * k.h + static_cast<std::size_t>(r)) * k.w + static_cast<std::size_t>(s),
+                     f * k.c * k.kernel * k.kernel + (c * k.kernel + a) * k.kernel + e);
               }
-          y[((n * k.filters + f) * oh + i) * ow + j] = static_cast<float>(sum);
-        }
-  return y;
+}
+
+Tensor to_tensor(const std::vector<double>& v, const Shape& shape) {
+  Tensor t(shape);
+  for (std::size_t i = 0; i < v.size(); ++i) t[i] = static_cast<float>(v[i]);
+  return t;
+}
+
+Tensor naive_conv(const Tensor& x, const Tensor& w, const Tensor& b, const ConvCase& k) {
+  const Shape shape{k.n, k.filters, out_size(k.h, k), out_size(k.w, k)};
+  std::vector<double> y(shape.elements());
+  for (std::size_t q = 0; q < y.size(); ++q) y[q] = b[q / (shape[2] * shape[3]) % k.filters];
+  for_each_conv_term(k, [&](std::size_t yi, std::size_t xi, std::size_t wi) {
+    y[yi] += static_cast<double>(x[xi]) * w[wi];
+  });
+  return to_tensor(y, shape);
 }
 
 // y[n, c, i, j] = max (or mean) of x[n, c, i*s + a, j*s + e] over a, e < size.
@@ -110,23 +126,56 @@ TEST(Conv2D, ForwardMatchesDirectConvolution) {
   }
 }
 
-TEST(Conv2D, EvalModeBackwardMatchesTrainMode) {
-  // Train mode keeps the batch's columns; eval mode recomputes them in backward.
+// The adjoints of naive_conv, term by term: dx += W dy, dW += x dy, db[f] += dy.
+struct ConvGradients {
+  Tensor dx, dw, db;
+};
+ConvGradients naive_conv_backward(const Tensor& x, const Tensor& w, const Tensor& dy,
+                                  const ConvCase& k) {
+  std::vector<double> dx(x.size()), dw(w.size()), db(k.filters);
+  const std::size_t positions = out_size(k.h, k) * out_size(k.w, k);
+  for (std::size_t q = 0; q < dy.size(); ++q) db[q / positions % k.filters] += dy[q];
+  for_each_conv_term(k, [&](std::size_t yi, std::size_t xi, std::size_t wi) {
+    dx[xi] += static_cast<double>(dy[yi]) * w[wi];
+    dw[wi] += static_cast<double>(dy[yi]) * x[xi];
+  });
+  return {to_tensor(dx, x.shape()), to_tensor(dw, w.shape()), to_tensor(db, Shape{k.filters})};
+}
+
+TEST(Conv2D, BackwardMatchesDirectLoopsInTrainAndEvalMode) {
+  // Stride 2 with padding on a non-square image (the plain loops), and stride
+  // 1 on images wider than 16 (the vectorised im2col / col2im and the batched
+  // dW product of the float kernels).
+  const ConvCase cases[] = {
+      {3, 2, 7, 6, 3, 3, 2, 1},
+      {2, 3, 9, 20, 4, 3, 1, 1},
+      {2, 2, 6, 33, 3, 5, 1, 2},
+      {2, 3, 8, 11, 2, 1, 1, 0},
+  };
   Rng rng(5);
-  auto layer = make_layer<float>(
-      {"conv2d", {{"filters", 3}, {"kernel", 3}, {"stride", 2}, {"padding", 1}}}, Shape{2, 7, 6});
-  for (auto& p : layer->params())
-    for (auto& v : p.value->span()) v = static_cast<float>(rng.uniform(-1.0, 1.0));
-  const Tensor x = random_tensor(Shape{3, 2, 7, 6}, rng);
-  const Tensor dy = random_tensor(layer->output_shape().with_batch(3), rng);
-  std::vector<Tensor> results;
-  for (Mode mode : {Mode::kTrain, Mode::kEval}) {
-    for (auto& p : layer->params()) p.grad->zero();
-    layer->forward(x, mode);
-    results.push_back(layer->backward(dy));
-    for (auto& p : layer->params()) results.push_back(*p.grad);
+  for (const ConvCase& k : cases) {
+    const std::string what = fmt::format("n={} c={} h={} w={} f={} k={} s={} p={}", k.n, k.c, k.h,
+                                         k.w, k.filters, k.kernel, k.stride, k.padding);
+    auto layer = make_layer<float>({"conv2d",
+                                    {{"filters", static_cast<double>(k.filters)},
+                                     {"kernel", static_cast<double>(k.kernel)},
+                                     {"stride", static_cast<double>(k.stride)},
+                                     {"padding", static_cast<double>(k.padding)}}},
+                                   Shape{k.c, k.h, k.w});
+    for (auto& p : layer->params())
+      for (auto& v : p.value->span()) v = static_cast<float>(rng.uniform(-1.0, 1.0));
+    const Tensor x = random_tensor(Shape{k.n, k.c, k.h, k.w}, rng);
+    const Tensor dy = random_tensor(layer->output_shape().with_batch(k.n), rng);
+    const ConvGradients want = naive_conv_backward(x, *layer->params()[0].value, dy, k);
+    for (Mode mode : {Mode::kTrain, Mode::kEval}) {
+      const std::string where = what + (mode == Mode::kTrain ? " train" : " eval");
+      for (auto& p : layer->params()) p.grad->zero();
+      layer->forward(x, mode);
+      expect_near_all(layer->backward(dy), want.dx, where + " dx");
+      expect_near_all(*layer->params()[0].grad, want.dw, where + " dW");
+      expect_near_all(*layer->params()[1].grad, want.db, where + " db");
+    }
   }
-  for (std::size_t r = 0; r < 3; ++r) expect_near_all(results[r + 3], results[r], "eval vs train");
 }
 
 TEST(Pooling, ForwardMatchesDirectLoops) {

@@ -1,7 +1,8 @@
-// Every registered layer: finite-difference gradients (double precision),
-// backward accumulates into parameter gradients, forward leaves its input
-// alone, eval mode is deterministic. The case table must cover every
-// registered type: adding a layer without a case fails here.
+// Every registered layer: finite-difference gradients (double precision, train
+// and eval mode, every parameter random), backward accumulates into parameter
+// gradients, forward leaves its input alone, eval mode is deterministic. The
+// case table must cover every registered type: adding a layer without a case
+// fails here.
 
 #include <map>
 #include <set>
@@ -35,8 +36,14 @@ const std::vector<LayerCase>& layer_cases() {
       {{"dropout", {{"rate", 0.3}}}, Shape{6}},
       {{"conv2d", {{"filters", 3}, {"kernel", 3}, {"stride", 1}, {"padding", 1}}}, Shape{2, 5, 5}},
       {{"conv2d", {{"filters", 2}, {"kernel", 3}, {"stride", 2}, {"padding", 0}}}, Shape{1, 6, 6}},
+      {{"conv2d", {{"filters", 3}, {"kernel", 3}, {"stride", 2}, {"padding", 1}}}, Shape{2, 7, 6}},
       {{"max_pool2d", {{"size", 2}}}, Shape{2, 4, 4}},
+      // Overlapping windows: an input feeds several outputs, so backward must add.
+      {{"max_pool2d", {{"size", 3}, {"stride", 1}}}, Shape{2, 5, 6}},
+      {{"max_pool2d", {{"size", 3}, {"stride", 2}}}, Shape{2, 7, 6}},
       {{"avg_pool2d", {{"size", 2}}}, Shape{2, 4, 4}},
+      {{"avg_pool2d", {{"size", 3}, {"stride", 1}}}, Shape{2, 5, 6}},
+      {{"avg_pool2d", {{"size", 3}, {"stride", 2}}}, Shape{2, 7, 6}},
       {{"flatten", {}}, Shape{2, 3, 3}},
       {{"residual", {{"filters", 2}}}, Shape{2, 4, 4}},
       {{"residual", {{"filters", 3}, {"stride", 2}}}, Shape{2, 5, 5}},
@@ -48,9 +55,12 @@ const std::vector<LayerCase>& layer_cases() {
 std::unique_ptr<Layer<double>> build(const LayerCase& c, Rng& rng) {
   auto layer = make_layer<double>(c.spec, c.input);
   layer->initialize(InitScheme(InitScheme::Kind::kXavierNormal), rng);
-  // Non-zero biases, so their effect is checked too.
-  for (auto& p : layer->params())
-    if (p.name == "b") testing::fill_away_from_zero(*p.value, rng);
+  // Every parameter random (biases non-zero, batch norm's gamma away from 1
+  // and beta from 0, also inside residual blocks), so a backward that forgets
+  // one of them cannot pass; running statistics random for eval mode.
+  for (auto& p : layer->params()) testing::fill_away_from_zero(*p.value, rng);
+  for (auto& b : layer->buffers())
+    for (auto& v : b.value->span()) v = rng.uniform(0.5, 1.5);
   return layer;
 }
 
@@ -90,6 +100,18 @@ TEST_P(LayerContract, GradientsMatchFiniteDifferences) {
                   << m.numeric;
 }
 
+TEST_P(LayerContract, EvalModeGradientsMatchFiniteDifferences) {
+  // Eval mode differentiates another forward (batch norm's running statistics
+  // are constants, dropout is the identity).
+  const LayerCase& c = layer_cases()[GetParam()];
+  Rng rng(9);
+  auto layer = build(c, rng);
+  const auto bad = testing::check_layer_gradients(*layer, random_input(c.input, 3, rng), rng, Mode::kEval);
+  for (const auto& m : bad)
+    ADD_FAILURE() << c.spec.str() << " " << m.where << ": analytic " << m.analytic << " numeric "
+                  << m.numeric;
+}
+
 TEST_P(LayerContract, BackwardAddsIntoParameterGradients) {
   const LayerCase& c = layer_cases()[GetParam()];
   Rng rng(11);
@@ -97,8 +119,10 @@ TEST_P(LayerContract, BackwardAddsIntoParameterGradients) {
   const auto x = random_input(c.input, 2, rng);
   layer->reseed(testing::kFrozenSeed);
   const auto& y = layer->forward(x, Mode::kTrain);
+  // A random upstream gradient: with a constant one, batch norm's dgamma is 0
+  // and "adds, not overwrites" could not fail.
   BasicTensor<double> dy(y.shape());
-  dy.fill(0.5);
+  testing::fill_away_from_zero(dy, rng);
   for (auto& p : layer->params()) p.grad->zero();
   layer->backward(dy);
   std::vector<BasicTensor<double>> once;

@@ -11,17 +11,14 @@
 #include "scratchnet/io/checkpoint.h"
 #include "scratchnet/io/model_file.h"
 #include "scratchnet/app/run.h"
+#include "support/temp_dir.h"
 
 namespace scratchnet {
 namespace {
 
 namespace fs = std::filesystem;
 
-std::string temp_dir(const std::string& name) {
-  const auto dir = fs::temp_directory_path() / ("scratchnet_ckpt_" + name + "_" + std::to_string(::getpid()));
-  fs::remove_all(dir);
-  return dir.string();
-}
+std::string temp_dir(const std::string& name) { return testing::temp_dir("ckpt_" + name); }
 
 // Every setting whose state crosses epochs: dropout, a plateau schedule, a
 // validation split with early stopping, Adam's moments.
@@ -80,14 +77,50 @@ std::vector<std::string> metrics_without_seconds(const std::string& dir) {
   return rows;
 }
 
-TEST(Checkpoint, InterruptedAndResumedRunEqualsTheUninterruptedOne) {
-  const std::string straight = temp_dir("straight"), resumed = temp_dir("resumed");
-  const RunSummary a = run_training(stateful_config(straight), nullptr);
-  EXPECT_FALSE(fs::exists(fs::path(straight) / "checkpoint.snc")) << "a finished run removes it";
+// The validation losses of a finished run's metrics.csv, epoch 1 first.
+std::vector<double> val_losses(const std::string& dir) {
+  std::ifstream in(fs::path(dir) / "metrics.csv");
+  std::string line;
+  std::getline(in, line);  // header: val_loss is column 9
+  std::vector<double> losses;
+  while (std::getline(in, line)) {
+    std::size_t start = 0;
+    for (int column = 0; column < 8; ++column) start = line.find(',', start) + 1;
+    losses.push_back(std::stod(line.substr(start)));
+  }
+  return losses;
+}
 
-  InterruptAt interrupt(3);
+TEST(Checkpoint, InterruptedAndResumedRunEqualsTheUninterruptedOne) {
+  // Patience 2 and lr 0.01, so that early stopping counts epochs without
+  // improvement across the resume and stops after it, restoring best weights
+  // kept before it.
+  auto config = [](const std::string& out) {
+    TrainConfig c = stateful_config(out);
+    c.early_stopping = 2;
+    c.lr = 0.01;
+    c.epochs = 12;
+    return c;
+  };
+  const std::string straight = temp_dir("straight"), resumed = temp_dir("resumed");
+  const RunSummary a = run_training(config(straight), nullptr);
+  EXPECT_FALSE(fs::exists(fs::path(straight) / "checkpoint.snc")) << "a finished run removes it";
+  ASSERT_TRUE(a.stopped_early) << "the run must stop early for this test to mean something";
+  // Interrupt after the first epoch that did not improve on the best so far.
+  const std::vector<double> losses = val_losses(straight);
+  ASSERT_EQ(losses.size(), a.epochs);
+  std::size_t at = 0;
+  double best = losses[0];
+  for (std::size_t e = 1; e < losses.size() && at == 0; ++e) {
+    if (losses[e] >= best) at = e + 1;
+    best = std::min(best, losses[e]);
+  }
+  ASSERT_GT(at, 0u);
+  ASSERT_LT(at, a.epochs) << "the stop must come after the resume";
+
+  InterruptAt interrupt(at);
   try {
-    run_training(stateful_config(resumed), &interrupt);
+    run_training(config(resumed), &interrupt);
     FAIL() << "expected an interrupt";
   } catch (const Error& e) {
     EXPECT_EQ(e.kind(), ErrorKind::kInterrupted);
@@ -95,10 +128,14 @@ TEST(Checkpoint, InterruptedAndResumedRunEqualsTheUninterruptedOne) {
   }
   clear_interrupt();
   ASSERT_TRUE(fs::exists(fs::path(resumed) / "checkpoint.snc"));
-  EXPECT_EQ(load_checkpoint((fs::path(resumed) / "checkpoint.snc").string()).state.epochs_done, 3u);
+  const Checkpoint saved = load_checkpoint((fs::path(resumed) / "checkpoint.snc").string());
+  EXPECT_EQ(saved.state.epochs_done, at);
+  EXPECT_EQ(saved.state.stopper.waited, 1u) << "early stopping's count crosses the resume";
+  EXPECT_FALSE(saved.state.best_weights.empty());
   EXPECT_FALSE(fs::exists(fs::path(resumed) / "model.snm"));
 
   const RunSummary b = resume_training(resumed, nullptr);
+  EXPECT_TRUE(b.stopped_early);
   EXPECT_EQ(a.epochs, b.epochs);
   EXPECT_EQ(a.test_accuracy, b.test_accuracy);
   EXPECT_EQ(a.test_loss, b.test_loss);
@@ -110,7 +147,23 @@ TEST(Checkpoint, InterruptedAndResumedRunEqualsTheUninterruptedOne) {
   fs::remove_all(resumed);
 }
 
-TEST(Checkpoint, DamagedCheckpointsGiveClearErrors) {
+// resume_training on a folder whose checkpoint.snc holds `bytes` must fail
+// with a data error and exactly `message` (the README's "Bad inputs tried").
+void expect_resume_error(const std::string& dir, const std::string& bytes, const std::string& message) {
+  {
+    std::ofstream out(fs::path(dir) / "checkpoint.snc", std::ios::binary | std::ios::trunc);
+    out << bytes;
+  }
+  try {
+    resume_training(dir, nullptr);
+    ADD_FAILURE() << "resumed from a damaged checkpoint; expected: " << message;
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::kData) << e.what();
+    EXPECT_EQ(std::string(e.what()), message);
+  }
+}
+
+TEST(Checkpoint, DamagedCheckpointsGiveTheReadmesErrors) {
   const std::string dir = temp_dir("damaged");
   TrainConfig c = stateful_config(dir);
   InterruptAt interrupt(2);
@@ -119,24 +172,36 @@ TEST(Checkpoint, DamagedCheckpointsGiveClearErrors) {
   const std::string path = (fs::path(dir) / "checkpoint.snc").string();
   std::ifstream in(path, std::ios::binary);
   const std::string good((std::istreambuf_iterator<char>(in)), {});
-  for (std::size_t n : {std::size_t{0}, std::size_t{10}, good.size() / 2, good.size() - 1}) {
-    try {
-      decode_checkpoint(good.substr(0, n), path);
-      ADD_FAILURE() << "decoded a checkpoint truncated to " << n << " bytes";
-    } catch (const Error& e) {
-      EXPECT_EQ(e.kind(), ErrorKind::kData);
-    }
-  }
+  in.close();
+  // The frame: 8 bytes of magic, 4 of version, 8 of payload size, the payload, 4 of CRC.
+  const std::size_t payload = good.size() - 24;
+  const std::string bad_magic = path + ": not a scratchnet checkpoint (bad magic number)";
+  expect_resume_error(dir, "", bad_magic);
+  expect_resume_error(dir, good.substr(0, 10), bad_magic);
+  expect_resume_error(dir, "SCRNTCKX" + good.substr(8), bad_magic);
+  for (std::size_t n : {good.size() / 2, good.size() - 1})
+    expect_resume_error(dir, good.substr(0, n),
+                        fmt::format("{}: file is truncated or corrupt ({} payload bytes declared, {} present)",
+                                    path, payload, n - 24));
   std::string flipped = good;
   flipped[good.size() / 2] ^= 1;
+  expect_resume_error(dir, flipped, path + ": checksum mismatch: the file is corrupt");
+
+  const std::string nothing = temp_dir("nothing_here");
+  fs::create_directories(nothing);
   try {
-    decode_checkpoint(flipped, path);
-    ADD_FAILURE() << "decoded a corrupt checkpoint";
+    resume_training(nothing, nullptr);
+    ADD_FAILURE() << "resumed without a checkpoint";
   } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find("checksum"), std::string::npos) << e.what();
+    EXPECT_EQ(e.kind(), ErrorKind::kData);
+    EXPECT_EQ(std::string(e.what()),
+              (fs::path(nothing) / "checkpoint.snc").string() +
+                  ": no checkpoint to resume from (train with --checkpoint-every N, or interrupt a run)");
   }
-  EXPECT_THROW(resume_training(temp_dir("nothing_here"), nullptr), Error);
+  // The undamaged bytes decode (the damage, not the file, was the problem).
+  EXPECT_EQ(decode_checkpoint(good, path).state.epochs_done, 2u);
   fs::remove_all(dir);
+  fs::remove_all(nothing);
 }
 
 }  // namespace

@@ -62,6 +62,10 @@ struct LayerType {
   LayerFactory<double> make_double;
   bool activation = false;
   InitFamily init_family = InitFamily::kXavier;
+  // Whether initialize() takes init "auto" as it is and resolves it for its
+  // inner layers (residual blocks) instead of getting it resolved from the
+  // layer that follows.
+  bool resolves_own_init = false;
 
   template <class T>
   LayerFactory<T> factory() const {

@@ -56,7 +56,9 @@ class Network {
   Network& operator=(const Network&) = delete;
 
   // Draws initial weights. Scheme `auto` picks, for each layer with weights,
-  // He when the next layer is relu/leaky_relu and Xavier otherwise.
+  // the family the registry gives the next layer's type (He before the ReLU
+  // family, Xavier otherwise); layers that resolve it themselves (residual
+  // blocks: He for their convolutions) get `auto` as it is.
   void initialize(const InitScheme& scheme, Rng& rng);
 
   const BasicTensor<T>& forward(const BasicTensor<T>& x, Mode mode);
