@@ -16,6 +16,7 @@
 #include "scratchnet/core/error.h"
 #include "scratchnet/io/binary.h"
 #include "scratchnet/io/model_file.h"
+#include "support/layer_cases.h"
 #include "scratchnet/layers/registry.h"
 
 namespace scratchnet {
@@ -23,9 +24,10 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// Architectures covering every registered layer type (and the shapes each takes).
+// Whole networks, plus a one-layer network for every layer case
+// (support/layer_cases.h, which covers every registered type).
 std::vector<Architecture> sample_architectures() {
-  return {
+  std::vector<Architecture> all = {
       {Shape{5},
        {{"dense", {{"units", 4}}},
         {"batch_norm", {{"momentum", 0.8}}},
@@ -53,6 +55,8 @@ std::vector<Architecture> sample_architectures() {
         {"flatten", {}},
         {"dense", {{"units", 2}}}}},
   };
+  for (const testing::LayerCase& c : testing::layer_cases()) all.push_back({c.input, {c.spec}});
+  return all;
 }
 
 TEST(ModelPlan, MatchesRealNetworksOfEveryLayerType) {
@@ -69,8 +73,7 @@ TEST(ModelPlan, MatchesRealNetworksOfEveryLayerType) {
   }
   for (const auto& type : registered_layer_types())
     EXPECT_TRUE(covered.count(type)) << "layer type '" << type
-                                     << "' is not covered: add it to sample_architectures() "
-                                        "and to plan_architecture() in src/io/model_file.cpp";
+                                     << "' is not covered: add a case to tests/support/layer_cases.h";
 }
 
 // The bytes of a model file holding `arch` and the given tensors, written
