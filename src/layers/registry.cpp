@@ -13,6 +13,7 @@
 #include "scratchnet/layers/dense.h"
 #include "scratchnet/layers/dropout.h"
 #include "scratchnet/layers/flatten.h"
+#include "scratchnet/layers/gelu.h"
 #include "scratchnet/layers/identity.h"
 #include "scratchnet/layers/leaky_relu.h"
 #include "scratchnet/layers/max_pool2d.h"
@@ -41,6 +42,7 @@ const std::vector<const LayerType*>& layer_types() {
       &leaky_relu_layer_type(),
       &identity_layer_type(),
       &softmax_layer_type(),
+      &gelu_layer_type(),
   };
   return types;
 }
