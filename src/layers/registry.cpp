@@ -12,6 +12,7 @@
 #include "scratchnet/layers/conv2d.h"
 #include "scratchnet/layers/dense.h"
 #include "scratchnet/layers/dropout.h"
+#include "scratchnet/layers/elu.h"
 #include "scratchnet/layers/flatten.h"
 #include "scratchnet/layers/gelu.h"
 #include "scratchnet/layers/identity.h"
@@ -43,6 +44,7 @@ const std::vector<const LayerType*>& layer_types() {
       &identity_layer_type(),
       &softmax_layer_type(),
       &gelu_layer_type(),
+      &elu_layer_type(),
   };
   return types;
 }

@@ -193,7 +193,7 @@ std::vector<Setting> make_settings() {
          c.activation = v;
        },
        [](const Config& c) { return c.activation; }},
-      {"model.alpha", Kind::kFloat, "the activation's alpha: leaky_relu slope (default 0.01)",
+      {"model.alpha", Kind::kFloat, "the activation's alpha: leaky_relu slope (default 0.01), elu scale (default 1)",
        [](Config& c, const std::string& v) {
          const double x = parse_double("model.alpha", v);
          if (!(x >= 0 && x <= 1e3)) throw_usage("model.alpha: {} is out of range [0, 1000]", v);

@@ -45,6 +45,7 @@ inline const std::vector<LayerCase>& layer_cases() {
       {{"residual", {{"filters", 3}, {"stride", 2}}}, Shape{2, 5, 5}},
       {{"softmax", {}}, Shape{5}},
       {{"gelu", {}}, Shape{6}},
+      {{"elu", {{"alpha", 0.7}}}, Shape{6}},
   };
   return cases;
 }
