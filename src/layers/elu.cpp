@@ -5,7 +5,7 @@ namespace scratchnet {
 const LayerType& elu_layer_type() {
   static const LayerType type = activation_layer_type<EluFn>(
       "elu", "exponential linear unit: x for x > 0, alpha (e^x - 1) otherwise (Clevert et al. 2016)",
-      {real_attr_schema("alpha", 0, 100, true, false, 1.0, "value approached for large negative x is -alpha")},
+      {real_attr_schema("alpha", 0, 100, true, false, 1.0, "saturation value -alpha for large negative x")},
       InitFamily::kHe);
   return type;
 }

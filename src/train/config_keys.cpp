@@ -153,6 +153,16 @@ Setting hyper_parameter(const HyperParameter& h) {
           }};
 }
 
+// model.alpha applies to the activations whose schema has an alpha.
+std::string alpha_help() {
+  std::vector<std::string> users;
+  for (const LayerType* type : layer_types())
+    for (const AttrSchema& a : type->attrs)
+      if (type->activation && std::string(a.name) == "alpha")
+        users.push_back(fmt::format("{} {}, default {:g}", type->name, a.help, a.default_value.value_or(0)));
+  return fmt::format("the activation's alpha ({})", fmt::join(users, "; "));
+}
+
 std::vector<Setting> make_settings() {
   std::vector<Setting> table = {
       text("data.source", &Config::data,
@@ -193,7 +203,7 @@ std::vector<Setting> make_settings() {
          c.activation = v;
        },
        [](const Config& c) { return c.activation; }},
-      {"model.alpha", Kind::kFloat, "the activation's alpha: leaky_relu slope (default 0.01), elu scale (default 1)",
+      {"model.alpha", Kind::kFloat, alpha_help(),
        [](Config& c, const std::string& v) {
          const double x = parse_double("model.alpha", v);
          if (!(x >= 0 && x <= 1e3)) throw_usage("model.alpha: {} is out of range [0, 1000]", v);
