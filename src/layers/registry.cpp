@@ -21,6 +21,7 @@
 #include "scratchnet/layers/relu.h"
 #include "scratchnet/layers/residual.h"
 #include "scratchnet/layers/sigmoid.h"
+#include "scratchnet/layers/silu.h"
 #include "scratchnet/layers/softmax.h"
 #include "scratchnet/layers/tanh.h"
 
@@ -45,6 +46,7 @@ const std::vector<const LayerType*>& layer_types() {
       &softmax_layer_type(),
       &gelu_layer_type(),
       &elu_layer_type(),
+      &silu_layer_type(),
   };
   return types;
 }

@@ -46,6 +46,7 @@ inline const std::vector<LayerCase>& layer_cases() {
       {{"softmax", {}}, Shape{5}},
       {{"gelu", {}}, Shape{6}},
       {{"elu", {{"alpha", 0.7}}}, Shape{6}},
+      {{"silu", {}}, Shape{6}},
   };
   return cases;
 }
