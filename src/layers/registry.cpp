@@ -23,6 +23,7 @@
 #include "scratchnet/layers/sigmoid.h"
 #include "scratchnet/layers/silu.h"
 #include "scratchnet/layers/softmax.h"
+#include "scratchnet/layers/softplus.h"
 #include "scratchnet/layers/tanh.h"
 
 namespace scratchnet {
@@ -47,6 +48,7 @@ const std::vector<const LayerType*>& layer_types() {
       &gelu_layer_type(),
       &elu_layer_type(),
       &silu_layer_type(),
+      &softplus_layer_type(),
   };
   return types;
 }

@@ -47,6 +47,7 @@ inline const std::vector<LayerCase>& layer_cases() {
       {{"gelu", {}}, Shape{6}},
       {{"elu", {{"alpha", 0.7}}}, Shape{6}},
       {{"silu", {}}, Shape{6}},
+      {{"softplus", {{"beta", 2}, {"threshold", 1.5}}}, Shape{6}},
   };
   return cases;
 }
