@@ -15,6 +15,7 @@
 #include "scratchnet/layers/elu.h"
 #include "scratchnet/layers/flatten.h"
 #include "scratchnet/layers/gelu.h"
+#include "scratchnet/layers/global_avg_pool2d.h"
 #include "scratchnet/layers/identity.h"
 #include "scratchnet/layers/leaky_relu.h"
 #include "scratchnet/layers/max_pool2d.h"
@@ -49,6 +50,7 @@ const std::vector<const LayerType*>& layer_types() {
       &elu_layer_type(),
       &silu_layer_type(),
       &softplus_layer_type(),
+      &global_avg_pool2d_layer_type(),
   };
   return types;
 }

@@ -48,6 +48,7 @@ inline const std::vector<LayerCase>& layer_cases() {
       {{"elu", {{"alpha", 0.7}}}, Shape{6}},
       {{"silu", {}}, Shape{6}},
       {{"softplus", {{"beta", 2}, {"threshold", 1.5}}}, Shape{6}},
+      {{"global_avg_pool2d", {}}, Shape{3, 4, 5}},
   };
   return cases;
 }
