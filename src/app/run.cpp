@@ -14,7 +14,7 @@
 #include "scratchnet/core/communicator.h"
 #include "scratchnet/core/error.h"
 #include "scratchnet/core/kernels.h"
-#include "scratchnet/io/binary.h"
+#include "scratchnet/core/binary.h"
 #include "scratchnet/io/checkpoint.h"
 #include "scratchnet/io/model_file.h"
 #include "scratchnet/losses/loss.h"

@@ -13,7 +13,7 @@
 #include "commands.h"
 #include "scratchnet/app/predict.h"
 #include "scratchnet/core/error.h"
-#include "scratchnet/io/binary.h"
+#include "scratchnet/core/binary.h"
 #include "scratchnet/io/model_file.h"
 
 namespace scratchnet::cli {

@@ -10,7 +10,7 @@
 
 #include "scratchnet/core/error.h"
 #include "scratchnet/core/kernels.h"
-#include "scratchnet/io/binary.h"
+#include "scratchnet/core/binary.h"
 #include "compare_report.h"
 
 namespace scratchnet {

@@ -12,7 +12,7 @@
 #include "scratchnet/experiments/plot.h"
 #include "scratchnet/experiments/report.h"
 #include "scratchnet/experiments/run_plots.h"
-#include "scratchnet/io/binary.h"
+#include "scratchnet/core/binary.h"
 
 namespace scratchnet {
 namespace fs = std::filesystem;

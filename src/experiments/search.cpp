@@ -14,7 +14,7 @@
 #include "scratchnet/core/kernels.h"
 #include "scratchnet/experiments/plot.h"
 #include "scratchnet/experiments/report.h"
-#include "scratchnet/io/binary.h"
+#include "scratchnet/core/binary.h"
 #include "scratchnet/io/json.h"
 
 namespace scratchnet {

@@ -10,7 +10,7 @@
 
 #include "scratchnet/core/error.h"
 #include "scratchnet/data/csv.h"
-#include "scratchnet/io/binary.h"
+#include "scratchnet/core/binary.h"
 #include "scratchnet/layers/registry.h"
 #include "scratchnet/losses/loss.h"
 #include "scratchnet/train/config.h"

@@ -14,7 +14,7 @@
 #include <gtest/gtest.h>
 
 #include "scratchnet/core/error.h"
-#include "scratchnet/io/binary.h"
+#include "scratchnet/core/binary.h"
 #include "scratchnet/io/model_file.h"
 #include "support/layer_cases.h"
 #include "scratchnet/layers/registry.h"

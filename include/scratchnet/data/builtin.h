@@ -2,17 +2,10 @@
 // The data sets scratchnet knows by name, and the resolution of a `--data`
 // argument to a Dataset.
 //
-//   arem     UCI AReM activity recognition (data/arem in the repo): 6 features
-//            (avg/var of three RSS signals; the time column is dropped), class
-//            = folder. bending1 and bending2 merge into "bending" (6 classes,
-//            as seed 000) unless arem_classes = 7. Byte-identical duplicate
-//            files are read once (the archive has six duplicate pairs) unless
-//            arem_keep_duplicates, so identical rows cannot leak into test.
+//   arem     UCI AReM activity recognition (data/arem in the repo; data/arem.h)
 //   digits   8x8 handwritten digits (data/digits/digits.csv.gz), 64 features
 //            in 0..16, 10 classes.
-//   xor, or  2-D points around the four corners of the unit square (gaussian
-//            noise, std 0.15), labelled by XOR / OR of the corner; 100 per corner.
-//   sine     1-D regression: x ~ U(-3, 3), y = sin(x) + N(0, 0.1^2); 500 points.
+//   xor, or, sine  synthetic sets of seed 002 (data/synthetic.h)
 //   fashion-mnist
 //            Zalando's 28x28 grey clothing images, 10 classes, 60,000 train +
 //            10,000 test, from the Debian package dataset-fashion-mnist
@@ -42,8 +35,10 @@
 #include <string>
 #include <vector>
 
+#include "scratchnet/data/arem.h"
 #include "scratchnet/data/csv.h"
 #include "scratchnet/data/dataset.h"
+#include "scratchnet/data/synthetic.h"
 #include "scratchnet/data/image_dataset.h"
 
 namespace scratchnet {
@@ -74,10 +69,6 @@ std::optional<TrainTest> load_predefined_split(const DataOptions& options);
 // folder recorded at build time.
 std::string data_directory();
 
-Dataset load_arem(const std::string& directory, int classes, bool keep_duplicates);
 Dataset load_digits(const std::string& path);
-Dataset make_xor(std::size_t samples, std::uint64_t seed);
-Dataset make_or(std::size_t samples, std::uint64_t seed);
-Dataset make_sine(std::size_t samples, std::uint64_t seed);
 
 }  // namespace scratchnet

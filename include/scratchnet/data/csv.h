@@ -34,6 +34,7 @@
 #include <string_view>
 #include <vector>
 
+#include "scratchnet/core/binary.h"  // read_text_file
 #include "scratchnet/data/dataset.h"
 #include "scratchnet/data/tabular_options.h"
 
@@ -93,9 +94,6 @@ Dataset table_to_dataset(const CsvTable& table, const std::string& source, const
 std::vector<float> table_columns(const CsvTable& table, const std::vector<std::size_t>& columns,
                                  const std::string& source);
 
-// Reads a whole file; files ending in ".gz" are decompressed (zlib).
-// Throws a data error naming the path when it cannot be read.
-std::string read_text_file(const std::string& path);
 
 // "auto" | "yes" | "no", and back; a usage error naming `key` and the choices.
 HeaderMode parse_header_mode(const std::string& text, const std::string& key);

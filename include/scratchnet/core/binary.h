@@ -68,4 +68,8 @@ std::string_view unframe(std::string_view bytes, const char (&magic)[9], std::ui
 // and leaves no temporary file behind.
 void write_file_atomic(const std::string& path, std::string_view bytes);
 
+// Reads a whole file; files ending in ".gz" are decompressed (zlib).
+// Throws a data error naming the path when it cannot be read.
+std::string read_text_file(const std::string& path);
+
 }  // namespace scratchnet
