@@ -64,6 +64,14 @@ double ByteReader::f64(const char* what) {
   return v;
 }
 
+std::string_view ByteReader::bytes(std::size_t n, const char* what) {
+  if (n > remaining())
+    throw_data("{}: file is truncated or corrupt ({} of {} bytes: {} left)", source_, what, n, remaining());
+  const std::string_view view = bytes_.substr(pos_, n);
+  pos_ += n;
+  return view;
+}
+
 std::uint64_t ByteReader::count(const char* what, std::size_t min_item_bytes) {
   const std::uint64_t n = u64(what);
   if (min_item_bytes > 0 && n > remaining() / min_item_bytes)

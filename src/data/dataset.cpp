@@ -28,6 +28,8 @@ Dataset Dataset::subset(std::span<const std::size_t> indices) const {
   out.class_names = class_names;
   out.feature_names = feature_names;
   out.pixel_scale = pixel_scale;
+  out.channel_mean = channel_mean;
+  out.channel_std = channel_std;
 
   const std::size_t d = num_features();
   const std::size_t n = size();
@@ -60,7 +62,8 @@ Dataset Dataset::subset(std::span<const std::size_t> indices) const {
 }
 
 void Dataset::gather(std::span<const std::size_t> indices, Tensor& x,
-                     std::vector<std::int32_t>& batch_labels, Tensor& batch_targets) const {
+                     std::vector<std::int32_t>& batch_labels, Tensor& batch_targets,
+                     const std::function<void(Tensor&)>& augment) const {
   const std::size_t d = num_features();
   const std::size_t n = size();
   const std::size_t b = indices.size();
@@ -93,6 +96,8 @@ void Dataset::gather(std::span<const std::size_t> indices, Tensor& x,
                   batch_targets.data() + i * target_dim);
     }
   }
+  if (image && augment) augment(x);
+  if (image) normalize_channels(x.data(), b);
 }
 
 void Dataset::materialize_features() {
@@ -100,8 +105,22 @@ void Dataset::materialize_features() {
   features.resize(pixels.size());
   for (std::size_t i = 0; i < pixels.size(); ++i)
     features[i] = static_cast<float>(pixels[i]) * pixel_scale;
+  normalize_channels(features.data(), size());
+  channel_mean.clear();
+  channel_std.clear();
   pixels.clear();
   pixels.shrink_to_fit();
+}
+
+void Dataset::normalize_channels(float* x, std::size_t samples) const {
+  if (channel_mean.empty()) return;
+  const std::size_t channels = channel_mean.size(), plane = num_features() / channels;
+  for (std::size_t s = 0; s < samples; ++s)
+    for (std::size_t c = 0; c < channels; ++c) {
+      float* p = x + (s * channels + c) * plane;
+      const float mean = channel_mean[c], inv = 1.0f / channel_std[c];
+      for (std::size_t i = 0; i < plane; ++i) p[i] = (p[i] - mean) * inv;
+    }
 }
 
 std::vector<std::size_t> Dataset::class_counts() const {

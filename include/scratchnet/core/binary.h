@@ -45,6 +45,9 @@ class ByteReader {
   std::vector<float> floats(const char* what);
   // A count of items of at least `min_item_bytes` each, checked against what remains.
   std::uint64_t count(const char* what, std::size_t min_item_bytes);
+  // The next `n` bytes, consumed, as a view of the input (a data error when
+  // fewer remain).
+  std::string_view bytes(std::size_t n, const char* what);
   std::size_t remaining() const { return bytes_.size() - pos_; }
   const std::string& source() const { return source_; }
 

@@ -14,6 +14,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <string>
 #include <vector>
@@ -32,6 +33,10 @@ struct Dataset {
   std::vector<float> features;             // size() * sample_shape.elements()
   std::vector<std::uint8_t> pixels;        // image sets: replaces features when non-empty
   float pixel_scale = 1.0f / 255;          // feature value of a pixel = pixel * pixel_scale
+  // Image sets: a per-channel normalisation of the scaled pixels, applied as
+  // batches are made: feature = (pixel * pixel_scale - channel_mean[c]) /
+  // channel_std[c]. Empty: none.
+  std::vector<float> channel_mean, channel_std;
   std::vector<std::int32_t> labels;        // classification: size() entries
   std::vector<float> targets;              // regression: size() * target_dim
   std::size_t target_dim = 0;              // regression only
@@ -57,10 +62,15 @@ struct Dataset {
   // pixels converted to float times pixel_scale), and
   // labels (classification) or targets (B, target_dim) (regression). Reuses
   // the capacity of the outputs, so steady-state batching allocates nothing.
+  // `augment`, when given, transforms an image batch in place while its
+  // values are the scaled pixels in [0, 1], before the channel normalisation
+  // (training batches: data/image_augment.h).
   void gather(std::span<const std::size_t> indices, Tensor& x, std::vector<std::int32_t>& labels,
-              Tensor& targets) const;
+              Tensor& targets, const std::function<void(Tensor&)>& augment = {}) const;
   // Samples per class id (classification).
   std::vector<std::size_t> class_counts() const;
+  // Applies channel_mean/channel_std to `samples` float images at x.
+  void normalize_channels(float* x, std::size_t samples) const;
 };
 
 }  // namespace scratchnet
