@@ -57,6 +57,17 @@ Predictions predict_table(const Model& model, const CsvTable& table, const std::
   Dataset data;
   data.name = source;
   data.sample_shape = model.network->input_shape();
+  Predictions p;
+  if (model.tabular) {
+    // The model's own pipeline: columns by header name, missing cells filled,
+    // categories one-hot (an unseen one encodes as zeros and is counted).
+    TabularRows rows = model.tabular->transform(table, source);
+    data.features = std::move(rows.features);
+    p = predict_dataset(model, std::move(data));
+    p.unseen_cells = rows.unseen;
+    p.unseen_summary = rows.unseen_summary(model.tabular->columns());
+    return p;
+  }
   data.features = table_columns(table, feature_columns(table, model, features, source), source);
   return predict_dataset(model, std::move(data));
 }

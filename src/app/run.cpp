@@ -19,6 +19,7 @@
 #include "scratchnet/io/model_file.h"
 #include "scratchnet/losses/loss.h"
 #include "scratchnet/train/callbacks.h"
+#include "scratchnet/train/evaluation.h"
 
 namespace scratchnet {
 namespace fs = std::filesystem;
@@ -90,6 +91,13 @@ void summarise(RunSummary& s, const FitResult& fit, Trainer& trainer, const Prep
   if (use_test) {
     s.test_loss = timed_eval.loss;
     s.test_accuracy = timed_eval.accuracy;
+    if (data.test.task == Task::kClassification) {
+      std::vector<std::int32_t> predicted;
+      argmax_rows(predict_outputs(trainer.network(), data.test, false), predicted);
+      const ClassificationReport r = classification_report(data.test.labels, predicted, data.test.class_names);
+      s.test_balanced_accuracy = r.balanced_accuracy;
+      s.test_macro_f1 = r.macro_f1;
+    }
   }
 }
 
@@ -118,6 +126,8 @@ RunSummary run(const TrainConfig& requested, RunObserver* observer, const Checkp
   model.loss = task == Task::kClassification ? "softmax_cross_entropy" : "mse";
   model.class_names = data.train.class_names;
   model.feature_names = data.train.feature_names;
+  model.tabular = data.tabular;
+  model.image = data.image;
   model.scaler = data.scaler;
   model.config_toml = config.to_toml();
   model.network = std::make_unique<Network<float>>(
@@ -157,6 +167,9 @@ RunSummary run(const TrainConfig& requested, RunObserver* observer, const Checkp
   s.train_samples = data.train.size();
   s.validation_samples = data.validation.size();
   s.test_samples = data.test.size();
+  if (data.tabular) s.dropped_rows = data.tabular->dropped_rows();
+  s.unseen_categories = data.unseen_cells;
+  if (data.image_report) s.skipped_images = data.image_report->bad_images;
   s.processes = comm.size();
   s.threads = config.threads;
   s.out_dir = out.dir();

@@ -16,6 +16,10 @@ std::string summary_json(const RunSummary& s) {
   field("task", regression ? "\"regression\"" : "\"classification\"");
   field("test_accuracy", json_number(s.test_accuracy));
   field("test_loss", json_number(s.test_loss));
+  if (!regression) {
+    field("test_balanced_accuracy", json_number(s.test_balanced_accuracy));
+    field("test_macro_f1", json_number(s.test_macro_f1));
+  }
   field("train_accuracy", json_number(s.train_accuracy));
   field("train_loss", json_number(s.train_loss));
   if (s.validation_samples > 0) {
@@ -38,6 +42,15 @@ std::string summary_json(const RunSummary& s) {
   field("train_samples", std::to_string(s.train_samples));
   field("validation_samples", std::to_string(s.validation_samples));
   field("test_samples", std::to_string(s.test_samples));
+  if (s.dropped_rows > 0) field("dropped_rows", std::to_string(s.dropped_rows));
+  if (s.unseen_categories > 0) field("unseen_categories", std::to_string(s.unseen_categories));
+  if (!s.skipped_images.empty()) {
+    std::string list = "[";
+    for (std::size_t i = 0; i < s.skipped_images.size(); ++i)
+      list += fmt::format("{}{{\"path\": {}, \"reason\": {}}}", i ? ", " : "", json_string(s.skipped_images[i].path),
+                          json_string(s.skipped_images[i].reason));
+    field("skipped_images", list + "]");
+  }
   field("train_seconds", json_number(s.train_seconds));
   field("samples_per_second", json_number(s.samples_per_second));
   field("inference_us_per_sample", json_number(s.inference_us_per_sample));

@@ -9,6 +9,8 @@
 #include <unordered_map>
 #include <utility>
 
+#include <fmt/ranges.h>
+
 #include "scratchnet/core/error.h"
 #include "scratchnet/core/rng.h"
 #include "scratchnet/data/idx.h"
@@ -195,6 +197,26 @@ std::vector<std::string> builtin_dataset_names() {
   return {"arem", "digits", "xor", "or", "sine", "fashion-mnist", "mnist"};
 }
 
+DataSourceKind classify_data_source(const std::string& source) {
+  const auto names = builtin_dataset_names();
+  if (std::find(names.begin(), names.end(), source) != names.end() && source != "fashion-mnist" && source != "mnist")
+    return DataSourceKind::kBuiltin;
+  if (idx_source(source)) return DataSourceKind::kIdx;
+  if (!image_folder_source(source).empty()) return DataSourceKind::kImageFolder;
+  // Anything that looks like a path is read as a CSV file (a missing file is
+  // a data error naming it); a bare word is a misspelt built-in name.
+  std::error_code ec;
+  const bool looks_like_path = source.find_first_of("/\\.") != std::string::npos || fs::exists(source, ec);
+  if (source.empty() || !looks_like_path) {
+    throw_usage(
+        "unknown data set '{}': built-in data sets are {}; or give the path of a CSV file, of a "
+        "folder of IDX files, of an image folder (images:DIR), or "
+        "idx:TRAIN_IMAGES,TRAIN_LABELS,TEST_IMAGES,TEST_LABELS",
+        source, fmt::join(names, ", "));
+  }
+  return DataSourceKind::kCsv;
+}
+
 std::optional<TrainTest> load_predefined_split(const DataOptions& options) {
   const std::optional<IdxSource> source = idx_source(options.source);
   if (source) return load_idx_split(*source);
@@ -242,20 +264,7 @@ Dataset load_dataset(const DataOptions& options) {
     return all;
   }
 
-  // Anything that looks like a path is read as a CSV file (a missing file is
-  // a data error naming it); a bare word is a misspelt built-in name.
-  std::error_code ec;
-  const bool looks_like_path =
-      source.find_first_of("/\\.") != std::string::npos || fs::exists(source, ec);
-  if (source.empty() || !looks_like_path) {
-    std::string names;
-    for (const auto& name : builtin_dataset_names()) names += (names.empty() ? "" : ", ") + name;
-    throw_usage(
-        "unknown data set '{}': built-in data sets are {}; or give the path of a CSV file, of a "
-        "folder of IDX files, of an image folder (images:DIR), or "
-        "idx:TRAIN_IMAGES,TRAIN_LABELS,TEST_IMAGES,TEST_LABELS",
-        source, names);
-  }
+  classify_data_source(source);  // a usage error for a misspelt built-in name
   return load_csv(source, options.csv);
 }
 

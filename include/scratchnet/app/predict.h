@@ -24,6 +24,10 @@ struct Predictions {
   std::vector<std::string> class_names;  // classification
   Tensor outputs;                        // (N, K): class probabilities, or regression outputs
   std::vector<std::int32_t> predicted;   // classification: the most probable class per row
+  // Table models: cells whose category the training rows did not have
+  // (encoded as all zeros), for a warning.
+  std::size_t unseen_cells = 0;
+  std::string unseen_summary;  // "color: 2, city: 1"
 };
 
 // The model's predictions for the raw rows of `table` (read from `source`).

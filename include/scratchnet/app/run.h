@@ -30,6 +30,7 @@ struct RunSummary {
   double train_loss = kNaN, train_accuracy = kNaN;
   double val_loss = kNaN, val_accuracy = kNaN;
   double test_loss = kNaN, test_accuracy = kNaN;  // accuracy NaN for regression
+  double test_balanced_accuracy = kNaN, test_macro_f1 = kNaN;  // classification
   double l2_penalty = 0;
   std::size_t epochs = 0;          // epochs actually run
   std::size_t best_epoch = 0;
@@ -38,6 +39,9 @@ struct RunSummary {
   std::string stop_reason;
   std::size_t parameters = 0;
   std::size_t train_samples = 0, validation_samples = 0, test_samples = 0;
+  std::size_t dropped_rows = 0;          // tables: rows left out for a missing label
+  std::size_t unseen_categories = 0;     // tables: test/validation cells with a category unseen in training
+  std::vector<BadImage> skipped_images;  // image folders: bad files skipped (--skip-bad-images)
   double train_seconds = 0;       // wall time of training, evaluation included
   double samples_per_second = 0;  // training samples per second of step time
   double inference_us_per_sample = 0;

@@ -56,6 +56,12 @@ struct DataOptions {
 Dataset load_dataset(const DataOptions& options);
 std::vector<std::string> builtin_dataset_names();
 
+// What kind of data a `--data` source names: a built-in set, IDX files, an
+// image folder or a CSV table. A usage error naming the forms for a bare
+// word that is none of them.
+enum class DataSourceKind { kBuiltin, kIdx, kImageFolder, kCsv };
+DataSourceKind classify_data_source(const std::string& source);
+
 // A data set's own train/test split.
 struct TrainTest {
   Dataset train, test;

@@ -23,6 +23,8 @@
 #include <vector>
 
 #include "scratchnet/data/csv.h"
+#include "scratchnet/data/image_dataset.h"
+#include "scratchnet/data/tabular_options.h"
 #include "scratchnet/data/scaler.h"
 #include "scratchnet/init/initializer.h"
 #include "scratchnet/layers/layer.h"
@@ -57,6 +59,13 @@ struct TrainConfig {
   ScaleChoice scale = ScaleChoice::kAuto;
   int arem_classes = 6;
   std::size_t samples = 0;            // synthetic sets: 0 = default size
+  TabularOptions tabular;             // CSV tables: data.missing, missing_indicator, impute,
+                                      // categorical, numeric, drop, max_categories, missing_labels
+  std::size_t image_height = 0, image_width = 0;  // data.image_size; 0 = the first image's size
+  int channels = 0;                   // data.channels: 1, 3, 0 = auto
+  std::vector<std::string> augment;   // data.augment, e.g. {"crop:4", "flip"}
+  ImageCache cache = ImageCache::kMemory;  // data.cache
+  bool skip_bad_images = false;       // data.skip_bad_images
   // [model]
   std::vector<std::size_t> layers = {50, 50};  // hidden layer sizes
   std::string activation = "relu";
@@ -71,6 +80,8 @@ struct TrainConfig {
   std::size_t epochs = 20;
   std::size_t batch_size = 32;
   double weight_decay = 0;
+  std::string class_weight;           // "" | balanced | NAME=W,... (classification)
+  std::size_t cv = 0;                 // K-fold cross-validation on the training part; 0 = off
   // Optimizer hyper-parameters set so far (train.momentum, beta1, beta2,
   // rho, eps: the names the optimizer registry declares); the chosen
   // optimizer uses its own and ignores the others.
