@@ -110,8 +110,7 @@ Drawn prepare(const Chart& chart, const Series& s) {
 // Which lines the lines drawn after them hide: at more than kHiddenShare of
 // its drawable points, a later series at the same x lies within
 // kHiddenTolerance of the y-range. Point charts are left alone; of a
-// histogram (steps) only the bars count, not the empty bins every
-// histogram shares.
+// histogram (steps) only the bars count, not the empty bins all share.
 std::vector<bool> hidden_lines(const Chart& chart, const std::vector<Drawn>& drawn, double y_span) {
   std::vector<bool> hidden(drawn.size(), false);
   if (chart.style == Chart::Style::kPoints) return hidden;
@@ -345,11 +344,8 @@ RenderResult render_single(const Chart& chart, const fs::path& folder) {
   } else {
     script += y_range(chart, y);
     // One x value (a single record): gnuplot would warn of an empty range.
-    if (!x.empty() && x.high == x.low) {
-      const double at = chart.log_x ? std::pow(10, x.low) : x.low;
-      script += chart.log_x ? fmt::format("set xrange [{}:{}]\n", number(at / 10), number(at * 10))
-                            : fmt::format("set xrange [{}:{}]\n", number(at - 1), number(at + 1));
-    }
+    if (!x.empty() && x.high == x.low && !chart.log_x)
+      script += fmt::format("set xrange [{}:{}]\n", number(x.low - 1), number(x.high + 1));
   }
   // The key sits below the plot, as many entries to a row as fit: taller
   // images for long keys, so that no entry is cut off and the plot keeps
@@ -417,11 +413,9 @@ RenderResult render_panels(const Chart& chart, const fs::path& folder) {
                         sx(left + cell - kPanelRight));
     body += fmt::format("set tmargin at screen {}\nset bmargin at screen {}\n", sy(top - kPanelTop),
                         sy(top - kPanelHeight + kPanelBottom));
-    // The panel's own x-range, or the one all share.
-    Bounds own;
-    if (chart.panel_x_ranges)
-      for (const Series& s : panel.series) own.add(chart, s);
-    const Extent& px = chart.panel_x_ranges && !own.x.empty() ? own.x : x;
+    Bounds own;  // the panel's own x-range, or the one all share
+    for (std::size_t k = 0; chart.panel_x_ranges && k < panel.series.size(); ++k) own.add(chart, panel.series[k]);
+    const Extent& px = own.x.empty() ? x : own.x;
     body += "set border 31 lw 1 lc rgb '#444444'\nset xtics autofreq\nset ytics autofreq\n";
     body += panel_x_ticks(chart, px);
     body += "set grid xtics ytics lc rgb '#d8d8d8' lw 1 dt 1\nunset key\nunset label\n";
