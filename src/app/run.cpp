@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "scratchnet/app/diagnostics_file.h"
 #include "scratchnet/app/metrics_file.h"
 #include "scratchnet/app/run_folder.h"
 #include "scratchnet/core/communicator.h"
@@ -101,12 +102,16 @@ void summarise(RunSummary& s, const FitResult& fit, Trainer& trainer, const Prep
   }
 }
 
-void write_run_files(RunFolder& out, const Model& model, const RunSummary& summary) {
+void write_run_files(RunFolder& out, const Model& model, const RunSummary& summary, bool diagnostics) {
   if (!out.active()) return;
   save_model(model, out.staged("model.snm"));
   write_file_atomic(out.staged("summary.json"), summary_json(summary));
   write_file_atomic(out.staged("config.toml"), model.config_toml);
   out.commit();
+  // Diagnostics of an earlier run in this folder would pass for this run's.
+  std::error_code ignored;
+  if (!diagnostics)
+    for (const char* name : {kLayersFile, kHistogramsFile, kParametersFile}) fs::remove(out.final_path(name), ignored);
 }
 
 // A run from the start, or from `resume` (a checkpoint of this config).
@@ -158,6 +163,18 @@ RunSummary run(const TrainConfig& requested, RunObserver* observer, const Checkp
   LrScheduleCallback schedule(config.lr_schedule, optimizer->lr(), config.epochs);
   std::vector<TrainCallback*> callbacks = {&guard, &metrics};
   if (observer) callbacks.push_back(observer);
+  // Per-layer diagnostics (issue 18): layers.csv, histograms.csv and
+  // parameters.csv, from the lead process (every process holds the same model).
+  const DiagnosticsCadence cadence = DiagnosticsCadence::parse(config.diagnostics);
+  std::unique_ptr<DiagnosticsWriter> diagnostics_files;
+  std::unique_ptr<DiagnosticsCallback> diagnostics;
+  if (cadence.on() && lead) {
+    diagnostics_files = std::make_unique<DiagnosticsWriter>(out.staged(kLayersFile), out.staged(kHistogramsFile),
+                                                            out.staged(kParametersFile));
+    diagnostics = std::make_unique<DiagnosticsCallback>(
+        cadence, [files = diagnostics_files.get()](const DiagnosticsRecord& r) { files->write(r); });
+    callbacks.push_back(diagnostics.get());
+  }
   for (TrainCallback* c : std::initializer_list<TrainCallback*>{&early_stopping, &tolerance, &schedule, &checkpointer})
     callbacks.push_back(c);
 
@@ -194,7 +211,7 @@ RunSummary run(const TrainConfig& requested, RunObserver* observer, const Checkp
     s.diverged = true;
     s.stop_reason = e.what();
     s.train_seconds = seconds_since(start);
-    write_run_files(out, model, s);
+    write_run_files(out, model, s, cadence.on());
     throw Error(ErrorKind::kDivergence,
                 fmt::format("{}\nThe last good model and the metrics so far are in {}/", e.what(), out.dir()));
   }
@@ -205,7 +222,7 @@ RunSummary run(const TrainConfig& requested, RunObserver* observer, const Checkp
   // can check that all processes of a data-parallel run hold the same model.
   if (const char* rank_models = std::getenv("SCRATCHNET_RANK_MODELS"))
     save_model(model, (fs::path(rank_models) / fmt::format("rank{}.snm", comm.rank())).string());
-  write_run_files(out, model, s);
+  write_run_files(out, model, s, cadence.on());
   if (lead) {
     std::error_code ignored;
     fs::remove(checkpointer.path(), ignored);  // the finished run supersedes it

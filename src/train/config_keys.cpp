@@ -11,6 +11,7 @@
 #include "scratchnet/layers/registry.h"
 #include "scratchnet/optim/optimizer.h"
 #include "scratchnet/optim/schedule.h"
+#include "scratchnet/train/diagnostics.h"
 
 namespace scratchnet::config_detail {
 
@@ -361,6 +362,11 @@ std::vector<Setting> make_settings() {
       real("train.loss_tolerance", &Config::loss_tolerance, 0.0, 1e9,
            "stop when the training loss changes by less than this between epochs (seed 002)"),
       boolean("train.evaluate_test", &Config::evaluate_test, "evaluate on the test split (false: never look at it)"),
+      // Per-layer diagnostics (issue 18): layers.csv, histograms.csv, parameters.csv in the run folder.
+      text("train.diagnostics", &Config::diagnostics,
+           "per-layer activation statistics, histograms and gradient norms on a probe batch, at "
+           "initialisation and then: off | epoch | epoch:K (every K-th epoch) | every:N (every N-th iteration)",
+           [](const std::string& key, const std::string& v) { DiagnosticsCadence::parse(v, key); }),
       text("output.dir", &Config::out, "run folder (default runs/<timestamp>)"),
       integer("output.log_every", &Config::log_every, 0, 10'000'000, "print every N-th epoch (default: about 25 lines)"),
       integer("output.checkpoint_every", &Config::checkpoint_every, 0, 10'000'000,

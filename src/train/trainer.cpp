@@ -170,7 +170,11 @@ FitResult Trainer::fit(const FitData& data, std::span<TrainCallback* const> call
     stats.iteration = optimizer_.steps();
     stats.samples = train.size();
     stats.l2_penalty = l2_penalty();
-    if (options_.evaluate_train) stats.train_accuracy = evaluate(train).accuracy;
+    if (options_.evaluate_train) {
+      const EvalResult r = evaluate(train);
+      stats.train_accuracy = r.accuracy;
+      stats.train_eval_loss = r.loss;
+    }
     if (data.has_validation()) {
       const EvalResult r = evaluate(*data.validation);
       stats.val_loss = r.loss;

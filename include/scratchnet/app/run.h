@@ -9,6 +9,9 @@
 //   summary.json  final metrics, sizes, timings
 //   config.toml   every setting the run used, including the seed and the
 //                 resolved defaults: `scratchnet train config.toml` repeats it
+//   layers.csv, histograms.csv, parameters.csv
+//                 per-layer diagnostics with train.diagnostics on
+//                 (app/diagnostics_file.h)
 //   checkpoint.snc  while the run lasts, every output.checkpoint_every epochs
 //                 and on an interrupt (resume_training continues from it)
 

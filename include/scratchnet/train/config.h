@@ -94,6 +94,7 @@ struct TrainConfig {
   double min_delta = 0;
   double loss_tolerance = 0;          // seed 002's stop rule; 0 = off
   bool evaluate_test = true;          // false: never look at the test split (search trials)
+  std::string diagnostics = "off";    // per-layer diagnostics cadence (train/diagnostics.h)
   // [output]
   std::string out;                    // empty = runs/<timestamp>
   std::size_t log_every = 0;          // print every N epochs; 0 = about 25 lines per run

@@ -111,6 +111,7 @@ class Trainer {
   double l2_penalty() const;
 
   Network<float>& network() { return network_; }
+  Loss<float>& loss() { return loss_; }
   Optimizer& optimizer() { return optimizer_; }
   const TrainOptions& options() const { return options_; }
 
