@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "scratchnet/app/diagnostics_file.h"
+#include "scratchnet/app/cross_validation.h"
 #include "scratchnet/app/metrics_file.h"
 #include "scratchnet/app/run_folder.h"
 #include "scratchnet/core/communicator.h"
@@ -18,6 +19,7 @@
 #include "scratchnet/core/binary.h"
 #include "scratchnet/io/checkpoint.h"
 #include "scratchnet/io/model_file.h"
+#include "scratchnet/losses/class_weights.h"
 #include "scratchnet/losses/loss.h"
 #include "scratchnet/train/callbacks.h"
 #include "scratchnet/train/evaluation.h"
@@ -114,14 +116,13 @@ void write_run_files(RunFolder& out, const Model& model, const RunSummary& summa
     for (const char* name : {kLayersFile, kHistogramsFile, kParametersFile}) fs::remove(out.final_path(name), ignored);
 }
 
-// A run from the start, or from `resume` (a checkpoint of this config).
-RunSummary run(const TrainConfig& requested, RunObserver* observer, const Checkpoint* resume) {
-  // Data parallelism: every process trains; the first alone reports and writes.
+// Trains on prepared data (see run.h train_on); `resume` continues a run
+// from its checkpoint, `cv` is the run's cross-validation to report.
+RunSummary train_prepared(const TrainConfig& config, PreparedData& data, RunObserver* observer, bool write_folder,
+                          const Checkpoint* resume, const CrossValidation* cv, Model* trained) {
   Communicator& comm = world();
   const bool lead = comm.rank() == 0;
   if (!lead) observer = nullptr;
-  PreparedData data = load_and_split(requested);
-  const TrainConfig config = requested.resolved(data.train.is_image());
   set_num_threads(config.threads);
   fit_scaler(data, config.scaler_kind());
   const Task task = data.train.task;
@@ -143,6 +144,10 @@ RunSummary run(const TrainConfig& requested, RunObserver* observer, const Checkp
   net.initialize(config.init, init_rng);
   auto optimizer = make_optimizer(config.optimizer, {config.lr, config.weight_decay, config.hyper});
   auto loss = make_loss<float>(model.loss);
+  if (!config.class_weight.empty()) {
+    if (task != Task::kClassification) throw_usage("train.class_weight: class weights need a classification task");
+    set_class_weights(*loss, parse_class_weights(config.class_weight, data.train.class_names, data.train.class_counts()));
+  }
   Rng shuffle_rng = run_stream(config.seed, RunStream::kShuffle);
   TrainOptions options;
   options.epochs = config.epochs;
@@ -151,12 +156,13 @@ RunSummary run(const TrainConfig& requested, RunObserver* observer, const Checkp
   options.comm = &comm;
   Trainer trainer(net, *loss, *optimizer, options, shuffle_rng);
 
-  RunFolder out(config.out.empty() ? default_run_dir() : config.out, lead);
+  RunFolder out(config.out.empty() ? default_run_dir() : config.out, lead && write_folder);
   if (observer) observer->on_start(config, data, net, *optimizer);
   const bool has_validation = data.validation.size() > 0;
   MetricsWriter metrics(out.staged("metrics.csv"), has_validation, config.weight_decay > 0,
                         resume ? resume->metrics_csv : std::string());
-  Checkpointer checkpointer(checkpoint_path(out.dir()), config.checkpoint_every, model.config_toml, metrics, lead);
+  Checkpointer checkpointer(checkpoint_path(out.dir()), config.checkpoint_every, model.config_toml, metrics,
+                            out.active());
   DivergenceGuard guard;
   EarlyStoppingCallback early_stopping(config.early_stopping, config.monitor, config.min_delta);
   LossToleranceCallback tolerance(config.loss_tolerance);
@@ -168,7 +174,7 @@ RunSummary run(const TrainConfig& requested, RunObserver* observer, const Checkp
   const DiagnosticsCadence cadence = DiagnosticsCadence::parse(config.diagnostics);
   std::unique_ptr<DiagnosticsWriter> diagnostics_files;
   std::unique_ptr<DiagnosticsCallback> diagnostics;
-  if (cadence.on() && lead) {
+  if (cadence.on() && out.active()) {
     diagnostics_files = std::make_unique<DiagnosticsWriter>(out.staged(kLayersFile), out.staged(kHistogramsFile),
                                                             out.staged(kParametersFile));
     diagnostics = std::make_unique<DiagnosticsCallback>(
@@ -189,7 +195,14 @@ RunSummary run(const TrainConfig& requested, RunObserver* observer, const Checkp
   if (data.image_report) s.skipped_images = data.image_report->bad_images;
   s.processes = comm.size();
   s.threads = config.threads;
-  s.out_dir = out.dir();
+  s.out_dir = write_folder ? out.dir() : std::string();
+  if (cv) {
+    s.cv_folds = cv->folds.size();
+    s.cv_accuracy = cv->accuracy;
+    s.cv_loss = cv->loss;
+    s.cv_balanced_accuracy = cv->balanced_accuracy;
+    s.cv_macro_f1 = cv->macro_f1;
+  }
   const auto start = std::chrono::steady_clock::now();
   const FitData fit_data{&data.train, has_validation ? &data.validation : nullptr,
                          config.evaluate_test ? &data.test : nullptr};
@@ -220,20 +233,40 @@ RunSummary run(const TrainConfig& requested, RunObserver* observer, const Checkp
   // Test hook (tests/mpi): with $SCRATCHNET_RANK_MODELS set, every process
   // also saves its final model as <that folder>/rank<R>.snm, so that a test
   // can check that all processes of a data-parallel run hold the same model.
-  if (const char* rank_models = std::getenv("SCRATCHNET_RANK_MODELS"))
+  if (const char* rank_models = std::getenv("SCRATCHNET_RANK_MODELS"); rank_models && write_folder)
     save_model(model, (fs::path(rank_models) / fmt::format("rank{}.snm", comm.rank())).string());
   write_run_files(out, model, s, cadence.on());
-  if (lead) {
+  if (out.active()) {
     std::error_code ignored;
     fs::remove(checkpointer.path(), ignored);  // the finished run supersedes it
   }
   if (observer) observer->on_finish(s);
+  if (trained) *trained = std::move(model);
   return s;
+}
+
+// A run from the start, or from `resume` (a checkpoint of this config).
+RunSummary run(const TrainConfig& requested, RunObserver* observer, const Checkpoint* resume) {
+  PreparedData data = load_and_split(requested);
+  const TrainConfig config = requested.resolved(data.train.is_image());
+  std::optional<CrossValidation> cv;
+  if (config.cv > 0 && resume == nullptr) {
+    RunObserver* lead_observer = world().rank() == 0 ? observer : nullptr;
+    cv = cross_validate(config, data, [&](std::size_t fold, std::size_t folds, const RunSummary& s) {
+      if (lead_observer) lead_observer->on_fold(fold, folds, s);
+    });
+  }
+  return train_prepared(config, data, observer, true, resume, cv ? &*cv : nullptr, nullptr);
 }
 
 }  // namespace
 
 RunSummary run_training(const TrainConfig& config, RunObserver* observer) { return run(config, observer, nullptr); }
+
+RunSummary train_on(const TrainConfig& resolved, PreparedData& data, RunObserver* observer, bool write_folder,
+                    Model* model) {
+  return train_prepared(resolved, data, observer, write_folder, nullptr, nullptr, model);
+}
 
 RunSummary resume_training(const std::string& dir, RunObserver* observer) {
   const std::string path = checkpoint_path(dir);

@@ -31,6 +31,17 @@ std::string summary_json(const RunSummary& s) {
     field("test_rmse", json_number(std::sqrt(s.test_loss)));
     field("train_mse", json_number(s.train_loss));
   }
+  if (s.cv_folds > 0) {
+    field("cv_folds", std::to_string(s.cv_folds));
+    const std::pair<const char*, const MeanStd*> metrics[] = {
+        {regression ? "mse" : "loss", &s.cv_loss}, {"accuracy", &s.cv_accuracy},
+        {"balanced_accuracy", &s.cv_balanced_accuracy}, {"macro_f1", &s.cv_macro_f1}};
+    for (const auto& [name, m] : metrics) {
+      if (regression && std::string(name) != "mse") continue;
+      field(fmt::format("cv_mean_{}", name).c_str(), json_number(m->mean));
+      field(fmt::format("cv_std_{}", name).c_str(), json_number(m->std));
+    }
+  }
   field("l2_penalty", json_number(s.l2_penalty));
   field("losses_include_l2_penalty", "false");
   field("epochs", std::to_string(s.epochs));

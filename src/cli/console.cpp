@@ -104,9 +104,29 @@ void ConsoleReporter::on_epoch_end(Trainer& /*trainer*/, const EpochStats& s, Ep
   std::fflush(stdout);
 }
 
+void ConsoleReporter::on_fold(std::size_t fold, std::size_t folds, const RunSummary& s) {
+  if (quiet_) return;
+  if (fold == 1)
+    fmt::print("cross-validation: {} folds of the training part, a model per fold (then the final model)\n", folds);
+  if (s.task == Task::kRegression)
+    fmt::print("cross-validation fold {}/{}: held-out mse {}\n", fold, folds, metric(s.test_loss));
+  else
+    fmt::print("cross-validation fold {}/{}: held-out accuracy {}  loss {}\n", fold, folds, metric(s.test_accuracy),
+               metric(s.test_loss));
+  std::fflush(stdout);
+}
+
 void ConsoleReporter::on_finish(const RunSummary& s) {
   clear_bar();
   if (quiet_) return;
+  if (s.cv_folds > 0) {
+    const auto pm = [](const MeanStd& m) { return fmt::format("{} ± {}", metric(m.mean), metric(m.std)); };
+    if (s.task == Task::kRegression)
+      fmt::print("cross-validation ({} folds of the training part): mse {}\n", s.cv_folds, pm(s.cv_loss));
+    else
+      fmt::print("cross-validation ({} folds of the training part): accuracy {}, balanced {}, macro F1 {}, loss {}\n",
+                 s.cv_folds, pm(s.cv_accuracy), pm(s.cv_balanced_accuracy), pm(s.cv_macro_f1), pm(s.cv_loss));
+  }
   if (s.stopped_early) fmt::print("stopped after epoch {}: {}\n", s.epochs, s.stop_reason);
   if (s.task == Task::kRegression)
     fmt::print("final: test_mse {} (rmse {}), train_mse {}\n", metric(s.test_loss),

@@ -89,6 +89,9 @@ Command add_predict_command(CLI::App& app) {
     options.header = parse_header_mode(state->header, "--header");
     const CsvTable table = parse_csv_table(read_text_file(state->input), state->input, options);
     const Predictions predictions = predict_table(model, table, state->input);
+    if (predictions.unseen_cells > 0)
+      fmt::print(stderr, "warning: {} cell(s) hold a category unseen in training ({}); encoded as all zeros\n",
+                 predictions.unseen_cells, predictions.unseen_summary);
     const std::string text = predictions_csv(predictions);
     if (state->output.empty()) {
       fmt::print("{}", text);

@@ -326,7 +326,17 @@ std::vector<Setting> make_settings() {
       integer("train.batch_size", &Config::batch_size, 1, 100'000'000, "mini-batch size (the remainder batch is kept)"),
       real("train.weight_decay", &Config::weight_decay, 0.0, 1e6, "L2 coefficient lambda on the weights"),
       text("train.class_weight", &Config::class_weight,
-           "balanced | NAME=W,...: weight the loss per class (empty: all 1)"),
+           "balanced | NAME=W,...: weight the loss per class (empty: all 1)",
+           [](const std::string& key, const std::string& v) {
+             if (v.empty() || v == "balanced") return;
+             for (const std::string& item : split_list(v)) {
+               const auto eq = item.rfind('=');
+               if (eq == std::string::npos || eq == 0)
+                 throw_usage("{}: '{}' is not NAME=WEIGHT (write balanced, or e.g. rare=5,common=1)", key, item);
+               const double w = parse_double(key, item.substr(eq + 1));
+               if (!(w > 0)) throw_usage("{}: the weight of '{}' must be positive", key, item.substr(0, eq));
+             }
+           }),
       integer("train.cv", &Config::cv, 0, 100,
               "K-fold cross-validation on the training part before the final model (0: off)"),
   };

@@ -53,7 +53,7 @@ PreparedData prepare_data(const TrainConfig& config);
 
 // The random stream of a run for one purpose: independent streams, so that
 // e.g. changing the network does not change the data split.
-enum class RunStream : std::uint64_t { kSplit = 1, kInit = 2, kShuffle = 3, kLayers = 4 };
+enum class RunStream : std::uint64_t { kSplit = 1, kInit = 2, kShuffle = 3, kLayers = 4, kFolds = 5 };
 Rng run_stream(std::uint64_t seed, RunStream stream);
 
 }  // namespace scratchnet

@@ -19,6 +19,7 @@
 #include <string>
 
 #include "scratchnet/app/prepared_data.h"
+#include "scratchnet/core/mean_std.h"
 #include "scratchnet/optim/optimizer.h"
 #include "scratchnet/train/config.h"
 #include "scratchnet/train/network.h"
@@ -48,6 +49,10 @@ struct RunSummary {
   double train_seconds = 0;       // wall time of training, evaluation included
   double samples_per_second = 0;  // training samples per second of step time
   double inference_us_per_sample = 0;
+  // train.cv K: each metric's mean and spread over the K folds of the
+  // training part (each fold's model tested on its held-out rows).
+  std::size_t cv_folds = 0;
+  MeanStd cv_accuracy, cv_loss, cv_balanced_accuracy, cv_macro_f1;
   int processes = 1;                    // data-parallel processes (mpirun -np)
   int threads = 1;                      // kernel threads per process
   double allreduce_ms_per_step = 0;     // gradient allreduce time per step (processes > 1)
@@ -63,10 +68,19 @@ class RunObserver : public TrainCallback {
   // first epoch; `config` holds the resolved defaults.
   virtual void on_start(const TrainConfig& /*config*/, const PreparedData& /*data*/,
                         const Network<float>& /*network*/, const Optimizer& /*optimizer*/) {}
+  // After each fold of a cross-validation (train.cv), before the final model.
+  virtual void on_fold(std::size_t /*fold*/, std::size_t /*folds*/, const RunSummary& /*summary*/) {}
   virtual void on_finish(const RunSummary& /*summary*/) {}
 };
 
 RunSummary run_training(const TrainConfig& config, RunObserver* observer);
+
+// Trains a new model on data prepared by load_and_split (not scaled yet:
+// the scaler is fitted here on data.train) with a resolved config
+// (TrainConfig::resolved), tests it on data.test, and writes the run folder
+// when `write_folder`. With `model`, the trained model is moved there.
+RunSummary train_on(const TrainConfig& resolved, PreparedData& data, RunObserver* observer, bool write_folder,
+                    Model* model = nullptr);
 // Continues the run in `dir` from its checkpoint.snc (written every
 // output.checkpoint_every epochs, and on an interrupt); the result equals that
 // of the uninterrupted run, bit for bit.
