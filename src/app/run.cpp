@@ -202,6 +202,9 @@ RunSummary train_prepared(const TrainConfig& config, PreparedData& data, RunObse
     s.cv_loss = cv->loss;
     s.cv_balanced_accuracy = cv->balanced_accuracy;
     s.cv_macro_f1 = cv->macro_f1;
+    s.cv_runs = cv->folds;
+    s.cv_train_rows = cv->train_rows;
+    s.cv_held_out_rows = cv->held_out_rows;
   }
   const auto start = std::chrono::steady_clock::now();
   const FitData fit_data{&data.train, has_validation ? &data.validation : nullptr,

@@ -33,7 +33,9 @@ double parse_bound(const std::string& text, const std::string& whole) {
 
 std::string format_value(double v) { return fmt::format("{:.6g}", v); }
 
+// The validation score, or with cross-validation (train.cv) the mean held-out score over the folds.
 double score_of(const RunSummary& s) {
+  if (s.cv_folds > 0) return s.task == Task::kClassification ? s.cv_accuracy.mean : -s.cv_loss.mean;
   return s.task == Task::kClassification ? s.val_accuracy : -s.val_loss;
 }
 

@@ -53,6 +53,8 @@ struct RunSummary {
   // training part (each fold's model tested on its held-out rows).
   std::size_t cv_folds = 0;
   MeanStd cv_accuracy, cv_loss, cv_balanced_accuracy, cv_macro_f1;
+  std::vector<RunSummary> cv_runs;  // each fold's summary (held-out metrics as test_*)
+  std::size_t cv_train_rows = 0, cv_held_out_rows = 0;  // one fold's
   int processes = 1;                    // data-parallel processes (mpirun -np)
   int threads = 1;                      // kernel threads per process
   double allreduce_ms_per_step = 0;     // gradient allreduce time per step (processes > 1)
