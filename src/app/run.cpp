@@ -153,6 +153,7 @@ RunSummary train_prepared(const TrainConfig& config, PreparedData& data, RunObse
   options.epochs = config.epochs;
   options.batch_size = config.batch_size;
   options.seed = run_stream(config.seed, RunStream::kLayers).next_u64();
+  if (data.train.is_image()) options.augment = parse_image_augment(config.augment);
   options.comm = &comm;
   Trainer trainer(net, *loss, *optimizer, options, shuffle_rng);
 

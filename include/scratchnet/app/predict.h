@@ -37,6 +37,18 @@ Predictions predict_dataset(const Model& model, Dataset data);
 // `predicted,p_<class>...` (classification) or `prediction[_k]...` rows, as CSV text.
 std::string predictions_csv(const Predictions& predictions);
 
+// An image model's predictions for image files (PNG, JPEG, BMP, PPM/PGM):
+// each decoded, converted to the model's channels, resized to its size
+// (area filter when shrinking, bilinear when enlarging) and normalised as in
+// training. A file that cannot be decoded is a data error naming it. With
+// `images`, the converted images are kept (for previews).
+Predictions predict_images(const Model& model, const std::vector<std::string>& paths, Dataset* images = nullptr);
+// The image files `input` names: the file itself, or every image of a
+// folder, found by a sorted recursive walk (as image folders are read).
+std::vector<std::string> image_inputs(const std::string& input);
+// Whether `path` names an image file by its extension.
+bool is_image_path(const std::string& path);
+
 // One sample of a data set, with its true class (classification models).
 struct SamplePrediction {
   std::string dataset;   // the data set's name
