@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "scratchnet/core/error.h"
+#include "scratchnet/data/image_stream.h"
 
 namespace scratchnet {
 
@@ -33,8 +34,12 @@ Dataset Dataset::subset(std::span<const std::size_t> indices) const {
 
   const std::size_t d = num_features();
   const std::size_t n = size();
-  const bool image = is_image();
-  if (image) {
+  const bool streamed = stream != nullptr;
+  const bool image = is_image() && !streamed;
+  if (streamed) {
+    out.stream = stream;
+    out.stream_rows.resize(indices.size());
+  } else if (image) {
     out.pixels.resize(indices.size() * d);
   } else {
     out.features.resize(indices.size() * d);
@@ -45,7 +50,9 @@ Dataset Dataset::subset(std::span<const std::size_t> indices) const {
   for (std::size_t i = 0; i < indices.size(); ++i) {
     const std::size_t src = indices[i];
     SCRATCHNET_CHECK(src < n, "subset index {} out of range for {} samples", src, n);
-    if (image) {
+    if (streamed) {
+      out.stream_rows[i] = stream_rows.empty() ? src : stream_rows[src];
+    } else if (image) {
       std::copy_n(pixels.data() + src * d, d, out.pixels.data() + i * d);
     } else {
       std::copy_n(features.data() + src * d, d, out.features.data() + i * d);
@@ -68,6 +75,21 @@ void Dataset::gather(std::span<const std::size_t> indices, Tensor& x,
   const std::size_t n = size();
   const std::size_t b = indices.size();
   const bool image = is_image();
+  if (stream) {
+    // Decoded now (or ahead, by prefetch) from the files.
+    std::vector<std::size_t> rows(indices.begin(), indices.end());
+    for (std::size_t& r : rows) {
+      SCRATCHNET_CHECK(r < n, "batch index {} out of range for {} samples", r, n);
+      if (!stream_rows.empty()) r = stream_rows[r];
+    }
+    std::vector<std::int32_t> stream_labels;
+    stream->gather(rows, x, stream_labels);
+    batch_labels.resize(b);
+    for (std::size_t i = 0; i < b; ++i) batch_labels[i] = labels.empty() ? 0 : labels[indices[i]];
+    if (augment) augment(x);
+    normalize_channels(x.data(), b);
+    return;
+  }
   x.resize(sample_shape.with_batch(b));
   if (task == Task::kClassification) {
     batch_labels.resize(b);
@@ -100,8 +122,20 @@ void Dataset::gather(std::span<const std::size_t> indices, Tensor& x,
   if (image) normalize_channels(x.data(), b);
 }
 
+void Dataset::prefetch(std::span<const std::size_t> indices) const {
+  if (!stream) return;
+  std::vector<std::size_t> rows(indices.begin(), indices.end());
+  if (!stream_rows.empty())
+    for (std::size_t& r : rows) r = stream_rows[r];
+  stream->prefetch(rows);
+}
+
 void Dataset::materialize_features() {
   if (!is_image()) return;
+  if (stream)
+    throw_usage("{}: images read with data.cache = \"none\" are never all in memory: scale them with "
+                "data.scale = \"standard\" (per channel) or \"none\"",
+                name);
   features.resize(pixels.size());
   for (std::size_t i = 0; i < pixels.size(); ++i)
     features[i] = static_cast<float>(pixels[i]) * pixel_scale;

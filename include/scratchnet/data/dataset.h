@@ -15,6 +15,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <span>
 #include <string>
 #include <vector>
@@ -23,6 +24,8 @@
 #include "scratchnet/core/tensor.h"
 
 namespace scratchnet {
+
+class ImageStream;
 
 enum class Task { kClassification, kRegression };
 
@@ -37,6 +40,11 @@ struct Dataset {
   // batches are made: feature = (pixel * pixel_scale - channel_mean[c]) /
   // channel_std[c]. Empty: none.
   std::vector<float> channel_mean, channel_std;
+  // Image folders read with data.cache = "none": no pixels are held; sample
+  // i is image stream_rows[i] (i itself when stream_rows is empty) of
+  // `stream`, decoded when its batch is gathered (prefetch() asks ahead).
+  std::shared_ptr<ImageStream> stream;
+  std::vector<std::size_t> stream_rows;
   std::vector<std::int32_t> labels;        // classification: size() entries
   std::vector<float> targets;              // regression: size() * target_dim
   std::size_t target_dim = 0;              // regression only
@@ -48,8 +56,8 @@ struct Dataset {
   std::size_t size() const;
   bool labelled() const { return task == Task::kClassification ? !labels.empty() : !targets.empty(); }
   std::size_t num_features() const { return sample_shape.elements(); }
-  // Whether the features are held as bytes in `pixels`.
-  bool is_image() const { return !pixels.empty(); }
+  // Whether the features are images held as bytes in `pixels` or read from `stream`.
+  bool is_image() const { return !pixels.empty() || stream != nullptr; }
   // Converts `pixels` to float `features` (times pixel_scale) and frees the
   // bytes, for transforms that need float features (standard or min-max
   // scaling). Does nothing when the features are already floats.
@@ -71,6 +79,9 @@ struct Dataset {
   std::vector<std::size_t> class_counts() const;
   // Applies channel_mean/channel_std to `samples` float images at x.
   void normalize_channels(float* x, std::size_t samples) const;
+  // Asks a streamed set to decode the samples at `indices` ahead of their
+  // gather; nothing for sets held in memory.
+  void prefetch(std::span<const std::size_t> indices) const;
 };
 
 }  // namespace scratchnet
