@@ -62,8 +62,9 @@ PreparedData load_and_split(const TrainConfig& config) {
 
 void fit_scaler(PreparedData& data, ScalerKind kind) {
   // Images keep their pixels as bytes, scaled to [0, 1] batch by batch,
-  // unless another scaling needs float features.
-  if (kind != ScalerKind::kNone && data.train.is_image())
+  // unless another scaling needs float features; borrowed features (Python's
+  // arrays) are copied before scaling writes into them.
+  if (kind != ScalerKind::kNone)
     for (Dataset* d : {&data.train, &data.validation, &data.test}) d->materialize_features();
   data.scaler = Scaler::fit(kind, data.train);
   if (kind == ScalerKind::kNone) return;

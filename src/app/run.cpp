@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "scratchnet/app/metrics_file.h"
+#include "scratchnet/app/model_training.h"
 #include "scratchnet/app/run_folder.h"
 #include "scratchnet/core/communicator.h"
 #include "scratchnet/core/error.h"
@@ -113,28 +114,12 @@ RunSummary run(const TrainConfig& requested, RunObserver* observer, const Checkp
   fit_scaler(data, config.scaler_kind());
   const Task task = data.train.task;
 
-  Model model;
-  model.task = task;
-  model.loss = task == Task::kClassification ? "softmax_cross_entropy" : "mse";
-  model.class_names = data.train.class_names;
-  model.feature_names = data.train.feature_names;
-  model.scaler = data.scaler;
-  model.config_toml = config.to_toml();
-  model.network = std::make_unique<Network<float>>(
-      Architecture{data.train.sample_shape, config.network_layers(data.train.num_outputs())});
+  // The model, optimizer, loss, trainer and standard callbacks, as the Python package's Model.fit builds them.
+  Model model = new_model(config, data);
   Network<float>& net = *model.network;
-
-  Rng init_rng = run_stream(config.seed, RunStream::kInit);
-  net.initialize(config.init, init_rng);
-  auto optimizer = make_optimizer(config.optimizer, {config.lr, config.weight_decay, config.hyper});
-  auto loss = make_loss<float>(model.loss);
-  Rng shuffle_rng = run_stream(config.seed, RunStream::kShuffle);
-  TrainOptions options;
-  options.epochs = config.epochs;
-  options.batch_size = config.batch_size;
-  options.seed = run_stream(config.seed, RunStream::kLayers).next_u64();
-  options.comm = &comm;
-  Trainer trainer(net, *loss, *optimizer, options, shuffle_rng);
+  ModelTrainer setup(config, model, &comm);
+  Trainer& trainer = setup.trainer();
+  Optimizer* optimizer = &setup.optimizer();
 
   RunFolder out(config.out.empty() ? default_run_dir() : config.out, lead);
   if (observer) observer->on_start(config, data, net, *optimizer);
@@ -142,14 +127,7 @@ RunSummary run(const TrainConfig& requested, RunObserver* observer, const Checkp
   MetricsWriter metrics(out.staged("metrics.csv"), has_validation, config.weight_decay > 0,
                         resume ? resume->metrics_csv : std::string());
   Checkpointer checkpointer(checkpoint_path(out.dir()), config.checkpoint_every, model.config_toml, metrics, lead);
-  DivergenceGuard guard;
-  EarlyStoppingCallback early_stopping(config.early_stopping, config.monitor, config.min_delta);
-  LossToleranceCallback tolerance(config.loss_tolerance);
-  LrScheduleCallback schedule(config.lr_schedule, optimizer->lr(), config.epochs);
-  std::vector<TrainCallback*> callbacks = {&guard, &metrics};
-  if (observer) callbacks.push_back(observer);
-  for (TrainCallback* c : std::initializer_list<TrainCallback*>{&early_stopping, &tolerance, &schedule, &checkpointer})
-    callbacks.push_back(c);
+  const std::vector<TrainCallback*> callbacks = setup.callbacks({&metrics, observer}, {&checkpointer});
 
   RunSummary s;
   s.task = task;

@@ -1,0 +1,65 @@
+#include "scratchnet/app/model_training.h"
+
+#include "scratchnet/core/error.h"
+#include "scratchnet/losses/loss.h"
+
+namespace scratchnet {
+namespace {
+
+TrainOptions train_options(const TrainConfig& config, Communicator* comm, bool evaluate_train) {
+  TrainOptions options;
+  options.epochs = config.epochs;
+  options.batch_size = config.batch_size;
+  options.evaluate_train = evaluate_train;
+  options.seed = run_stream(config.seed, RunStream::kLayers).next_u64();
+  options.comm = comm;
+  return options;
+}
+
+Network<float>& network_of(Model& model) {
+  SCRATCHNET_CHECK(model.network != nullptr, "the model has no network");
+  return *model.network;
+}
+
+}  // namespace
+
+Model new_model(const TrainConfig& config, const PreparedData& data) {
+  const Task task = data.train.task;
+  Model model;
+  model.task = task;
+  model.loss = task == Task::kClassification ? "softmax_cross_entropy" : "mse";
+  model.class_names = data.train.class_names;
+  model.feature_names = data.train.feature_names;
+  model.scaler = data.scaler;
+  model.config_toml = config.to_toml();
+  model.network = std::make_unique<Network<float>>(
+      Architecture{data.train.sample_shape, config.network_layers(data.train.num_outputs())});
+  Rng init_rng = run_stream(config.seed, RunStream::kInit);
+  model.network->initialize(config.init, init_rng);
+  return model;
+}
+
+ModelTrainer::ModelTrainer(const TrainConfig& config, Model& model, Communicator* comm, bool evaluate_train)
+    : optimizer_(make_optimizer(config.optimizer, {config.lr, config.weight_decay, config.hyper})),
+      loss_(make_loss<float>(model.loss)),
+      shuffle_rng_(run_stream(config.seed, RunStream::kShuffle)),
+      early_stopping_(config.early_stopping, config.monitor, config.min_delta),
+      tolerance_(config.loss_tolerance),
+      schedule_(config.lr_schedule, optimizer_->lr(), config.epochs),
+      trainer_(network_of(model), *loss_,
+               *optimizer_, train_options(config, comm, evaluate_train), shuffle_rng_) {}
+
+std::vector<TrainCallback*> ModelTrainer::callbacks(std::initializer_list<TrainCallback*> observers,
+                                                    std::initializer_list<TrainCallback*> last) {
+  std::vector<TrainCallback*> all = {&guard_};
+  for (TrainCallback* c : observers)
+    if (c) all.push_back(c);
+  for (TrainCallback* c : {static_cast<TrainCallback*>(&early_stopping_), static_cast<TrainCallback*>(&tolerance_),
+                           static_cast<TrainCallback*>(&schedule_)})
+    all.push_back(c);
+  for (TrainCallback* c : last)
+    if (c) all.push_back(c);
+  return all;
+}
+
+}  // namespace scratchnet
