@@ -149,7 +149,7 @@ TrainConfig config_from(py::handle source) {
     config.load_toml_text(text, "the config dict", {"experiment"});
     return config;
   }
-  const std::string text = py::str(source).cast<std::string>();  // str or pathlib.Path
+  const std::string text = py::isinstance<py::str>(source) ? source.cast<std::string>() : path_text(source);
   const bool path = text.find('\n') == std::string::npos && text.find('=') == std::string::npos;
   if (path)
     config.load_toml_file(text, {"experiment"});

@@ -72,6 +72,8 @@ FloatArray features_array(py::handle x, const char* what);
 // A data set of `task` whose features borrow `array`'s rows (Dataset::
 // borrowed_features), samples of shape `sample`; the caller keeps `array` alive.
 Dataset borrowing(const FloatArray& array, const Shape& sample, Task task, const char* what);
+// A str or os.PathLike as a path.
+std::string path_text(py::handle path);
 // A value as the text TrainConfig::set takes (True -> "true", lists joined by ",").
 std::string setting_text(py::handle value);
 // Applies keyword arguments as settings (TrainConfig::set with bare or full keys).

@@ -132,7 +132,9 @@ std::vector<float> regression_targets(py::handle y, std::size_t rows, std::size_
 
 // What the model is trained for, before it is built: the loss, or y's type.
 Task task_for(const ModelHandle& h, py::handle y) {
-  if (h.built()) return h.model.task;
+  // Fixed once trained (or loaded), or by the loss; a Model(layers) built
+  // before its first fit still takes the task of its first y.
+  if (h.built() && (h.prepared || !h.loss_choice.empty())) return h.model.task;
   std::string loss = h.loss_choice;
   if (loss.empty() && h.from_config && h.config.task != TaskMode::kAuto)
     loss = h.config.task == TaskMode::kRegression ? "mse" : "softmax_cross_entropy";
@@ -502,9 +504,13 @@ py::object fit(py::object self, py::handle x, py::handle y, const py::kwargs& kw
   auto lock = h.lock();
   const FloatArray array = features_array(x, "X");
   Shape sample = shape_of(array, "X").without_batch();
-  h.build_pending(self);
   const Task task = task_for(h, y);
-  if (!h.built() && !h.from_config) h.build(sample, task, self);
+  if (!h.built() && !h.from_config) h.build(h.pending_shape.value_or(sample), task, self);
+  if (!h.prepared && h.built() && h.model.task != task) {
+    h.model.task = task;
+    h.model.loss = task == Task::kRegression ? "mse" : "softmax_cross_entropy";
+    h.model.class_names.clear();
+  }
   if (h.built()) {
     const Shape& input = h.model.network->input_shape();
     if (sample.elements() != input.elements())
@@ -586,6 +592,11 @@ std::unique_ptr<ModelHandle> loaded(Model model) {
   h->model = std::move(model);
   h->prepared = true;
   return h;
+}
+
+// Parameters as scratchnet.layers.Params (indexed by name too).
+py::object named_list(const py::list& parameters) {
+  return py::module_::import("scratchnet.layers").attr("Params")(parameters);
 }
 
 // The handle of `self`, built if it was waiting for nothing but that.
@@ -677,7 +688,7 @@ parameter's gradient), ``params``, ``zero_grad()``, ``summary()``.)")
             net.backward(h.net_dy);
           },
           py::arg("dy"), "Back-propagates dL/d(output); adds into every parameter's gradient.")
-      .def_property_readonly("params", [](NetworkView& v) { return parameter_list(v.handle(), v.model()); })
+      .def_property_readonly("params", [](NetworkView& v) { return named_list(parameter_list(v.handle(), v.model())); })
       .def("zero_grad", [](NetworkView& v) { v.handle().network().zero_grad(); })
       .def("summary", [](NetworkView& v) { return v.handle().network().summary(); })
       .def_property_readonly("input_shape", [](NetworkView& v) { return shape_tuple(v.handle().network().input_shape()); })
@@ -785,7 +796,7 @@ config : str, path or dict
 **settings
     Keys that replace the config's, by name (``epochs=5``).)")
       .def_static(
-          "load", [](const std::string& path) { return loaded(load_model(path)); }, py::arg("path"),
+          "load", [](py::handle path) { return loaded(load_model(path_text(path))); }, py::arg("path"),
           "A model from a .snm file (written by Model.save or `scratchnet train`).")
       .def_static(
           "from_bytes",
@@ -867,8 +878,9 @@ scratchnet.DivergenceError
            "(classification), or MSE and RMSE (regression), as `scratchnet eval` reports them.")
       .def(
           "save",
-          [](py::object self, const std::string& path) {
+          [](py::object self, py::handle file) {
              ModelHandle& h = ready(self);
+            const std::string path = path_text(file);
             auto lock = h.lock();
             const Model& model = h.model;
             h.network();
@@ -916,7 +928,7 @@ scratchnet.DivergenceError
                                return h.built() ? py::cast(NetworkView(self)) : py::none();
                              })
       .def_property_readonly("params",
-                             [](py::object self) { return parameter_list(ready(self), self); })
+                             [](py::object self) { return named_list(parameter_list(ready(self), self)); })
       .def_property_readonly("built", &ModelHandle::built)
       .def_property_readonly("task",
                              [](py::object self) -> py::object {

@@ -121,6 +121,10 @@ void copy_to_tensor(py::handle object, Tensor& tensor, const char* what) {
   if (tensor.size()) std::memcpy(tensor.data(), array.data(), tensor.size() * sizeof(float));
 }
 
+std::string path_text(py::handle path) {
+  return py::str(py::module_::import("os").attr("fspath")(path)).cast<std::string>();
+}
+
 std::string setting_text(py::handle value) {
   if (py::isinstance<py::bool_>(value)) return value.cast<bool>() ? "true" : "false";
   if (py::isinstance<py::str>(value)) return value.cast<std::string>();
