@@ -184,8 +184,8 @@ py::object make_history(const std::vector<EpochStats>& epochs, const std::vector
     py::list values;
     bool any = false;
     for (const EpochStats& s : epochs) {
-      const double v = static_cast<double>(s.*field);
-      any = any || (keep_nan ? true : std::isfinite(v));
+      const auto v = s.*field;  // counts stay integers
+      any = any || keep_nan || std::isfinite(static_cast<double>(v));
       values.append(v);
     }
     if (any || (keep_nan && !epochs.empty())) columns[name] = values;
@@ -873,6 +873,20 @@ scratchnet.DivergenceError
            "Class labels (classification) or outputs (regression, shape (N, K)) for the rows of X, scaled as in "
            "training.")
       .def("predict_proba", &predict_proba, py::arg("X"), "Class probabilities, shape (N, classes).")
+      .def(
+          "_library_predict_seconds",
+          [](py::object self, py::handle x, std::size_t repeats) {
+            // bench/python_overhead.py: the library's part of predict (the rows
+            // as a data set, predict_dataset), timed in C++ without Python.
+            ModelHandle& h = self.cast<ModelHandle&>();
+            const FloatArray array = features_array(x, "X");
+            auto lock = h.lock();
+            rows_for(h, array, self);
+            const auto start = Clock::now();
+            for (std::size_t i = 0; i < repeats; ++i) predict_rows(h, rows_for(h, array, self));
+            return std::chrono::duration<double>(Clock::now() - start).count() / static_cast<double>(repeats);
+          },
+          py::arg("X"), py::arg("repeats"))
       .def("evaluate", &evaluate, py::arg("X"), py::arg("y"),
            "Accuracy, balanced accuracy, macro F1, per-class precision/recall/F1 and the confusion matrix "
            "(classification), or MSE and RMSE (regression), as `scratchnet eval` reports them.")

@@ -44,6 +44,13 @@ def test_compare_returns_the_results_table(tmp_path):
     assert (tmp_path / "cmp" / "report.html").exists()
 
 
+def test_varied_lists_come_back_whole(tmp_path):
+    # results.csv quotes a varied "30,30" (it used to break the row)
+    table = scratchnet.compare(vary=["model.layers=8,8;16"], source="xor", epochs=1, out=str(tmp_path / "lists"),
+                               as_frame=False)
+    assert [row["model.layers"] for row in table] == ["8,8", 16]
+
+
 def test_search_returns_the_trials_and_the_best_config(tmp_path):
     table = scratchnet.search(params=["train.lr=log:1e-4:1e-1"], trials=3, source="digits", epochs=2,
                               out=str(tmp_path / "search"), as_frame=False)
