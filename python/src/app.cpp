@@ -18,7 +18,7 @@
 #include "scratchnet/core/error.h"
 #include "scratchnet/experiments/compare.h"
 #include "scratchnet/experiments/experiment_file.h"
-#include "scratchnet/experiments/search.h"
+#include "scratchnet/experiments/experiment_options.h"
 
 namespace scratchnet::python {
 namespace {
@@ -176,13 +176,7 @@ void bind_app(py::module_& m) {
       [](py::object config, py::kwargs kwargs) {
         const bool verbose = take_verbose(kwargs);
         const Experiment e = experiment_from(config, kwargs);
-        CompareOptions options;
-        for (const auto& v : e.spec.vary) options.vary.push_back(parse_variation(v));
-        options.repeats = e.spec.repeats;
-        options.jobs = e.spec.jobs;
-        options.out = e.spec.out;
-        options.title = e.spec.title.empty() ? "comparison" : e.spec.title;
-        options.facet = e.spec.facet;
+        const CompareOptions options = compare_options(e.spec);
         ExperimentPrinter printer;
         run_interruptible([&] { run_compare(e.base, options, verbose ? &printer : nullptr); });
         return options.out;
@@ -193,15 +187,7 @@ void bind_app(py::module_& m) {
       [](py::object config, py::kwargs kwargs) {
         const bool verbose = take_verbose(kwargs);
         const Experiment e = experiment_from(config, kwargs);
-        SearchOptions options;
-        for (const auto& p : e.spec.params) options.params.push_back(parse_param(p));
-        options.trials = e.spec.trials;
-        options.top = e.spec.top;
-        options.refine_top = e.spec.refine_top;
-        options.refine_trials = e.spec.refine_trials;
-        options.seed = e.spec.search_seed;
-        options.jobs = e.spec.jobs;
-        options.out = e.spec.out;
+        const SearchOptions options = search_options(e.spec);
         ExperimentPrinter printer;
         SearchResult result;
         run_interruptible([&] { result = run_search(e.base, options, verbose ? &printer : nullptr); });

@@ -65,7 +65,7 @@ def test_an_experiment_file_with_overrides(tmp_path):
 
 
 def test_ctrl_c_saves_a_checkpoint_and_raises_keyboard_interrupt(tmp_path):
-    timer = threading.Timer(0.5, os.kill, (os.getpid(), signal.SIGINT))
+    timer = threading.Timer(1.0, os.kill, (os.getpid(), signal.SIGINT))  # setting up takes milliseconds
     timer.start()
     with pytest.raises(KeyboardInterrupt, match="checkpoint"):
         scratchnet.train(RECIPE, epochs=100000, out=str(tmp_path / "long"))
