@@ -125,8 +125,9 @@ void fit_scaler(PreparedData& data, ScalerKind kind) {
     data.scaler = Scaler();
     return;
   }
-  // Other scalings of images need float features.
-  if (kind != ScalerKind::kNone && data.train.is_image())
+  // Other scalings of images need float features; borrowed features
+  // (Python's arrays) are copied before scaling writes into them.
+  if (kind != ScalerKind::kNone)
     for (Dataset* d : parts) d->materialize_features();
   data.scaler = data.tabular ? Scaler::fit(kind, data.train, data.tabular->scaled_outputs())
                              : Scaler::fit(kind, data.train);

@@ -13,7 +13,7 @@ std::size_t Dataset::size() const {
   if (task == Task::kRegression && !targets.empty()) return target_dim == 0 ? 0 : targets.size() / target_dim;
   const std::size_t d = num_features();
   if (d == 0) return 0;
-  return (is_image() ? pixels.size() : features.size()) / d;
+  return (is_image() ? pixels.size() : float_features().size()) / d;
 }
 
 std::size_t Dataset::num_outputs() const {
@@ -36,6 +36,7 @@ Dataset Dataset::subset(std::span<const std::size_t> indices) const {
   const std::size_t n = size();
   const bool streamed = stream != nullptr;
   const bool image = is_image() && !streamed;
+  const float* feature_values = float_features().data();
   if (streamed) {
     out.stream = stream;
     out.stream_rows.resize(indices.size());
@@ -55,7 +56,7 @@ Dataset Dataset::subset(std::span<const std::size_t> indices) const {
     } else if (image) {
       std::copy_n(pixels.data() + src * d, d, out.pixels.data() + i * d);
     } else {
-      std::copy_n(features.data() + src * d, d, out.features.data() + i * d);
+      std::copy_n(feature_values + src * d, d, out.features.data() + i * d);
     }
     if (!with_labels) continue;
     if (task == Task::kClassification) {
@@ -90,6 +91,7 @@ void Dataset::gather(std::span<const std::size_t> indices, Tensor& x,
     normalize_channels(x.data(), b);
     return;
   }
+  const float* feature_values = float_features().data();
   x.resize(sample_shape.with_batch(b));
   if (task == Task::kClassification) {
     batch_labels.resize(b);
@@ -106,7 +108,7 @@ void Dataset::gather(std::span<const std::size_t> indices, Tensor& x,
       float* out = x.data() + i * d;
       for (std::size_t j = 0; j < d; ++j) out[j] = static_cast<float>(in[j]) * pixel_scale;
     } else {
-      std::copy_n(features.data() + src * d, d, x.data() + i * d);
+      std::copy_n(feature_values + src * d, d, x.data() + i * d);
     }
     // Unlabelled data (rows to predict) gathers zeros as its labels or targets.
     if (task == Task::kClassification) {
@@ -131,6 +133,11 @@ void Dataset::prefetch(std::span<const std::size_t> indices) const {
 }
 
 void Dataset::materialize_features() {
+  if (!borrowed_features.empty()) {
+    features.assign(borrowed_features.begin(), borrowed_features.end());
+    borrowed_features = {};
+    return;
+  }
   if (!is_image()) return;
   if (stream)
     throw_usage("{}: images read with data.cache = \"none\" are never all in memory: scale them with "

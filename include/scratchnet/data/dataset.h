@@ -11,6 +11,15 @@
 // (which stays empty), feature value = pixel * pixel_scale, with the same
 // row-major layout ((N, C, H, W) for images). gather() converts each batch to
 // float, so 60,000 28x28 images take 47 MB rather than 188 MB.
+//
+// Borrowed features (the Python package passes numpy arrays without a copy):
+// when `borrowed_features` is non-empty it holds the float features instead of
+// `features` (which stays empty), same layout. The Dataset does not own that
+// memory: whoever sets it keeps it alive and unchanged while the Dataset, or
+// any copy of it, is in use. Everything that reads features goes through
+// feature_data(); subset() copies the rows it selects into `features`, and
+// materialize_features() copies the whole view before anything writes
+// (scaling), so the borrowed array is never modified.
 
 #include <cstddef>
 #include <cstdint>
@@ -35,6 +44,7 @@ struct Dataset {
   Shape sample_shape;                      // e.g. (6) for AReM
   std::vector<float> features;             // size() * sample_shape.elements()
   std::vector<std::uint8_t> pixels;        // image sets: replaces features when non-empty
+  std::span<const float> borrowed_features;  // not owned: replaces features when non-empty
   float pixel_scale = 1.0f / 255;          // feature value of a pixel = pixel * pixel_scale
   // Image sets: a per-channel normalisation of the scaled pixels, applied as
   // batches are made: feature = (pixel * pixel_scale - channel_mean[c]) /
@@ -58,9 +68,15 @@ struct Dataset {
   std::size_t num_features() const { return sample_shape.elements(); }
   // Whether the features are images held as bytes in `pixels` or read from `stream`.
   bool is_image() const { return !pixels.empty() || stream != nullptr; }
+  // The float features: the borrowed view when set, else `features`
+  // (size() * num_features() values; not for image sets, whose are bytes).
+  std::span<const float> float_features() const {
+    return borrowed_features.empty() ? std::span<const float>(features) : borrowed_features;
+  }
   // Converts `pixels` to float `features` (times pixel_scale) and frees the
-  // bytes, for transforms that need float features (standard or min-max
-  // scaling). Does nothing when the features are already floats.
+  // bytes, or copies borrowed features into `features` and drops the view,
+  // for transforms that write float features (standard or min-max scaling).
+  // Does nothing when the features are already owned floats.
   void materialize_features();
   // Network outputs this data needs: the class count or the target dimension.
   std::size_t num_outputs() const;
