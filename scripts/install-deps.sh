@@ -15,6 +15,7 @@ packages=(
   gnuplot-nox                      # plots of runs and experiments
   libopenmpi-dev openmpi-bin       # data-parallel training (mpirun -np N)
   dataset-fashion-mnist            # the fashion-mnist data set (IDX files)
+  python3-numpy python3-onnx python3-torch  # interchange tests: ONNX checker, PyTorch (issue 15)
 )
 missing=()
 for p in "${packages[@]}"; do

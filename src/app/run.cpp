@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "scratchnet/app/interchange.h"
 #include "scratchnet/app/metrics_file.h"
 #include "scratchnet/app/run_folder.h"
 #include "scratchnet/core/communicator.h"
@@ -126,6 +127,7 @@ RunSummary run(const TrainConfig& requested, RunObserver* observer, const Checkp
 
   Rng init_rng = run_stream(config.seed, RunStream::kInit);
   net.initialize(config.init, init_rng);
+  if (!config.init_from.empty()) load_initial_weights(net, config.init_from);  // issue 15: start from given weights
   auto optimizer = make_optimizer(config.optimizer, {config.lr, config.weight_decay, config.hyper});
   auto loss = make_loss<float>(model.loss);
   Rng shuffle_rng = run_stream(config.seed, RunStream::kShuffle);
