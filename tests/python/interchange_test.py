@@ -1,4 +1,5 @@
-"""Every recipe's model, trained briefly, taken elsewhere (issue 15):
+"""Every recipe's model, trained briefly (and a small network per activation, a
+regression), taken elsewhere (issue 15):
 
 - ONNX: `scratchnet export --format onnx` passes onnx.checker (full_check)
   and strict shape inference; the python onnx package re-serialises it to the
@@ -20,6 +21,7 @@ import glob
 import json
 import math
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -204,11 +206,21 @@ def check_torch(tensors, metadata, x, expected):
     return np.abs(probabilities - expected).max()
 
 
-def recipe_cases(source_dir):
-    """(name, train arguments) for every recipe, plus an MLP with batch norm and dropout."""
+def activation_names(tool):
+    """The activations `scratchnet train --help` offers (every registered one)."""
+    match = re.search(r"--activation \S+\s+(.+?) \(hidden layers\)", tool.run("train", "--help"))
+    return [name.strip() for name in match.group(1).split("|")]
+
+
+def model_cases(tool, source_dir):
+    """(name, train arguments): every recipe, an MLP with batch norm and dropout, a small
+    network per activation, and a regression."""
     cases = [(os.path.basename(p)[:-5], [p]) for p in sorted(glob.glob(os.path.join(source_dir, "recipes", "*.toml")))]
     cases.append(("digits-mlp-batchnorm-dropout",
                   [os.path.join(source_dir, "recipes", "digits-mlp.toml"), "--batch-norm", "--dropout", "0.2"]))
+    for activation in activation_names(tool):
+        cases.append((f"xor-{activation}", ["--data", "xor", "--layers", "4,4", "--activation", activation]))
+    cases.append(("sine-regression", ["--data", "sine", "--layers", "8", "--activation", "leaky_relu", "--alpha", "0.1"]))
     return cases
 
 
@@ -228,7 +240,7 @@ def main():
     tool = Scratchnet(binary, source_dir, work)
     worst = 0.0
     try:
-        for name, args in recipe_cases(source_dir):
+        for name, args in model_cases(tool, source_dir):
             model_path = tool.train(name, *args)
             onnx_path = os.path.join(work, name + ".onnx")
             print(tool.run("export", model_path, "--format", "onnx", "-o", onnx_path).strip())
@@ -239,8 +251,9 @@ def main():
 
             x = inputs_for(name, metadata, source_dir)
             classes, expected = tool.predict(model_path, x)
-            assert classes == json.loads(metadata["class_names"]) == json.loads(
-                {p.key: p.value for p in model.metadata_props}["class_names"])
+            if metadata["task"] == "classification":
+                assert classes == json.loads(metadata["class_names"]) == json.loads(
+                    {p.key: p.value for p in model.metadata_props}["class_names"])
             onnx_difference = np.abs(evaluate(model, x) - expected).max()
             torch_difference = check_torch(tensors, metadata, x, expected)
             ops = sorted({n.op_type for n in model.graph.node})
