@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "scratchnet/data/csv.h"
 #include "scratchnet/io/layer_interchange.h"
 #include "scratchnet/io/onnx_export.h"
 #include "scratchnet/io/torch_layout.h"
@@ -186,6 +187,37 @@ TEST(OnnxExport, ResidualBlocksAddTheirBranchesThenRelu) {
   EXPECT_NE(initializer(g, "layer2.residual.shortcut0.conv2d.W"), nullptr);
   EXPECT_EQ(initializer(g, "layer2.residual.shortcut0.conv2d.W")->dims,
             (std::vector<std::int64_t>{3, 2, 1, 1}));
+}
+
+TEST(OnnxExport, ATabularEncodingStaysOutsideTheGraphAndIsDescribed) {
+  const CsvTable table =
+      parse_csv_table("age,color,label\n30,red,a\n,blue,b\n50,red,a\n", "t.csv", {});
+  TabularOptions options;
+  options.missing_indicator = true;
+  const TabularPipeline pipeline =
+      TabularPipeline::fit(table, 2, std::vector<std::size_t>{0, 1, 2}, options, "t.csv");
+  ASSERT_EQ(pipeline.output_width(), 4u);  // age, color=blue, color=red, age missing
+  Model m = make_model(Shape{4}, {{"dense", {{"units", 2}}}}, Scaler(), 2);
+  OnnxExportOptions with_encoding;
+  with_encoding.encoding = &pipeline;
+  const OnnxExport e = export_onnx(m, with_encoding);
+  ASSERT_EQ(e.notes.size(), 1u);
+  EXPECT_NE(e.notes[0].find("encoded feature vector (4 features)"), std::string::npos)
+      << e.notes[0];
+  const std::string encoding = meta(e.model, "encoding");
+  EXPECT_NE(
+      encoding.find(
+          "{\"name\": \"age\", \"kind\": \"numeric\", \"fill\": 40, \"missing_indicator\": true}"),
+      std::string::npos)
+      << encoding;
+  EXPECT_NE(encoding.find("\"categories\": [\"blue\", \"red\"], \"fill\": \"red\""),
+            std::string::npos)
+      << encoding;
+  EXPECT_NE(
+      encoding.find("\"features\": [\"age\", \"color=blue\", \"color=red\", \"age missing\"]"),
+      std::string::npos)
+      << encoding;
+  EXPECT_NE(meta(e.model, "input").find("encoded feature vector"), std::string::npos);
 }
 
 TEST(OnnxExport, WhatCannotBeExpressedIsAnErrorNamingIt) {
