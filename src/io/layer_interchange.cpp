@@ -56,8 +56,7 @@ void torch_module(TorchLayoutBuilder& b, Layer<float>& /*layer*/) {
   b.module(kModule, "{}");
 }
 constexpr char kSigmoid[] = "Sigmoid", kTanh[] = "Tanh", kRelu[] = "Relu", kReLU[] = "ReLU",
-               kIdentity[] = "Identity", kFlatten[] = "Flatten", kSoftplus[] = "Softplus",
-               kGELU[] = "GELU", kSiLU[] = "SiLU";
+               kIdentity[] = "Identity", kFlatten[] = "Flatten", kGELU[] = "GELU", kSiLU[] = "SiLU";
 
 std::string onnx_flatten(OnnxGraphBuilder& g, Layer<float>& /*layer*/, const std::string& x) {
   return g.node("Flatten", {x}, {Attr::integer("axis", 1)});
@@ -230,6 +229,19 @@ std::string onnx_silu(OnnxGraphBuilder& g, Layer<float>& /*layer*/, const std::s
   return g.node("Mul", {x, g.node("Sigmoid", {x})});
 }
 
+std::string onnx_softplus(OnnxGraphBuilder& g, Layer<float>& layer, const std::string& x) {
+  // (1/beta) log(1 + e^(beta x)); above the threshold scratchnet and PyTorch give x, which
+  // the formula matches there to within e^-threshold.
+  const double beta = attr(layer, "beta");
+  if (beta == 1) return g.node("Softplus", {x});
+  const std::string b = g.constant("beta", {}, {static_cast<float>(beta)});
+  return g.node("Div", {g.node("Softplus", {g.node("Mul", {x, b})}), b});
+}
+void torch_softplus(TorchLayoutBuilder& b, Layer<float>& layer) {
+  b.module("Softplus", args({{"beta", real(attr(layer, "beta"))},
+                             {"threshold", real(attr(layer, "threshold"))}}));
+}
+
 std::string onnx_elu(OnnxGraphBuilder& g, Layer<float>& layer, const std::string& x) {
   return g.node("Elu", {x}, {Attr::real("alpha", static_cast<float>(attr(layer, "alpha")))});
 }
@@ -268,7 +280,7 @@ const std::vector<LayerInterchange>& layer_interchange_table() {
       {"gelu", &onnx_gelu, &torch_module<kGELU>, nullptr},
       {"elu", &onnx_elu, &torch_elu, nullptr},
       {"silu", &onnx_silu, &torch_module<kSiLU>, nullptr},
-      {"softplus", &onnx_op<kSoftplus>, &torch_module<kSoftplus>, nullptr},
+      {"softplus", &onnx_softplus, &torch_softplus, nullptr},
       {"global_avg_pool2d", &onnx_global_avg_pool2d, &torch_global_avg_pool2d, nullptr},
   };
   return table;

@@ -16,20 +16,22 @@ import json
 import os
 import struct
 import subprocess
-import sys
 
 import numpy as np
 
+# As ctest runs the Python tests (tests/CMakeLists.txt), or from a source tree built in build/.
+ROOT = os.environ.get("SCRATCHNET_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "..", ".."))
+BINARY = os.environ.get("SCRATCHNET_BINARY", os.path.join(ROOT, "build", "scratchnet"))
 FASHION_DIR = os.environ.get("SCRATCHNET_FASHION_MNIST_DIR", "/usr/share/datasets/fashion-mnist")
 
 
 class Scratchnet:
     """The built command-line tool, run as a user would."""
 
-    def __init__(self, binary, source_dir, work_dir):
+    def __init__(self, work_dir, binary=BINARY, source_dir=ROOT):
         self.binary = binary
         self.source_dir = source_dir
-        self.work_dir = work_dir
+        self.work_dir = str(work_dir)
 
     def run(self, *args, expect=0):
         result = subprocess.run([self.binary, *map(str, args)], cwd=self.work_dir,
@@ -161,9 +163,3 @@ def rows_like(preprocessing, count, seed):
 def softmax(x):
     e = np.exp(x - x.max(axis=1, keepdims=True))
     return e / e.sum(axis=1, keepdims=True)
-
-
-def main_args():
-    if len(sys.argv) < 3:
-        sys.exit(f"usage: {sys.argv[0]} SCRATCHNET_BINARY SOURCE_DIR")
-    return sys.argv[1], sys.argv[2]

@@ -34,12 +34,13 @@
 //               ReLU(), Identity()
 //   leaky_relu  LeakyRelu(alpha) | LeakyReLU(negative_slope = alpha)
 //   softmax     Softmax(axis -1) | Softmax(dim = -1)
-// Ready for the layer types being added on main (check each against its layer's file
-// when it lands: attribute names; exact or tanh-approximated GELU):
+// The layer types added on main meanwhile (written against their files there: GELU's
+// exact erf form, elu's alpha, softplus's beta and threshold, a (C) output of
+// global_avg_pool2d); their entries wait here until the merge registers them:
 //   gelu        0.5 x (1 + Erf(x / sqrt 2)) (ONNX has Gelu from opset 20 only) | GELU()
 //   elu         Elu(alpha) | ELU(alpha)
 //   silu        x * Sigmoid(x) | SiLU()
-//   softplus    Softplus | Softplus()
+//   softplus    Softplus(beta x) / beta (Softplus when beta is 1) | Softplus(beta, threshold)
 //   global_avg_pool2d  GlobalAveragePool | AdaptiveAvgPool2d(1); both + Flatten for a (C) output
 
 #include <string>

@@ -25,28 +25,23 @@ scratchnet's Python package (everything goes through the `scratchnet` tool).
      PyTorch's momentum 0.1; both update the running variance with the unbiased
      batch variance.
 
-Run by ctest (label python): torch_training_test.py SCRATCHNET_BINARY SOURCE_DIR.
+Run by ctest (python.torch_training, label python) with pytest; $SCRATCHNET_BINARY and
+$SCRATCHNET_SOURCE_DIR say where the tool and the sources are.
 """
 
 import json
 import os
-import re
-import shutil
 import sys
-import tempfile
 
-import numpy as np
+import pytest
+
+torch = pytest.importorskip("torch")
+import numpy as np  # noqa: E402
+from torch import nn  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(__file__))
-from interchange_support import (Scratchnet, fashion_images, main_args, read_safetensors, softmax,  # noqa: E402
+from interchange_support import (ROOT, Scratchnet, fashion_images, read_safetensors, softmax,  # noqa: E402
                                  write_safetensors)
-
-try:
-    import torch
-    from torch import nn
-except ImportError:
-    print("python3-torch is not installed: skipped")
-    sys.exit(0)
 
 STEP_TOLERANCE = 1e-5
 
@@ -63,7 +58,8 @@ def state_numpy(module):
     return {k: v.detach().numpy().copy() for k, v in module.state_dict().items()}
 
 
-def pytorch_lenet_imports(tool, source_dir, work):
+def test_lenet5_trained_in_pytorch_scores_the_same_in_scratchnet(tool):
+    work = tool.work_dir
     samples = os.environ.get("SCRATCHNET_TORCH_TRAIN_SAMPLES", "6000")
     count = 60000 if samples == "all" else int(samples)
     torch.manual_seed(0)
@@ -87,7 +83,7 @@ def pytorch_lenet_imports(tool, source_dir, work):
     weights = os.path.join(work, "lenet-pytorch.safetensors")
     write_safetensors(weights, state_numpy(model), {"format": "pt"})
     imported = os.path.join(work, "lenet-from-pytorch.snm")
-    recipe = os.path.join(source_dir, "recipes", "lenet5-fashion.toml")
+    recipe = os.path.join(ROOT, "recipes", "lenet5-fashion.toml")
     print(tool.run("import", weights, "--like", recipe, "-o", imported).strip())
     report = json.loads(tool.run("eval", "--model", imported, "--json"))
     assert report["samples"] == 10000, report["data"]
@@ -168,7 +164,16 @@ def pytorch_steps(initial, optimizer_name, weight_decay, x, y):
     return state_numpy(network)
 
 
-def optimizer_steps_agree(tool, work):
+@pytest.fixture(scope="module")
+def tool(tmp_path_factory):
+    torch.set_num_threads(1)
+    return Scratchnet(tmp_path_factory.mktemp("torch_training"))
+
+
+@pytest.fixture(scope="module")
+def step_start(tool):
+    """The data, the config and a model of random weights imported from PyTorch."""
+    work = tool.work_dir
     data, x, y = step_data(work)
     config = step_config(work, data)
     torch.manual_seed(15)
@@ -183,40 +188,26 @@ def optimizer_steps_agree(tool, work):
     write_safetensors(weights, initial)
     initial_model = os.path.join(work, "steps-initial.snm")
     tool.run("import", weights, "--like", config, "-o", initial_model)
-
-    worst = 0.0
-    for name, (lr, flags, _) in OPTIMIZERS.items():
-        for weight_decay in (0.0, 0.01):
-            run = os.path.join(work, f"steps-{name}-{weight_decay}")
-            tool.run("train", config, "--init-from", initial_model, "--optimizer", name, "--lr", lr,
-                     "--weight-decay", weight_decay, "--epochs", STEPS, *flags, "--threads", 1, "--out", run)
-            exported = run + ".safetensors"
-            tool.run("export", os.path.join(run, "model.snm"), "--format", "safetensors", "-o", exported)
-            ours, _ = read_safetensors(exported)
-            theirs = pytorch_steps(initial, name, weight_decay, x, y)
-            differences = {k: float(np.abs(ours[k] - theirs[k]).max()) for k in theirs
-                           if not k.endswith("num_batches_tracked")}
-            moved = max(float(np.abs(theirs[k] - initial[k]).max()) for k in differences if "running" not in k)
-            largest = max(differences, key=differences.get)
-            print(f"  {name:9s} weight decay {weight_decay:<5}: {STEPS} steps moved the weights by up to "
-                  f"{moved:.3f}; largest difference {differences[largest]:.1e} ({largest})")
-            assert moved > 10 * STEP_TOLERANCE, f"{name}: the steps did not move the weights"
-            assert differences[largest] < STEP_TOLERANCE, f"{name}, decay {weight_decay}: {largest} differs"
-            worst = max(worst, differences[largest])
-    print(f"every optimizer's {STEPS} steps agree with PyTorch's within {worst:.1e}")
+    return config, initial_model, initial, x, y
 
 
-def main():
-    binary, source_dir = main_args()
-    torch.set_num_threads(1)
-    work = tempfile.mkdtemp(prefix="scratchnet_torch_training_")
-    tool = Scratchnet(binary, source_dir, work)
-    try:
-        optimizer_steps_agree(tool, work)
-        pytorch_lenet_imports(tool, source_dir, work)
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
-
-
-if __name__ == "__main__":
-    main()
+@pytest.mark.parametrize("weight_decay", [0.0, 0.01])
+@pytest.mark.parametrize("name", list(OPTIMIZERS))
+def test_training_steps_agree_with_pytorch(tool, step_start, name, weight_decay):
+    config, initial_model, initial, x, y = step_start
+    lr, flags, _ = OPTIMIZERS[name]
+    run = os.path.join(tool.work_dir, f"steps-{name}-{weight_decay}")
+    tool.run("train", config, "--init-from", initial_model, "--optimizer", name, "--lr", lr,
+             "--weight-decay", weight_decay, "--epochs", STEPS, *flags, "--threads", 1, "--out", run)
+    exported = run + ".safetensors"
+    tool.run("export", os.path.join(run, "model.snm"), "--format", "safetensors", "-o", exported)
+    ours, _ = read_safetensors(exported)
+    theirs = pytorch_steps(initial, name, weight_decay, x, y)
+    differences = {k: float(np.abs(ours[k] - theirs[k]).max()) for k in theirs
+                   if not k.endswith("num_batches_tracked")}
+    moved = max(float(np.abs(theirs[k] - initial[k]).max()) for k in differences if "running" not in k)
+    largest = max(differences, key=differences.get)
+    print(f"{name} weight decay {weight_decay}: {STEPS} steps moved the weights by up to {moved:.3f}; "
+          f"largest difference {differences[largest]:.1e} ({largest})")
+    assert moved > 10 * STEP_TOLERANCE, f"{name}: the steps did not move the weights"
+    assert differences[largest] < STEP_TOLERANCE, f"{name}, decay {weight_decay}: {largest} differs"
