@@ -18,10 +18,6 @@ bool ends_with(const std::string& s, const std::string& tail) {
   return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
 }
 
-// The tabular encoding in front of the model's features. Merge note (issue
-// 15): return the Model's tabular pipeline here once it holds one.
-const TabularPipeline* model_encoding(const Model& /*model*/) { return nullptr; }
-
 // "28, 28)" of (1, 28, 28): the dimensions after the batch's "(N, ".
 std::string rest_of_dims(const Shape& shape) { return shape.str().substr(1); }
 
@@ -41,13 +37,11 @@ ExportSummary export_model(const Model& model, ExportFormat format, const std::s
                            const OnnxExportOptions& onnx) {
   SCRATCHNET_CHECK(model.network != nullptr, "model has no network");
   ExportSummary summary;
-  const TabularPipeline* encoding = model_encoding(model);
+  const InputPreprocessing input = input_preprocessing(model);
   const Network<float>& net = *model.network;
   std::string bytes;
   if (format == ExportFormat::kOnnx) {
-    OnnxExportOptions options = onnx;
-    options.encoding = encoding;
-    OnnxExport result = export_onnx(model, options);
+    OnnxExport result = export_onnx(model, input, onnx);
     bytes = encode_onnx(result.model);
     summary.notes = std::move(result.notes);
     summary.description = fmt::format(
@@ -57,17 +51,16 @@ ExportSummary export_model(const Model& model, ExportFormat format, const std::s
         net.parameter_count(), result.model.inputs[0].name, rest_of_dims(net.input_shape()),
         result.model.outputs[0].name, rest_of_dims(net.output_shape()));
   } else {
-    bytes = encode_safetensors_weights(model, encoding);
+    bytes = encode_safetensors_weights(model, input);
     summary.description = fmt::format(
-        "safetensors: the state_dict of the network's torch.nn.Sequential ({} parameters), "
-        "architecture and "
-        "preprocessing ({}) in __metadata__",
-        net.parameter_count(), to_string(model.scaler.kind()));
-    if (encoding != nullptr)
+        "safetensors: the state_dict of the network's torch.nn.Sequential ({} parameters); its "
+        "modules, the architecture and the preprocessing in __metadata__",
+        net.parameter_count());
+    if (input.encoding != nullptr)
       summary.notes.push_back(
           fmt::format("the weights take the encoded feature vector; __metadata__ 'encoding' "
                       "describes the encoding of the table's raw columns ({})",
-                      encoding->describe()));
+                      input.encoding->describe()));
   }
   write_file_atomic(path, bytes);
   summary.bytes = bytes.size();

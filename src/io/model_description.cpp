@@ -60,12 +60,24 @@ std::string architecture_json(const Architecture& architecture) {
   return s + "]}";
 }
 
-std::string preprocessing_json(const Scaler& scaler) {
-  if (scaler.kind() == ScalerKind::kNone || scaler.offset().empty())
-    return "{\"scaler\": \"none\"}";
-  return fmt::format("{{\"scaler\": {}, \"offset\": {}, \"factor\": {}}}",
-                     json_string(to_string(scaler.kind())), json_float_array(scaler.offset()),
-                     json_float_array(scaler.factor()));
+InputPreprocessing input_preprocessing(const Model& model) {
+  InputPreprocessing p;
+  p.scaler = model.scaler;
+  return p;
+}
+
+std::string preprocessing_json(const InputPreprocessing& p) {
+  const Scaler& scaler = p.scaler;
+  std::string s =
+      scaler.kind() == ScalerKind::kNone || scaler.offset().empty()
+          ? "{\"scaler\": \"none\""
+          : fmt::format("{{\"scaler\": {}, \"offset\": {}, \"factor\": {}",
+                        json_string(to_string(scaler.kind())), json_float_array(scaler.offset()),
+                        json_float_array(scaler.factor()));
+  if (!p.channel_mean.empty())
+    s += fmt::format(", \"channel_mean\": {}, \"channel_std\": {}",
+                     json_float_array(p.channel_mean), json_float_array(p.channel_std));
+  return s + "}";
 }
 
 std::string tabular_encoding_json(const TabularPipeline& pipeline) {

@@ -45,6 +45,19 @@ std::string scaler_nodes(OnnxGraphBuilder& g, const Scaler& scaler, const Shape&
   return g.node("Mul", {centred, g.constant("factor", dims, std::move(factor))});
 }
 
+// Per-channel normalisation of images, (x - mean[c]) / std[c], as Sub and Div.
+std::string channel_nodes(OnnxGraphBuilder& g, const InputPreprocessing& p, const Shape& sample,
+                          const std::string& x) {
+  if (p.channel_mean.empty()) return x;
+  SCRATCHNET_CHECK(
+      sample.rank() == 3 && p.channel_mean.size() == sample[0] && p.channel_std.size() == sample[0],
+      "{} channel statistics for inputs {}", p.channel_mean.size(), sample.str());
+  const std::vector<std::int64_t> dims = {dim(sample[0]), 1, 1};
+  g.enter("normalise");
+  const std::string centred = g.node("Sub", {x, g.constant("mean", dims, p.channel_mean)});
+  return g.node("Div", {centred, g.constant("std", dims, p.channel_std)});
+}
+
 OnnxValueInfo batch_value(const std::string& name, const Shape& sample) {
   OnnxValueInfo v{name, {0}, {"N"}};
   for (int a = 0; a < sample.rank(); ++a) {
@@ -88,6 +101,11 @@ std::string OnnxGraphBuilder::layer(Layer<float>& layer, const std::string& inpu
 }
 
 OnnxExport export_onnx(const Model& model, const OnnxExportOptions& options) {
+  return export_onnx(model, input_preprocessing(model), options);
+}
+
+OnnxExport export_onnx(const Model& model, const InputPreprocessing& input,
+                       const OnnxExportOptions& options) {
   SCRATCHNET_CHECK(model.network != nullptr, "model has no network");
   if (options.opset < kOnnxMinOpset || options.opset > kOnnxMaxOpset)
     throw_usage("ONNX opset {} is not supported: choose {} to {}", options.opset, kOnnxMinOpset,
@@ -115,7 +133,7 @@ OnnxExport export_onnx(const Model& model, const OnnxExportOptions& options) {
 
   OnnxGraphBuilder g(m, options.opset);
   m.inputs.push_back(batch_value("input", sample));
-  std::string x = scaler_nodes(g, model.scaler, sample, "input");
+  std::string x = scaler_nodes(g, input.scaler, sample, channel_nodes(g, input, sample, "input"));
   for (std::size_t i = 0; i < net.size(); ++i) {
     g.enter(fmt::format("layer{}.{}", i + 1, net.layer(i).spec().type));
     x = g.layer(net.layer(i), x);
@@ -143,24 +161,28 @@ OnnxExport export_onnx(const Model& model, const OnnxExportOptions& options) {
   if (!model.feature_names.empty())
     meta.emplace_back("feature_names", json_string_array(model.feature_names));
   meta.emplace_back("architecture", architecture_json(net.architecture()));
-  meta.emplace_back("preprocessing", preprocessing_json(model.scaler));
+  meta.emplace_back("preprocessing", preprocessing_json(input));
   std::string input_words = fmt::format(
       "{} float32: the features as the data set gives them (images: pixel / 255, in [0, 1])",
       shape_words(sample));
-  if (options.encoding != nullptr) {
+  if (input.encoding != nullptr) {
     input_words =
         fmt::format("{} float32: the encoded feature vector (see 'encoding')", shape_words(sample));
-    meta.emplace_back("encoding", tabular_encoding_json(*options.encoding));
-    result.notes.push_back(
-        fmt::format("the graph takes the encoded feature vector ({} features); the encoding of the "
-                    "table's raw columns "
-                    "({}) is not part of it: metadata_props 'encoding' describes it",
-                    sample.elements(), options.encoding->describe()));
+    meta.emplace_back("encoding", tabular_encoding_json(*input.encoding));
+    result.notes.push_back(fmt::format(
+        "the graph takes the encoded feature vector ({} features); the encoding of the "
+        "table's raw columns ({}) is not part of it: metadata_props 'encoding' describes it",
+        sample.elements(), input.encoding->describe()));
   }
-  meta.emplace_back("input", input_words + (model.scaler.kind() == ScalerKind::kNone
-                                                ? "; no scaling"
-                                                : "; the " + to_string(model.scaler.kind()) +
-                                                      " scaling is part of the graph"));
+  const bool scaled = input.scaler.kind() != ScalerKind::kNone;
+  const std::string steps = !input.channel_mean.empty() && scaled
+                                ? "per-channel normalisation and scaling"
+                            : !input.channel_mean.empty() ? "per-channel normalisation"
+                            : scaled ? to_string(input.scaler.kind()) + " scaling"
+                                     : "";
+  meta.emplace_back(
+      "input",
+      input_words + (steps.empty() ? "; no scaling" : "; the " + steps + " is part of the graph"));
   meta.emplace_back(
       "output",
       classify ? fmt::format("{} (N, {}): {} of the classes in class_names order", output_name,

@@ -53,7 +53,11 @@ std::vector<float> file_values(const SafetensorsTensor& f) {
 
 }  // namespace
 
-std::string encode_safetensors_weights(const Model& model, const TabularPipeline* encoding) {
+std::string encode_safetensors_weights(const Model& model) {
+  return encode_safetensors_weights(model, input_preprocessing(model));
+}
+
+std::string encode_safetensors_weights(const Model& model, const InputPreprocessing& input) {
   SCRATCHNET_CHECK(model.network != nullptr, "model has no network");
   const TorchLayout layout = torch_layout(*model.network);
   // The bytes of every tensor, kept here while the file is assembled.
@@ -81,9 +85,10 @@ std::string encode_safetensors_weights(const Model& model, const TabularPipeline
   if (!model.feature_names.empty())
     meta.emplace_back("feature_names", json_string_array(model.feature_names));
   meta.emplace_back("architecture", architecture_json(model.network->architecture()));
-  meta.emplace_back("preprocessing", preprocessing_json(model.scaler));
+  meta.emplace_back("preprocessing", preprocessing_json(input));
   meta.emplace_back("torch_modules", torch_modules_json(layout.modules));
-  if (encoding != nullptr) meta.emplace_back("encoding", tabular_encoding_json(*encoding));
+  if (input.encoding != nullptr)
+    meta.emplace_back("encoding", tabular_encoding_json(*input.encoding));
   return encode_safetensors(tensors, meta);
 }
 

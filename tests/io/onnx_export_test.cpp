@@ -166,6 +166,24 @@ TEST(OnnxExport, ImagesGetPerChannelScalerConvPoolsFlattenAndLogits) {
             (std::vector<std::int64_t>{2, 6, 6}));
 }
 
+TEST(OnnxExport, ImagesNormalisedPerChannelGetSubAndDivBeforeTheScaler) {
+  Model m = make_model(Shape{2, 4, 4}, {{"flatten", {}}, {"dense", {{"units", 2}}}}, Scaler(), 2);
+  InputPreprocessing input;
+  input.channel_mean = {0.25f, 0.5f};
+  input.channel_std = {0.5f, 2.0f};
+  const OnnxExport e = export_onnx(m, input, {});
+  EXPECT_EQ(op_types(e.model),
+            (std::vector<std::string>{"Sub", "Div", "Flatten", "Gemm", "Softmax"}));
+  EXPECT_EQ(initializer(e.model, "normalise.mean")->dims, (std::vector<std::int64_t>{2, 1, 1}));
+  EXPECT_EQ(initializer(e.model, "normalise.std")->values, (std::vector<float>{0.5f, 2.0f}));
+  EXPECT_NE(meta(e.model, "preprocessing")
+                .find("\"channel_mean\": [0.25, 0.5], \"channel_std\": [0.5, 2]"),
+            std::string::npos)
+      << meta(e.model, "preprocessing");
+  EXPECT_NE(meta(e.model, "input").find("per-channel normalisation is part of the graph"),
+            std::string::npos);
+}
+
 TEST(OnnxExport, ResidualBlocksAddTheirBranchesThenRelu) {
   Model m = make_model(Shape{2, 4, 4},
                        {{"residual", {{"filters", 2}}},
@@ -198,9 +216,9 @@ TEST(OnnxExport, ATabularEncodingStaysOutsideTheGraphAndIsDescribed) {
       TabularPipeline::fit(table, 2, std::vector<std::size_t>{0, 1, 2}, options, "t.csv");
   ASSERT_EQ(pipeline.output_width(), 4u);  // age, color=blue, color=red, age missing
   Model m = make_model(Shape{4}, {{"dense", {{"units", 2}}}}, Scaler(), 2);
-  OnnxExportOptions with_encoding;
-  with_encoding.encoding = &pipeline;
-  const OnnxExport e = export_onnx(m, with_encoding);
+  InputPreprocessing input;
+  input.encoding = &pipeline;
+  const OnnxExport e = export_onnx(m, input, {});
   ASSERT_EQ(e.notes.size(), 1u);
   EXPECT_NE(e.notes[0].find("encoded feature vector (4 features)"), std::string::npos)
       << e.notes[0];

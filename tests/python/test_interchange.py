@@ -198,6 +198,10 @@ def check_torch(tensors, metadata, x, expected):
     network.load_state_dict(state, strict=True)
     # The file holds the network alone: its preprocessing is in the metadata.
     preprocessing = json.loads(metadata["preprocessing"])
+    if "channel_mean" in preprocessing:
+        shape = (1, -1) + (1,) * (x.ndim - 2)
+        x = (x - np.array(preprocessing["channel_mean"], dtype=np.float32).reshape(shape)) / np.array(
+            preprocessing["channel_std"], dtype=np.float32).reshape(shape)
     if preprocessing["scaler"] != "none":
         offset = np.array(preprocessing["offset"], dtype=np.float32).reshape(x.shape[1:])
         factor = np.array(preprocessing["factor"], dtype=np.float32).reshape(x.shape[1:])

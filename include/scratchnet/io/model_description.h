@@ -7,11 +7,11 @@
 //
 //   architecture   {"input_shape": [1, 28, 28],
 //                   "layers": [{"type": "conv2d", "filters": 6, "kernel": 5, ...}, ...]}
-//   preprocessing  {"scaler": "none"}, or
-//                  {"scaler": "standard", "offset": [...], "factor": [...]}:
-//                  x' = (x - offset) * factor per feature, in the input
-//                  sample's row-major order (per-channel normalisation of
-//                  images is this form with the values of a channel equal)
+//   preprocessing  {"scaler": "none"}, or {"scaler": "standard", "offset": [...],
+//                  "factor": [...]}: x' = (x - offset) * factor per feature, in the
+//                  input sample's row-major order; images normalised per channel
+//                  also have "channel_mean" and "channel_std": x' = (x - mean[c]) /
+//                  std[c], applied before the scaler
 //   encoding       the tabular pipeline (data/tabular.h) that turns a table's
 //                  raw columns into the feature vector the scaler takes:
 //                  {"columns": [{"name": "age", "kind": "numeric", "fill": 38,
@@ -36,9 +36,21 @@ std::string json_float(float value);
 std::string json_string_array(const std::vector<std::string>& items);
 std::string json_float_array(const std::vector<float>& values);
 
+// What a model does to its input before the network, as exporters see it.
+struct InputPreprocessing {
+  const TabularPipeline* encoding = nullptr;  // raw table columns -> features (outside any graph)
+  std::vector<float> channel_mean, channel_std;  // images: (x - mean[c]) / std[c]; empty: none
+  Scaler scaler;                                 // then per feature: (x - offset) * factor
+};
+// The preprocessing of `model`: the one place exporters read the Model's
+// preprocessing fields. Merge note (issue 15): on main, also set
+// encoding = model.tabular ? &*model.tabular : nullptr and, when model.image
+// holds a mean, channel_mean / channel_std from it.
+InputPreprocessing input_preprocessing(const Model& model);
+
 std::string task_name(Task task);  // "classification" | "regression"
 std::string architecture_json(const Architecture& architecture);
-std::string preprocessing_json(const Scaler& scaler);
+std::string preprocessing_json(const InputPreprocessing& preprocessing);
 std::string tabular_encoding_json(const TabularPipeline& pipeline);
 
 }  // namespace scratchnet

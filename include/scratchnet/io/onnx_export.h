@@ -5,11 +5,13 @@
 // The graph, from input to output (opset 13 to 17, IR version 8, float32):
 //   input "input" (N, sample shape): the features as the data set gives them
 //     (images: pixel / 255 in [0, 1]; tables: the numbers of the feature
-//     columns; a model with a tabular encoding takes the encoded vector, see
-//     OnnxExportOptions::encoding);
+//     columns; a model with a tabular encoding takes the encoded vector: the
+//     encoding is not part of the graph (ONNX has no table input), and
+//     metadata_props["encoding"] describes it);
+//   images normalised per channel: Sub(mean) then Div(std), (C, 1, 1) constants;
 //   the scaler: Sub(offset) then Mul(factor), x' = (x - offset) * factor as
-//     scratchnet computes it; per-channel normalisation of images as (C, 1, 1)
-//     constants when every value of a channel is equal, else per feature;
+//     scratchnet computes it, over constants of the sample's shape, or (C, 1, 1)
+//     when every value of a channel is equal;
 //   the layers, each through its entry in io/layer_interchange.h (dense as
 //     Gemm, conv2d as Conv, batch norm in inference form, dropout removed...);
 //   classifiers: Softmax over the classes, output "probabilities" (N, K)
@@ -27,7 +29,7 @@
 #include <string>
 #include <vector>
 
-#include "scratchnet/data/tabular.h"
+#include "scratchnet/io/model_description.h"
 #include "scratchnet/io/onnx_model.h"
 #include "scratchnet/train/model.h"
 
@@ -38,10 +40,6 @@ inline constexpr int kOnnxMinOpset = 13, kOnnxMaxOpset = 17;
 struct OnnxExportOptions {
   int opset = kOnnxMaxOpset;  // kOnnxMinOpset..kOnnxMaxOpset (a usage error otherwise)
   bool softmax = true;        // classifiers end in Softmax (else they output logits)
-  // The tabular encoding in front of the model's features, when it has one:
-  // it is not part of the graph (ONNX has no table input); the graph takes the
-  // encoded feature vector and metadata_props["encoding"] describes the encoding.
-  const TabularPipeline* encoding = nullptr;
 };
 
 struct OnnxExport {
@@ -52,6 +50,9 @@ struct OnnxExport {
 // The ONNX form of `model`. Usage errors name a layer that cannot be
 // expressed, or a bad option.
 OnnxExport export_onnx(const Model& model, const OnnxExportOptions& options);
+// The same with the preprocessing given (input_preprocessing(model) above).
+OnnxExport export_onnx(const Model& model, const InputPreprocessing& input,
+                       const OnnxExportOptions& options);
 
 // Builds the graph; emitters use it to add nodes and constants.
 class OnnxGraphBuilder {

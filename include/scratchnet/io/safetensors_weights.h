@@ -23,7 +23,7 @@
 #include <cstddef>
 #include <string>
 
-#include "scratchnet/data/tabular.h"
+#include "scratchnet/io/model_description.h"
 #include "scratchnet/io/safetensors.h"
 #include "scratchnet/train/model.h"
 
@@ -31,8 +31,9 @@ namespace scratchnet {
 
 // The safetensors file image of `model`'s weights (see above). A usage error
 // names a layer that has no PyTorch form.
-std::string encode_safetensors_weights(const Model& model,
-                                       const TabularPipeline* encoding = nullptr);
+std::string encode_safetensors_weights(const Model& model);
+// The same with the preprocessing given (io/model_description.h input_preprocessing).
+std::string encode_safetensors_weights(const Model& model, const InputPreprocessing& input);
 
 struct WeightImport {
   std::size_t tensors = 0;  // tensors copied
