@@ -48,6 +48,15 @@ class Scratchnet:
         self.run("train", *args, "--epochs", epochs, "--train-limit", train_limit, "--threads", 1, "--out", out)
         return os.path.join(out, "model.snm")
 
+    def predict_folder(self, model, folder):
+        """scratchnet predict's probabilities for the image files of `folder`, sorted by path."""
+        out = os.path.join(self.work_dir, "predictions.csv")
+        self.run("predict", "--model", model, "--input", folder, "--output", out)
+        with open(out, newline="") as f:
+            table = list(csv.reader(f))
+        rows = sorted(table[1:], key=lambda r: r[0])  # file,predicted,p_<class>...
+        return [h[2:] for h in table[0][2:]], np.array([[float(v) for v in r[2:]] for r in rows])
+
     def predict(self, model, rows):
         """scratchnet predict's class probabilities (or outputs) for float32 rows (N, D)."""
         path = os.path.join(self.work_dir, "rows.csv")
@@ -130,6 +139,23 @@ def build_sequential(modules_json):
         return nn.Sequential(*children)
 
     return build(modules_json if isinstance(modules_json, list) else json.loads(modules_json))
+
+
+def write_image_folder(folder, classes, per_class, size, seed):
+    """Synthetic RGB photos (PNG, lossless): one subfolder per class, a colour per class
+    plus noise. Returns the images' pixels (N, 3, size, size) as uint8, in file order."""
+    from PIL import Image
+
+    rng = np.random.default_rng(seed)
+    pixels = []
+    for c, name in enumerate(classes):
+        os.makedirs(os.path.join(folder, name), exist_ok=True)
+        base = rng.integers(0, 256, 3)
+        for i in range(per_class):
+            image = np.clip(base + rng.normal(0, 60, (size, size, 3)), 0, 255).astype(np.uint8)
+            Image.fromarray(image, "RGB").save(os.path.join(folder, name, f"{i:03d}.png"))
+            pixels.append(image.transpose(2, 0, 1))
+    return np.stack(pixels)
 
 
 def fashion_images(count, split="t10k"):

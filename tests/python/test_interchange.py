@@ -34,7 +34,7 @@ from onnx import numpy_helper  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(__file__))
 from interchange_support import (BINARY, ROOT, Scratchnet, build_sequential, digits_rows,  # noqa: E402
-                                 fashion_images, read_safetensors, rows_like, softmax)
+                                 fashion_images, read_safetensors, rows_like, softmax, write_image_folder)
 
 TOLERANCE = 1e-5
 
@@ -219,11 +219,23 @@ def activation_names():
     return [name.strip() for name in match.group(1).split("|")] if match else []
 
 
+def user_image_folder(recipe):
+    """The image folder a recipe names when it ships without one (recipes/scene-cnn.toml:
+    the user's photos), or None."""
+    import tomllib
+
+    with open(recipe, "rb") as f:
+        source = tomllib.load(f).get("data", {}).get("source", "")
+    return source if source.startswith("data/") and not os.path.exists(os.path.join(ROOT, source)) else None
+
+
 def model_cases():
     """(name, train arguments): every recipe, an MLP with batch norm and dropout, a small
     network per activation, and a regression."""
     recipes = sorted(glob.glob(os.path.join(ROOT, "recipes", "*.toml")))
-    cases = [(os.path.basename(p)[:-5], [p]) for p in recipes]
+    # A recipe naming a folder of the user's photos trains on synthetic ones (SYNTHETIC_IMAGES).
+    cases = [(os.path.basename(p)[:-5], [p] + (["--data", SYNTHETIC_IMAGES] if user_image_folder(p) else []))
+             for p in recipes]
     cases.append(("digits-mlp-batchnorm-dropout",
                   [os.path.join(ROOT, "recipes", "digits-mlp.toml"), "--batch-norm", "--dropout", "0.2"]))
     for activation in activation_names():
@@ -242,9 +254,14 @@ def inputs_for(name, metadata, source_dir):
     return rows_like(preprocessing, 64, seed=len(name))
 
 
+SYNTHETIC_IMAGES = "synthetic-images"  # in the work folder: 3 classes of 128x128 RGB photos
+
+
 @pytest.fixture(scope="module")
 def tool(tmp_path_factory):
-    return Scratchnet(tmp_path_factory.mktemp("interchange"))
+    tool = Scratchnet(tmp_path_factory.mktemp("interchange"))
+    write_image_folder(os.path.join(tool.work_dir, SYNTHETIC_IMAGES), ["coast", "forest", "street"], 12, 128, 3)
+    return tool
 
 
 @pytest.mark.parametrize("name,args", model_cases(), ids=[c[0] for c in model_cases()])
@@ -274,8 +291,17 @@ def goes_elsewhere(tool, name, model_path):
     tool.run("export", model_path, "--format", "safetensors", "-o", st_path)
     tensors, metadata = check_safetensors(st_path, model, tool, model_path)
 
-    x = inputs_for(name, metadata, ROOT)
-    classes, expected = tool.predict(model_path, x)
+    preprocessing = json.loads(metadata["preprocessing"])
+    if "channel_mean" in preprocessing:
+        # Image models normalised per channel take images (predict applies the normalisation to
+        # images, not to feature rows): PNG photos of the input size, and their pixels / 255.
+        size = json.loads(metadata["architecture"])["input_shape"][1]
+        folder = os.path.join(work, name + "-photos")
+        x = write_image_folder(folder, ["x"], 8, size, 5).astype(np.float32) / np.float32(255)
+        classes, expected = tool.predict_folder(model_path, folder)
+    else:
+        x = inputs_for(name, metadata, ROOT)
+        classes, expected = tool.predict(model_path, x)
     if metadata["task"] == "classification":
         assert classes == json.loads(metadata["class_names"]) == json.loads(
             {p.key: p.value for p in model.metadata_props}["class_names"])
@@ -298,3 +324,75 @@ def test_broken_graphs_are_rejected_and_opsets_checked(tool):
     assert check_onnx(os.path.join(tool.work_dir, "opset13.onnx")).opset_import[0].version == 13
     refused = tool.run("export", model_path, "--opset", "12", "-o", os.path.join(tool.work_dir, "x.onnx"), expect=2)
     assert "opset 12 is not supported" in refused
+
+
+def encode(rows, header, encoding):
+    """Raw table rows through the encoding a file's metadata describes (independent of
+    scratchnet's pipeline): numbers or their fill, one 0/1 column per category (an unseen
+    one all zeros, a missing one its fill category), then the missing indicators."""
+    missing = {"", "NA", "N/A", "NaN", "nan", "null", "None", "?", "-"}
+    out = []
+    for row in rows:
+        features, indicators = [], []
+        for column in encoding["columns"]:
+            cell = row[header.index(column["name"])].strip()
+            absent = cell in missing
+            if column["kind"] == "numeric":
+                features.append(column["fill"] if absent else float(cell))
+            else:
+                value = column["fill"] if absent else cell
+                features.extend(1.0 if value == c else 0.0 for c in column["categories"])
+            if column["missing_indicator"]:
+                indicators.append(1.0 if absent else 0.0)
+        out.append(features + indicators)
+    return np.array(out, dtype=np.float32)
+
+
+def test_tabular_encoding_is_described_and_stays_outside_the_graph(tool):
+    rng = np.random.default_rng(13)
+    header = ["age", "color", "size", "label"]
+    colors = ["red", "green", "blue"]
+
+    def rows(count, holes):
+        table = []
+        for _ in range(count):
+            color = colors[rng.integers(0, 3)]
+            age = f"{rng.normal(40, 10):.3f}" if rng.random() > holes else ["", "NA"][rng.integers(0, 2)]
+            size = f"{rng.normal(3, 1):.3f}"
+            label = "yes" if (color == "red") ^ (rng.random() < 0.2) else "no"
+            table.append([age, color if rng.random() > holes else "", size, label])
+        return table
+
+    def write(path, table):
+        with open(path, "w") as f:
+            f.write(",".join(header) + "\n" + "".join(",".join(r) + "\n" for r in table))
+
+    write(os.path.join(tool.work_dir, "people.csv"), rows(200, 0.1))
+    trained = tool.run("train", "--data", "people.csv", "--label", "label", "--layers", "6", "--epochs", 1,
+                       "--set", "data.missing_indicator=true", "--out", "people", expect=None)
+    if "unknown setting 'data.missing_indicator'" in trained:
+        pytest.skip("this build has no table encoding (missing values, categories)")
+    model_path = os.path.join(tool.work_dir, "people", "model.snm")
+    onnx_path = os.path.join(tool.work_dir, "people.onnx")
+    printed = tool.run("export", model_path, "-o", onnx_path)
+    model = check_onnx(onnx_path)
+    meta = {p.key: p.value for p in model.metadata_props}
+    if "encoding" not in meta:
+        pytest.skip("this build's models keep no table encoding")
+    assert "note: the graph takes the encoded feature vector" in printed, printed
+    encoding = json.loads(meta["encoding"])
+    assert [c["name"] for c in encoding["columns"]] == ["age", "color", "size"]
+    # New rows, with holes and an unseen colour, through predict (the raw table) and through
+    # the described encoding + the ONNX graph.
+    new = rows(40, 0.2)
+    new[0][1] = "purple"
+    write(os.path.join(tool.work_dir, "new.csv"), new)
+    out = os.path.join(tool.work_dir, "new-predictions.csv")
+    tool.run("predict", "--model", model_path, "--input", "new.csv", "--output", out)
+    with open(out) as f:
+        expected = np.array([[float(v) for v in line.strip().split(",")[1:]] for line in f.readlines()[1:]])
+    x = encode(new, header, encoding)
+    assert x.shape[1] == len(encoding["features"])
+    difference = np.abs(evaluate(model, x) - expected).max()
+    print(f"table with holes and categories: ONNX on the described encoding differs by {difference:.2e}")
+    assert difference < TOLERANCE
