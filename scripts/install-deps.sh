@@ -18,6 +18,7 @@ packages=(
   # The Python package (python/, issue 12): build, tests, scikit-learn estimators, notebooks
   pybind11-dev python3-dev python3-numpy
   python3-pytest python3-sklearn python3-pandas
+  python3-onnx python3-torch       # interchange tests: ONNX checker, PyTorch (issue 15)
   jupyter-nbconvert python3-ipykernel python3-matplotlib
 )
 missing=()

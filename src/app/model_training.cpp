@@ -1,5 +1,6 @@
 #include "scratchnet/app/model_training.h"
 
+#include "scratchnet/app/interchange.h"
 #include "scratchnet/core/error.h"
 #include "scratchnet/losses/class_weights.h"
 #include "scratchnet/losses/loss.h"
@@ -41,6 +42,7 @@ Model new_model(const TrainConfig& config, const PreparedData& data) {
       Architecture{data.train.sample_shape, config.network_layers(data.train.num_outputs())});
   Rng init_rng = run_stream(config.seed, RunStream::kInit);
   model.network->initialize(config.init, init_rng);
+  if (!config.init_from.empty()) load_initial_weights(*model.network, config.init_from);  // start from given weights
   return model;
 }
 

@@ -11,6 +11,7 @@
 
 #include "scratchnet/app/diagnostics_file.h"
 #include "scratchnet/app/cross_validation.h"
+#include "scratchnet/app/interchange.h"
 #include "scratchnet/app/metrics_file.h"
 #include "scratchnet/app/model_training.h"
 #include "scratchnet/app/run_folder.h"
