@@ -9,7 +9,9 @@ The same library as the ``scratchnet`` command-line tool, from numpy:
 - :func:`gradcheck`: finite-difference checks of any layer, yours included;
 - :func:`train`, :func:`compare`, :func:`search`: the CLI's runs and experiments;
 - :mod:`scratchnet.datasets`: the built-in data sets and the CLI's split;
-- ``scratchnet.sklearn``: scikit-learn estimators (imported on first use).
+- ``scratchnet.sklearn``: scikit-learn estimators (imported on first use);
+- ``scratchnet.torch``: models to and from PyTorch, safetensors files (imported
+  on first use; needs PyTorch).
 
 ``import scratchnet`` needs numpy only. Errors: bad values, shapes and types
 are ``ValueError``; bad files and unusable data :class:`DataError` (a
@@ -35,7 +37,7 @@ def load(path):
 
 
 def __getattr__(name):
-    # scratchnet.sklearn (and, later, scratchnet.torch) are imported on first
+    # scratchnet.sklearn and scratchnet.torch are imported on first
     # use, so that `import scratchnet` needs numpy only.
     if name in ("sklearn", "torch"):
         import importlib

@@ -1,6 +1,6 @@
 #pragma once
 // The extension scratchnet._core: one binding file per library area
-// (core, layers, optim, losses, model, data, app, gradcheck), plus what they
+// (core, layers, optim, losses, model, data, app, gradcheck, interchange), plus what they
 // share: numpy conversions (numpy_convert.cpp), parameters as numpy views
 // (layers.cpp) and the interpreter helpers (core.cpp).
 //
@@ -39,6 +39,7 @@ void bind_model(py::module_& m);
 void bind_data(py::module_& m);
 void bind_app(py::module_& m);
 void bind_gradcheck(py::module_& m);
+void bind_interchange(py::module_& m);
 
 // ---- numpy (numpy_convert.cpp) ----
 

@@ -638,6 +638,16 @@ class NetworkView {
 
 }  // namespace
 
+std::unique_ptr<ModelHandle> loaded_model(Model model) { return loaded(std::move(model)); }
+
+ModelHandle& built_model(py::handle object) {
+  if (!py::isinstance<ModelHandle>(object))
+    throw_usage("expected a scratchnet.Model, got {}", py::str(py::type::of(object)).cast<std::string>());
+  ModelHandle& h = ready(py::reinterpret_borrow<py::object>(object));
+  h.network();  // a usage error saying how to build it
+  return h;
+}
+
 void bind_model(py::module_& m) {
   py::class_<NetworkView>(m, "Network", R"(The layer stack of a model (``model.network``).
 

@@ -14,6 +14,7 @@
 // Calls that use the network (fit, predict, evaluate, forward) hold the
 // model's mutex, taken with the GIL released.
 
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -67,5 +68,12 @@ class ModelHandle final : public ParamSource {
 
 // The LayerHandle of a scratchnet.layers object (or of a handle itself).
 LayerHandle& layer_handle(py::handle object);
+
+// A scratchnet.Model holding `model` as a trained one (as Model.load gives).
+std::unique_ptr<ModelHandle> loaded_model(Model model);
+// The built model of a scratchnet.Model object (a Model(layers) waiting for
+// nothing but its input shape is built first); a ValueError when it has no
+// network yet.
+ModelHandle& built_model(py::handle object);
 
 }  // namespace scratchnet::python

@@ -21,4 +21,6 @@ PYBIND11_MODULE(_core, m) {
   sp::bind_app(app);
   auto gradcheck = m.def_submodule("gradcheck", "Finite-difference gradient checks");
   sp::bind_gradcheck(gradcheck);
+  auto interchange = m.def_submodule("interchange", "safetensors files and the PyTorch form of a model");
+  sp::bind_interchange(interchange);
 }
