@@ -3,6 +3,7 @@
 // stratified: the test part, then a validation part carved from the training
 // part), limited, and scaled with a scaler fitted on the training part only.
 
+#include "scratchnet/core/export.h"
 #include "scratchnet/data/builtin.h"
 #include "scratchnet/data/dataset.h"
 #include "scratchnet/data/scaler.h"
@@ -10,7 +11,7 @@
 
 namespace scratchnet {
 
-struct PreparedData {
+struct SCRATCHNET_API PreparedData {
   Dataset train;
   Dataset test;
   Dataset validation;  // empty without data.validation_fraction
@@ -18,19 +19,19 @@ struct PreparedData {
 };
 
 // The data-loading options a config describes.
-DataOptions data_options(const TrainConfig& config);
+SCRATCHNET_API DataOptions data_options(const TrainConfig& config);
 // Loads the configured data set and splits it; nothing is scaled and
 // `scaler` is left empty.
-PreparedData load_and_split(const TrainConfig& config);
+SCRATCHNET_API PreparedData load_and_split(const TrainConfig& config);
 // Fits a scaler of `kind` on data.train and applies it to every part.
-void fit_scaler(PreparedData& data, ScalerKind kind);
+SCRATCHNET_API void fit_scaler(PreparedData& data, ScalerKind kind);
 // load_and_split, then scaling as the config says (data.scale "auto":
 // standard for tables, none for images).
-PreparedData prepare_data(const TrainConfig& config);
+SCRATCHNET_API PreparedData prepare_data(const TrainConfig& config);
 
 // The random stream of a run for one purpose: independent streams, so that
 // e.g. changing the network does not change the data split.
 enum class RunStream : std::uint64_t { kSplit = 1, kInit = 2, kShuffle = 3, kLayers = 4 };
-Rng run_stream(std::uint64_t seed, RunStream stream);
+SCRATCHNET_API Rng run_stream(std::uint64_t seed, RunStream stream);
 
 }  // namespace scratchnet

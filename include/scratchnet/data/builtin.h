@@ -42,13 +42,14 @@
 #include <string>
 #include <vector>
 
+#include "scratchnet/core/export.h"
 #include "scratchnet/data/csv.h"
 #include "scratchnet/data/dataset.h"
 #include "scratchnet/data/image_dataset.h"
 
 namespace scratchnet {
 
-struct DataOptions {
+struct SCRATCHNET_API DataOptions {
   std::string source = "arem";   // a built-in name or a path
   CsvOptions csv;                // for paths
   int arem_classes = 6;          // 6 (bending merged) or 7
@@ -58,26 +59,26 @@ struct DataOptions {
   ImageFolderOptions image;      // image folders (issue 14)
 };
 
-Dataset load_dataset(const DataOptions& options);
-std::vector<std::string> builtin_dataset_names();
+SCRATCHNET_API Dataset load_dataset(const DataOptions& options);
+SCRATCHNET_API std::vector<std::string> builtin_dataset_names();
 
 // A data set's own train/test split.
-struct TrainTest {
+struct SCRATCHNET_API TrainTest {
   Dataset train, test;
 };
 // The published split of an IDX set (fashion-mnist, mnist, idx:..., a folder
 // of IDX files) or of an image folder with train/ and test/; nullopt for
 // every other source, which the caller splits.
-std::optional<TrainTest> load_predefined_split(const DataOptions& options);
+SCRATCHNET_API std::optional<TrainTest> load_predefined_split(const DataOptions& options);
 
 // Where bundled data lives: $SCRATCHNET_DATA_DIR if set, else the repo's data/
 // folder recorded at build time.
-std::string data_directory();
+SCRATCHNET_API std::string data_directory();
 
-Dataset load_arem(const std::string& directory, int classes, bool keep_duplicates);
-Dataset load_digits(const std::string& path);
-Dataset make_xor(std::size_t samples, std::uint64_t seed);
-Dataset make_or(std::size_t samples, std::uint64_t seed);
-Dataset make_sine(std::size_t samples, std::uint64_t seed);
+SCRATCHNET_API Dataset load_arem(const std::string& directory, int classes, bool keep_duplicates);
+SCRATCHNET_API Dataset load_digits(const std::string& path);
+SCRATCHNET_API Dataset make_xor(std::size_t samples, std::uint64_t seed);
+SCRATCHNET_API Dataset make_or(std::size_t samples, std::uint64_t seed);
+SCRATCHNET_API Dataset make_sine(std::size_t samples, std::uint64_t seed);
 
 }  // namespace scratchnet

@@ -9,13 +9,14 @@
 #include <string>
 #include <vector>
 
+#include "scratchnet/core/export.h"
 #include "scratchnet/data/dataset.h"
 #include "scratchnet/data/scaler.h"
 #include "scratchnet/train/network.h"
 
 namespace scratchnet {
 
-struct Model {
+struct SCRATCHNET_API Model {
   Task task = Task::kClassification;
   std::string loss;                      // "softmax_cross_entropy" or "mse"
   std::vector<std::string> class_names;  // classification
