@@ -15,6 +15,7 @@ packages=(
   gnuplot-nox                      # plots of runs and experiments
   libopenmpi-dev openmpi-bin       # data-parallel training (mpirun -np N)
   dataset-fashion-mnist            # the fashion-mnist data set (IDX files)
+  help2man dpkg-dev file           # man page from --help; cpack -G DEB (dpkg-shlibdeps)
 )
 missing=()
 for p in "${packages[@]}"; do

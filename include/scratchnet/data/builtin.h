@@ -2,7 +2,8 @@
 // The data sets scratchnet knows by name, and the resolution of a `--data`
 // argument to a Dataset.
 //
-//   arem     UCI AReM activity recognition (data/arem in the repo): 6 features
+//   arem     UCI AReM activity recognition (data/arem in the repo, installed
+//            as share/scratchnet/arem): 6 features
 //            (avg/var of three RSS signals; the time column is dropped), class
 //            = folder. bending1 and bending2 merge into "bending" (6 classes,
 //            as seed 000) unless arem_classes = 7. Byte-identical duplicate
@@ -71,8 +72,12 @@ struct SCRATCHNET_API TrainTest {
 // every other source, which the caller splits.
 SCRATCHNET_API std::optional<TrainTest> load_predefined_split(const DataOptions& options);
 
-// Where bundled data lives: $SCRATCHNET_DATA_DIR if set, else the repo's data/
-// folder recorded at build time.
+// Where the bundled data sets (arem/, digits/) live: $SCRATCHNET_DATA_DIR if
+// set, else the nearest share/scratchnet at or above the folder of the file
+// holding the library (the program, or libscratchnet.so), else the configured
+// install folder (<CMAKE_INSTALL_PREFIX>/share/scratchnet). The build tree
+// has build/share/scratchnet, a link to the repository's data/. Throws a data
+// error naming where it looked when none exists.
 SCRATCHNET_API std::string data_directory();
 
 SCRATCHNET_API Dataset load_arem(const std::string& directory, int classes, bool keep_duplicates);
