@@ -3,6 +3,7 @@
 #
 #   public_headers_<area>       each header under include/scratchnet/<area>/      (slow)
 #                               compiles alone and includes nothing from src/
+#   public_api_exported         each public declaration carries SCRATCHNET_API
 #   package_install             cmake --install into a fresh prefix, checked     (slow)
 #   package_consumer_cmake      the README's example against it: find_package   (slow)
 #   package_consumer_pkgconfig  the same with pkg-config --cflags --libs        (slow)
@@ -49,6 +50,10 @@ foreach(_area IN LISTS _scratchnet_header_areas)
       "SCRATCHNET_SOURCE_DIR=${PROJECT_SOURCE_DIR};SCRATCHNET_CXX=${CMAKE_CXX_COMPILER};SCRATCHNET_HEADER_FLAGS=${_scratchnet_header_flags}")
   endif()
 endforeach()
+
+# Every public declaration carries SCRATCHNET_API, or libscratchnet.so would
+# not export it (scripts/export_macros.py adds what is missing).
+add_test(NAME public_api_exported COMMAND ${PROJECT_SOURCE_DIR}/scripts/export_macros.py --check)
 
 # Install, consumers, .deb.
 set(_prefix ${SCRATCHNET_PACKAGE_TEST_DIR}/prefix)
