@@ -64,7 +64,7 @@ set_property(SOURCE src/data/data_directory.cpp APPEND PROPERTY
   COMPILE_DEFINITIONS SCRATCHNET_INSTALL_DATA_DIRS="${_scratchnet_data_dirs}")
 file(MAKE_DIRECTORY ${CMAKE_BINARY_DIR}/share)
 file(CREATE_LINK ${PROJECT_SOURCE_DIR}/data ${CMAKE_BINARY_DIR}/share/scratchnet SYMBOLIC)
-install(DIRECTORY data/arem data/digits DESTINATION ${CMAKE_INSTALL_DATADIR}/scratchnet)
+install(DIRECTORY data/arem data/digits DESTINATION ${CMAKE_INSTALL_DATADIR}/scratchnet)  # = SCRATCHNET_DATA_INSTALL_DIR
 
 # --- Tool, library, headers, docs ------------------------------------------
 install(TARGETS scratchnet RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
@@ -89,8 +89,10 @@ else()
   set(SCRATCHNET_WITH_MPI OFF)
 endif()
 install(EXPORT scratchnetTargets NAMESPACE scratchnet:: DESTINATION ${SCRATCHNET_CMAKE_DIR})
+set(SCRATCHNET_DATA_INSTALL_DIR ${CMAKE_INSTALL_DATADIR}/scratchnet)
 configure_package_config_file(cmake/scratchnetConfig.cmake.in
-  ${CMAKE_CURRENT_BINARY_DIR}/scratchnetConfig.cmake INSTALL_DESTINATION ${SCRATCHNET_CMAKE_DIR})
+  ${CMAKE_CURRENT_BINARY_DIR}/scratchnetConfig.cmake INSTALL_DESTINATION ${SCRATCHNET_CMAKE_DIR}
+  PATH_VARS SCRATCHNET_DATA_INSTALL_DIR)
 write_basic_package_version_file(${CMAKE_CURRENT_BINARY_DIR}/scratchnetConfigVersion.cmake
   VERSION ${PROJECT_VERSION} COMPATIBILITY SameMajorVersion)
 install(FILES ${CMAKE_CURRENT_BINARY_DIR}/scratchnetConfig.cmake

@@ -28,6 +28,8 @@ case $mode in
     export PKG_CONFIG_PATH=$prefix/$libdir/pkgconfig
     flags=$(pkg-config --cflags --libs scratchnet)
     echo "pkg-config --cflags --libs scratchnet: $flags"
+    data=$(pkg-config --variable=pkgdatadir scratchnet)
+    [[ -f $data/digits/digits.csv.gz ]] || { echo "pkgdatadir '$data' does not hold the digits" >&2; exit 1; }
     program=$prefix/bin/consumer_train_digits_pkgconfig
     # The run path finds a shared libscratchnet in a private prefix.
     rpath=-Wl,-rpath,$(pkg-config --variable=libdir scratchnet)
