@@ -7,6 +7,8 @@
 // accuracy after the epochs, and the process's peak resident set size.
 //
 //   bench_train mlp   --batch 128 --epochs 3 [--threads 2]   784-256-128-10 ReLU, Fashion-MNIST
+//                     [--diagnostics epoch|every:N]          with per-layer diagnostics (their cost:
+//                                                            diagnostics_seconds, fit_seconds)
 //   bench_train lenet --batch 64  --epochs 2                 recipes/lenet5-fashion.toml's layers
 //   bench_train arem  --batch 100 --epochs 20                6-50-50-50-6 sigmoid, AReM (25,055 rows)
 //   bench_train infer [--samples 20000]                      784-256-128-10, one sample per forward
@@ -42,8 +44,10 @@
 #include "scratchnet/data/builtin.h"
 #include "scratchnet/losses/loss.h"
 #include "scratchnet/optim/optimizer.h"
-#include "scratchnet/train/config.h"
+#include "scratchnet/app/diagnostics_file.h"
 #include "scratchnet/app/run.h"
+#include "scratchnet/train/config.h"
+#include "scratchnet/train/diagnostics.h"
 #include "scratchnet/train/trainer.h"
 
 using namespace scratchnet;
@@ -70,6 +74,7 @@ struct Args {
   std::size_t samples = 20000;
   int threads = 2;
   std::string source_dir = ".";  // where recipes/ lives
+  std::string diagnostics = "off";
 };
 
 Args parse(int argc, char** argv) {
@@ -91,6 +96,7 @@ Args parse(int argc, char** argv) {
     else if (flag == "--threads") a.threads = std::stoi(value);
     else if (flag == "--samples") a.samples = std::stoul(value);
     else if (flag == "--source-dir") a.source_dir = value;
+    else if (flag == "--diagnostics") a.diagnostics = value;
     else throw_usage("unknown option {}", flag);
   }
   return a;
@@ -103,7 +109,7 @@ TrainConfig workload_config(const Args& a) {
   c.lr = 1e-3;
   c.seed = 42;
   c.threads = a.threads;
-  c.init = "auto";
+  c.init = InitScheme::parse("auto");
   if (a.workload == "mlp" || a.workload == "infer") {
     c.data = "fashion-mnist";
     c.layers = {256, 128};
@@ -115,7 +121,7 @@ TrainConfig workload_config(const Args& a) {
     c.epochs = 2;
   } else if (a.workload == "arem" || a.workload == "export-arem") {
     c.data = "arem";
-    c.scale = "standard";
+    c.scale = ScaleChoice::kStandard;
     c.test_fraction = 0.25;
     c.train_limit = 25055;  // the row count of the issue's AReM workload
     c.layers = {50, 50, 50};
@@ -151,13 +157,38 @@ void export_arem(const Args& a) {
        << "\n";
 }
 
+// Forwards to a callback and adds up the time spent in it.
+class TimedCallback final : public TrainCallback {
+ public:
+  explicit TimedCallback(TrainCallback& inner) : inner_(inner) {}
+  void on_fit_begin(Trainer& t, const FitData& d, const TrainingState* r) override {
+    time([&] { inner_.on_fit_begin(t, d, r); });
+  }
+  void on_step(Trainer& t, const StepInfo& s) override {
+    time([&] { inner_.on_step(t, s); });
+  }
+  void on_epoch_end(Trainer& t, const EpochStats& s, EpochControl& c) override {
+    time([&] { inner_.on_epoch_end(t, s, c); });
+  }
+  double seconds = 0;
+
+ private:
+  template <class F>
+  void time(F f) {
+    const auto start = Clock::now();
+    f();
+    seconds += seconds_since(start);
+  }
+  TrainCallback& inner_;
+};
+
 void train_workload(const Args& a) {
   const TrainConfig config = workload_config(a);
   set_num_threads(config.threads);
   PreparedData data = prepare_data(config);
   Network<float> net({data.train.sample_shape, config.network_layers(data.train.num_outputs())});
   Rng init_rng(config.seed);
-  net.initialize(InitScheme::parse(config.init), init_rng);
+  net.initialize(config.init, init_rng);
   OptimizerSettings opt;
   opt.lr = config.lr;
   auto optimizer = make_optimizer(config.optimizer, opt);
@@ -169,7 +200,17 @@ void train_workload(const Args& a) {
   options.seed = config.seed;
   Rng shuffle_rng(config.seed + 1);
   Trainer trainer(net, *loss, *optimizer, options, shuffle_rng);
-  const FitResult fit = trainer.fit(data.train, nullptr, nullptr, nullptr);
+  // Per-layer diagnostics as `scratchnet train` records them (written to
+  // /dev/null), timed apart: what they add to a run.
+  DiagnosticsWriter files("/dev/null", "/dev/null", "/dev/null");
+  DiagnosticsCallback diagnostics(DiagnosticsCadence::parse(a.diagnostics, "--diagnostics"),
+                                  [&files](const DiagnosticsRecord& r) { files.write(r); });
+  TimedCallback timed(diagnostics);
+  std::vector<TrainCallback*> callbacks;
+  if (a.diagnostics != "off") callbacks.push_back(&timed);
+  const auto fit_start = Clock::now();
+  const FitResult fit = trainer.fit(FitData{&data.train, nullptr, nullptr}, callbacks);
+  const double fit_seconds = seconds_since(fit_start);
   double step_seconds = 0;
   std::size_t samples = 0;
   std::string epoch_rates;
@@ -183,10 +224,12 @@ void train_workload(const Args& a) {
   fmt::print(
       R"({{"peer": "scratchnet", "workload": "{}", "batch": {}, "epochs": {}, "threads": {}, )"
       R"("train_samples": {}, "step_seconds": {:.4f}, "samples_per_second": {:.1f}, )"
-      R"("epoch_samples_per_second": [{}], "test_accuracy": {:.4f}, "peak_rss_mb": {:.1f}}})"
+      R"("epoch_samples_per_second": [{}], "test_accuracy": {:.4f}, "peak_rss_mb": {:.1f}, )"
+      R"("diagnostics": "{}", "diagnostics_seconds": {:.4f}, "fit_seconds": {:.4f}}})"
       "\n",
       a.workload, config.batch_size, config.epochs, config.threads, data.train.size(), step_seconds,
-      static_cast<double>(samples) / step_seconds, epoch_rates, test.accuracy, peak_rss_mb());
+      static_cast<double>(samples) / step_seconds, epoch_rates, test.accuracy, peak_rss_mb(), a.diagnostics,
+      timed.seconds, fit_seconds);
 }
 
 // Latency of one eval-mode forward of a single sample through 784-256-128-10.
@@ -198,7 +241,7 @@ void inference(const Args& a) {
   const TrainTest data = *load_predefined_split(fashion);
   Network<float> net({data.test.sample_shape, config.network_layers(10)});
   Rng init_rng(config.seed);
-  net.initialize(InitScheme::parse(config.init), init_rng);
+  net.initialize(config.init, init_rng);
   Tensor x;
   std::vector<std::int32_t> labels;
   Tensor targets;

@@ -1,6 +1,7 @@
 #include "scratchnet/app/evaluate.h"
 
 #include <cmath>
+#include <numeric>
 
 #include <fmt/format.h>
 
@@ -39,7 +40,17 @@ Dataset evaluation_data(const Model& model, const std::string& source, const std
   if (!label.empty()) config.set("data.label", label);
   if (split == EvalSplit::kAuto) split = config.data == trained_on ? EvalSplit::kTest : EvalSplit::kAll;
   Dataset data;
-  if (split == EvalSplit::kAll) {
+  if (model.tabular && classify_data_source(config.data) == DataSourceKind::kCsv) {
+    // The rows of the part, through the model's own pipeline (not one fitted
+    // again on this file).
+    const PreparedData parts = load_and_split(config);
+    std::vector<std::size_t> rows = split == EvalSplit::kTest ? parts.test_rows : parts.train_rows;
+    if (split == EvalSplit::kAll) {
+      rows.resize(parts.table->table.rows.size());
+      std::iota(rows.begin(), rows.end(), 0);
+    }
+    data = tabular_part(*parts.table, *model.tabular, rows).data;
+  } else if (split == EvalSplit::kAll) {
     data = load_dataset(data_options(config));
   } else {
     PreparedData parts = load_and_split(config);
@@ -84,13 +95,15 @@ std::string evaluation_json(const EvaluationReport& report) {
                        json_string(report.what), report.samples, json_number(report.mse),
                        json_number(report.rmse));
   const ClassificationReport& r = report.classification;
-  std::string j = fmt::format("{{\n  \"data\": {},\n  \"samples\": {},\n  \"accuracy\": {},\n",
-                              json_string(report.what), r.samples, json_number(r.accuracy));
+  std::string j = fmt::format(
+      "{{\n  \"data\": {},\n  \"samples\": {},\n  \"accuracy\": {},\n  \"balanced_accuracy\": {},\n  \"macro_f1\": {},\n",
+      json_string(report.what), r.samples, json_number(r.accuracy), json_number(r.balanced_accuracy),
+      json_number(r.macro_f1));
   j += "  \"classes\": [\n";
   for (std::size_t c = 0; c < r.class_names.size(); ++c)
-    j += fmt::format("    {{\"name\": {}, \"precision\": {}, \"recall\": {}, \"support\": {}}}{}\n",
+    j += fmt::format("    {{\"name\": {}, \"precision\": {}, \"recall\": {}, \"f1\": {}, \"support\": {}}}{}\n",
                      json_string(r.class_names[c]), json_number(r.precision[c]), json_number(r.recall[c]),
-                     r.support[c], c + 1 < r.class_names.size() ? "," : "");
+                     json_number(r.f1[c]), r.support[c], c + 1 < r.class_names.size() ? "," : "");
   j += "  ],\n  \"confusion\": [\n";
   for (std::size_t t = 0; t < r.confusion.size(); ++t) {
     j += "    [";

@@ -18,9 +18,12 @@ MetricsWriter::MetricsWriter(const std::string& path, bool validation, bool pena
     : out_(path), validation_(validation), penalty_(penalty) {
   if (!out_) throw_data("cannot write '{}'", path);
   text_ = previous.empty()
-              ? fmt::format("epoch,iteration,train_loss,train_accuracy,test_loss,test_accuracy,lr,seconds{}{}\n",
+              ? fmt::format("epoch,iteration,train_loss,train_accuracy,test_loss,test_accuracy,lr,seconds{}{},"
+                            "train_eval_loss\n",
                             validation_ ? ",val_loss,val_accuracy" : "", penalty_ ? ",l2_penalty" : "")
               : previous;
+  // A resumed file from before the column keeps its layout.
+  eval_loss_ = text_.substr(0, text_.find('\n')).find(",train_eval_loss") != std::string::npos;
   out_ << text_;
   out_.flush();
 }
@@ -31,6 +34,7 @@ void MetricsWriter::on_epoch_end(Trainer& /*trainer*/, const EpochStats& s, Epoc
                                 s.lr, s.seconds);
   if (validation_) row += "," + csv_number(s.val_loss) + "," + csv_number(s.val_accuracy);
   if (penalty_) row += "," + csv_number(s.l2_penalty);
+  if (eval_loss_) row += "," + csv_number(s.train_eval_loss);
   row += "\n";
   text_ += row;
   out_ << row;

@@ -1,6 +1,7 @@
 #include "scratchnet/app/predict.h"
 
 #include <algorithm>
+#include <filesystem>
 #include <numeric>
 
 #include <fmt/format.h>
@@ -8,6 +9,8 @@
 
 #include "scratchnet/app/prepared_data.h"
 #include "scratchnet/core/error.h"
+#include "scratchnet/data/image_dataset.h"
+#include "scratchnet/data/image_decode.h"
 #include "scratchnet/train/config.h"
 #include "scratchnet/train/evaluation.h"
 #include "scratchnet/train/trainer.h"
@@ -57,6 +60,17 @@ Predictions predict_table(const Model& model, const CsvTable& table, const std::
   Dataset data;
   data.name = source;
   data.sample_shape = model.network->input_shape();
+  Predictions p;
+  if (model.tabular) {
+    // The model's own pipeline: columns by header name, missing cells filled,
+    // categories one-hot (an unseen one encodes as zeros and is counted).
+    TabularRows rows = model.tabular->transform(table, source);
+    data.features = std::move(rows.features);
+    p = predict_dataset(model, std::move(data));
+    p.unseen_cells = rows.unseen;
+    p.unseen_summary = rows.unseen_summary(model.tabular->columns());
+    return p;
+  }
   data.features = table_columns(table, feature_columns(table, model, features, source), source);
   return predict_dataset(model, std::move(data));
 }
@@ -83,6 +97,43 @@ std::string predictions_csv(const Predictions& p) {
     text += "\n";
   }
   return text;
+}
+
+bool is_image_path(const std::string& path) { return has_image_extension(path); }
+
+std::vector<std::string> image_inputs(const std::string& input) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (!fs::is_directory(input, ec)) return {input};
+  std::vector<std::string> files;
+  for (auto it = fs::recursive_directory_iterator(input, fs::directory_options::skip_permission_denied, ec);
+       it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    if (ec) break;
+    if (it->is_regular_file(ec) && has_image_extension(it->path().filename().string()))
+      files.push_back(it->path().string());
+  }
+  std::sort(files.begin(), files.end());
+  if (files.empty()) throw_data("{}: no image files (.png .jpg .jpeg .bmp .ppm .pgm) in this folder", input);
+  return files;
+}
+
+Predictions predict_images(const Model& model, const std::vector<std::string>& paths, Dataset* images) {
+  if (!model.image)
+    throw_usage("this model was not trained on images (its input is {}); give it a CSV table",
+                model.network->input_shape().str());
+  const ImageSettings& im = *model.image;
+  Dataset data;
+  data.name = paths.size() == 1 ? paths.front() : fmt::format("{} images", paths.size());
+  data.sample_shape = Shape{im.channels, im.height, im.width};
+  const std::size_t plane = im.channels * im.height * im.width;
+  data.pixels.resize(paths.size() * plane);
+  std::vector<std::uint8_t> scratch;
+  for (std::size_t i = 0; i < paths.size(); ++i) {
+    const DecodedImage decoded = read_image(paths[i], static_cast<int>(im.channels));
+    image_to_planes(decoded, im.height, im.width, im.channels, data.pixels.data() + i * plane, scratch);
+  }
+  if (images) *images = data;
+  return predict_dataset(model, std::move(data));
 }
 
 SamplePrediction predict_sample(const Model& model, const std::string& source, const std::string& split,

@@ -9,16 +9,22 @@
 
 #include <fmt/format.h>
 
+#include "scratchnet/app/diagnostics_file.h"
+#include "scratchnet/app/cross_validation.h"
+#include "scratchnet/app/interchange.h"
 #include "scratchnet/app/metrics_file.h"
+#include "scratchnet/app/model_training.h"
 #include "scratchnet/app/run_folder.h"
 #include "scratchnet/core/communicator.h"
 #include "scratchnet/core/error.h"
 #include "scratchnet/core/kernels.h"
-#include "scratchnet/io/binary.h"
+#include "scratchnet/core/binary.h"
 #include "scratchnet/io/checkpoint.h"
 #include "scratchnet/io/model_file.h"
+#include "scratchnet/losses/class_weights.h"
 #include "scratchnet/losses/loss.h"
 #include "scratchnet/train/callbacks.h"
+#include "scratchnet/train/evaluation.h"
 
 namespace scratchnet {
 namespace fs = std::filesystem;
@@ -90,66 +96,66 @@ void summarise(RunSummary& s, const FitResult& fit, Trainer& trainer, const Prep
   if (use_test) {
     s.test_loss = timed_eval.loss;
     s.test_accuracy = timed_eval.accuracy;
+    if (data.test.task == Task::kClassification) {
+      std::vector<std::int32_t> predicted;
+      argmax_rows(predict_outputs(trainer.network(), data.test, false), predicted);
+      const ClassificationReport r = classification_report(data.test.labels, predicted, data.test.class_names);
+      s.test_balanced_accuracy = r.balanced_accuracy;
+      s.test_macro_f1 = r.macro_f1;
+    }
   }
 }
 
-void write_run_files(RunFolder& out, const Model& model, const RunSummary& summary) {
+void write_run_files(RunFolder& out, const Model& model, const RunSummary& summary, bool diagnostics) {
   if (!out.active()) return;
   save_model(model, out.staged("model.snm"));
   write_file_atomic(out.staged("summary.json"), summary_json(summary));
   write_file_atomic(out.staged("config.toml"), model.config_toml);
   out.commit();
+  // Diagnostics of an earlier run in this folder would pass for this run's.
+  std::error_code ignored;
+  if (!diagnostics)
+    for (const char* name : {kLayersFile, kHistogramsFile, kParametersFile}) fs::remove(out.final_path(name), ignored);
 }
 
-// A run from the start, or from `resume` (a checkpoint of this config).
-RunSummary run(const TrainConfig& requested, RunObserver* observer, const Checkpoint* resume) {
-  // Data parallelism: every process trains; the first alone reports and writes.
+// Trains on prepared data (see run.h train_on); `resume` continues a run
+// from its checkpoint, `cv` is the run's cross-validation to report.
+RunSummary train_prepared(const TrainConfig& config, PreparedData& data, RunObserver* observer, bool write_folder,
+                          const Checkpoint* resume, const CrossValidation* cv, Model* trained) {
   Communicator& comm = world();
   const bool lead = comm.rank() == 0;
   if (!lead) observer = nullptr;
-  PreparedData data = load_and_split(requested);
-  const TrainConfig config = requested.resolved(data.train.is_image());
   set_num_threads(config.threads);
   fit_scaler(data, config.scaler_kind());
   const Task task = data.train.task;
 
-  Model model;
-  model.task = task;
-  model.loss = task == Task::kClassification ? "softmax_cross_entropy" : "mse";
-  model.class_names = data.train.class_names;
-  model.feature_names = data.train.feature_names;
-  model.scaler = data.scaler;
-  model.config_toml = config.to_toml();
-  model.network = std::make_unique<Network<float>>(
-      Architecture{data.train.sample_shape, config.network_layers(data.train.num_outputs())});
+  // The model, optimizer, loss, trainer and standard callbacks, as the Python package's Model.fit builds them.
+  Model model = new_model(config, data);
   Network<float>& net = *model.network;
+  ModelTrainer setup(config, model, &comm, true, &data.train);
+  Trainer& trainer = setup.trainer();
+  Optimizer* optimizer = &setup.optimizer();
 
-  Rng init_rng = run_stream(config.seed, RunStream::kInit);
-  net.initialize(config.init, init_rng);
-  auto optimizer = make_optimizer(config.optimizer, {config.lr, config.weight_decay, config.hyper});
-  auto loss = make_loss<float>(model.loss);
-  Rng shuffle_rng = run_stream(config.seed, RunStream::kShuffle);
-  TrainOptions options;
-  options.epochs = config.epochs;
-  options.batch_size = config.batch_size;
-  options.seed = run_stream(config.seed, RunStream::kLayers).next_u64();
-  options.comm = &comm;
-  Trainer trainer(net, *loss, *optimizer, options, shuffle_rng);
-
-  RunFolder out(config.out.empty() ? default_run_dir() : config.out, lead);
+  RunFolder out(config.out.empty() ? default_run_dir() : config.out, lead && write_folder);
   if (observer) observer->on_start(config, data, net, *optimizer);
   const bool has_validation = data.validation.size() > 0;
   MetricsWriter metrics(out.staged("metrics.csv"), has_validation, config.weight_decay > 0,
                         resume ? resume->metrics_csv : std::string());
-  Checkpointer checkpointer(checkpoint_path(out.dir()), config.checkpoint_every, model.config_toml, metrics, lead);
-  DivergenceGuard guard;
-  EarlyStoppingCallback early_stopping(config.early_stopping, config.monitor, config.min_delta);
-  LossToleranceCallback tolerance(config.loss_tolerance);
-  LrScheduleCallback schedule(config.lr_schedule, optimizer->lr(), config.epochs);
-  std::vector<TrainCallback*> callbacks = {&guard, &metrics};
-  if (observer) callbacks.push_back(observer);
-  for (TrainCallback* c : std::initializer_list<TrainCallback*>{&early_stopping, &tolerance, &schedule, &checkpointer})
-    callbacks.push_back(c);
+  Checkpointer checkpointer(checkpoint_path(out.dir()), config.checkpoint_every, model.config_toml, metrics,
+                            out.active());
+  // Per-layer diagnostics (issue 18): layers.csv, histograms.csv and
+  // parameters.csv, from the lead process (every process holds the same model).
+  const DiagnosticsCadence cadence = DiagnosticsCadence::parse(config.diagnostics);
+  std::unique_ptr<DiagnosticsWriter> diagnostics_files;
+  std::unique_ptr<DiagnosticsCallback> diagnostics;
+  if (cadence.on() && out.active()) {
+    diagnostics_files = std::make_unique<DiagnosticsWriter>(out.staged(kLayersFile), out.staged(kHistogramsFile),
+                                                            out.staged(kParametersFile));
+    diagnostics = std::make_unique<DiagnosticsCallback>(
+        cadence, [files = diagnostics_files.get()](const DiagnosticsRecord& r) { files->write(r); });
+  }
+  const std::vector<TrainCallback*> callbacks =
+      setup.callbacks({&metrics, observer, diagnostics.get()}, {&checkpointer});
 
   RunSummary s;
   s.task = task;
@@ -157,9 +163,22 @@ RunSummary run(const TrainConfig& requested, RunObserver* observer, const Checkp
   s.train_samples = data.train.size();
   s.validation_samples = data.validation.size();
   s.test_samples = data.test.size();
+  if (data.tabular) s.dropped_rows = data.tabular->dropped_rows();
+  s.unseen_categories = data.unseen_cells;
+  if (data.image_report) s.skipped_images = data.image_report->bad_images;
   s.processes = comm.size();
   s.threads = config.threads;
-  s.out_dir = out.dir();
+  s.out_dir = write_folder ? out.dir() : std::string();
+  if (cv) {
+    s.cv_folds = cv->folds.size();
+    s.cv_accuracy = cv->accuracy;
+    s.cv_loss = cv->loss;
+    s.cv_balanced_accuracy = cv->balanced_accuracy;
+    s.cv_macro_f1 = cv->macro_f1;
+    s.cv_runs = cv->folds;
+    s.cv_train_rows = cv->train_rows;
+    s.cv_held_out_rows = cv->held_out_rows;
+  }
   const auto start = std::chrono::steady_clock::now();
   const FitData fit_data{&data.train, has_validation ? &data.validation : nullptr,
                          config.evaluate_test ? &data.test : nullptr};
@@ -181,7 +200,7 @@ RunSummary run(const TrainConfig& requested, RunObserver* observer, const Checkp
     s.diverged = true;
     s.stop_reason = e.what();
     s.train_seconds = seconds_since(start);
-    write_run_files(out, model, s);
+    write_run_files(out, model, s, cadence.on());
     throw Error(ErrorKind::kDivergence,
                 fmt::format("{}\nThe last good model and the metrics so far are in {}/", e.what(), out.dir()));
   }
@@ -190,20 +209,40 @@ RunSummary run(const TrainConfig& requested, RunObserver* observer, const Checkp
   // Test hook (tests/mpi): with $SCRATCHNET_RANK_MODELS set, every process
   // also saves its final model as <that folder>/rank<R>.snm, so that a test
   // can check that all processes of a data-parallel run hold the same model.
-  if (const char* rank_models = std::getenv("SCRATCHNET_RANK_MODELS"))
+  if (const char* rank_models = std::getenv("SCRATCHNET_RANK_MODELS"); rank_models && write_folder)
     save_model(model, (fs::path(rank_models) / fmt::format("rank{}.snm", comm.rank())).string());
-  write_run_files(out, model, s);
-  if (lead) {
+  write_run_files(out, model, s, cadence.on());
+  if (out.active()) {
     std::error_code ignored;
     fs::remove(checkpointer.path(), ignored);  // the finished run supersedes it
   }
   if (observer) observer->on_finish(s);
+  if (trained) *trained = std::move(model);
   return s;
+}
+
+// A run from the start, or from `resume` (a checkpoint of this config).
+RunSummary run(const TrainConfig& requested, RunObserver* observer, const Checkpoint* resume) {
+  PreparedData data = load_and_split(requested);
+  const TrainConfig config = requested.resolved(data.train.is_image());
+  std::optional<CrossValidation> cv;
+  if (config.cv > 0 && resume == nullptr) {
+    RunObserver* lead_observer = world().rank() == 0 ? observer : nullptr;
+    cv = cross_validate(config, data, [&](std::size_t fold, std::size_t folds, const RunSummary& s) {
+      if (lead_observer) lead_observer->on_fold(fold, folds, s);
+    });
+  }
+  return train_prepared(config, data, observer, true, resume, cv ? &*cv : nullptr, nullptr);
 }
 
 }  // namespace
 
 RunSummary run_training(const TrainConfig& config, RunObserver* observer) { return run(config, observer, nullptr); }
+
+RunSummary train_on(const TrainConfig& resolved, PreparedData& data, RunObserver* observer, bool write_folder,
+                    Model* model) {
+  return train_prepared(resolved, data, observer, write_folder, nullptr, nullptr, model);
+}
 
 RunSummary resume_training(const std::string& dir, RunObserver* observer) {
   const std::string path = checkpoint_path(dir);

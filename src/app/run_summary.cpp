@@ -16,6 +16,10 @@ std::string summary_json(const RunSummary& s) {
   field("task", regression ? "\"regression\"" : "\"classification\"");
   field("test_accuracy", json_number(s.test_accuracy));
   field("test_loss", json_number(s.test_loss));
+  if (!regression) {
+    field("test_balanced_accuracy", json_number(s.test_balanced_accuracy));
+    field("test_macro_f1", json_number(s.test_macro_f1));
+  }
   field("train_accuracy", json_number(s.train_accuracy));
   field("train_loss", json_number(s.train_loss));
   if (s.validation_samples > 0) {
@@ -26,6 +30,17 @@ std::string summary_json(const RunSummary& s) {
     field("test_mse", json_number(s.test_loss));
     field("test_rmse", json_number(std::sqrt(s.test_loss)));
     field("train_mse", json_number(s.train_loss));
+  }
+  if (s.cv_folds > 0) {
+    field("cv_folds", std::to_string(s.cv_folds));
+    const std::pair<const char*, const MeanStd*> metrics[] = {
+        {regression ? "mse" : "loss", &s.cv_loss}, {"accuracy", &s.cv_accuracy},
+        {"balanced_accuracy", &s.cv_balanced_accuracy}, {"macro_f1", &s.cv_macro_f1}};
+    for (const auto& [name, m] : metrics) {
+      if (regression && std::string(name) != "mse") continue;
+      field(fmt::format("cv_mean_{}", name).c_str(), json_number(m->mean));
+      field(fmt::format("cv_std_{}", name).c_str(), json_number(m->std));
+    }
   }
   field("l2_penalty", json_number(s.l2_penalty));
   field("losses_include_l2_penalty", "false");
@@ -38,6 +53,15 @@ std::string summary_json(const RunSummary& s) {
   field("train_samples", std::to_string(s.train_samples));
   field("validation_samples", std::to_string(s.validation_samples));
   field("test_samples", std::to_string(s.test_samples));
+  if (s.dropped_rows > 0) field("dropped_rows", std::to_string(s.dropped_rows));
+  if (s.unseen_categories > 0) field("unseen_categories", std::to_string(s.unseen_categories));
+  if (!s.skipped_images.empty()) {
+    std::string list = "[";
+    for (std::size_t i = 0; i < s.skipped_images.size(); ++i)
+      list += fmt::format("{}{{\"path\": {}, \"reason\": {}}}", i ? ", " : "", json_string(s.skipped_images[i].path),
+                          json_string(s.skipped_images[i].reason));
+    field("skipped_images", list + "]");
+  }
   field("train_seconds", json_number(s.train_seconds));
   field("samples_per_second", json_number(s.samples_per_second));
   field("inference_us_per_sample", json_number(s.inference_us_per_sample));

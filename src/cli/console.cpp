@@ -11,6 +11,20 @@ namespace {
 
 std::string metric(double v) { return std::isfinite(v) ? fmt::format("{:.4f}", v) : "-"; }
 
+// What loading an image folder found: the header's "images:" lines.
+void print_image_report(const ImageFolderReport& r) {
+  fmt::print("images: {} from {} ({} colour), {}x{}x{}{}{}\n", r.images, r.root, r.color_images, r.channels, r.height,
+             r.width, r.resized ? fmt::format(", {} resized", r.resized) : "",
+             r.predefined_split ? ", train/ and test/ as the split" : "");
+  if (r.other_files > 0) {
+    std::string kinds;
+    for (const auto& [ext, n] : r.other_extensions) kinds += fmt::format("{}{} {}", kinds.empty() ? "" : ", ", n, ext);
+    fmt::print("images: {} other file(s) skipped ({})\n", r.other_files, kinds);
+  }
+  for (const auto& w : r.warnings) fmt::print("warning: {}\n", w);
+  for (const auto& bad : r.bad_images) fmt::print("skipped (--skip-bad-images): {}: {}\n", bad.path, bad.reason);
+}
+
 }  // namespace
 
 ConsoleReporter::ConsoleReporter(std::size_t log_every, bool quiet)
@@ -29,6 +43,11 @@ void ConsoleReporter::on_start(const TrainConfig& config, const PreparedData& da
              data.train.name, data.train.size(),
              data.validation.size() ? fmt::format(" / {} validation", data.validation.size()) : "",
              data.test.size(), data.train.sample_shape.str(), what, to_string(config.scale));
+  if (data.tabular) fmt::print("table: {}\n", data.tabular->describe());
+  if (data.unseen_cells > 0)
+    fmt::print("warning: {} test/validation cell(s) hold a category the training rows do not ({}); encoded as all zeros\n",
+               data.unseen_cells, data.unseen_summary);
+  if (data.image_report) print_image_report(*data.image_report);
   std::string layers;
   for (std::size_t i = 0; i < network.size(); ++i)
     layers += (i ? " -> " : "") + network.layer(i).spec().str();
@@ -85,16 +104,37 @@ void ConsoleReporter::on_epoch_end(Trainer& /*trainer*/, const EpochStats& s, Ep
   std::fflush(stdout);
 }
 
+void ConsoleReporter::on_fold(std::size_t fold, std::size_t folds, const RunSummary& s) {
+  if (quiet_) return;
+  if (fold == 1)
+    fmt::print("cross-validation: {} folds of the training part, a model per fold (then the final model)\n", folds);
+  if (s.task == Task::kRegression)
+    fmt::print("cross-validation fold {}/{}: held-out mse {}\n", fold, folds, metric(s.test_loss));
+  else
+    fmt::print("cross-validation fold {}/{}: held-out accuracy {}  loss {}\n", fold, folds, metric(s.test_accuracy),
+               metric(s.test_loss));
+  std::fflush(stdout);
+}
+
 void ConsoleReporter::on_finish(const RunSummary& s) {
   clear_bar();
   if (quiet_) return;
+  if (s.cv_folds > 0) {
+    const auto pm = [](const MeanStd& m) { return fmt::format("{} ± {}", metric(m.mean), metric(m.std)); };
+    if (s.task == Task::kRegression)
+      fmt::print("cross-validation ({} folds of the training part): mse {}\n", s.cv_folds, pm(s.cv_loss));
+    else
+      fmt::print("cross-validation ({} folds of the training part): accuracy {}, balanced {}, macro F1 {}, loss {}\n",
+                 s.cv_folds, pm(s.cv_accuracy), pm(s.cv_balanced_accuracy), pm(s.cv_macro_f1), pm(s.cv_loss));
+  }
   if (s.stopped_early) fmt::print("stopped after epoch {}: {}\n", s.epochs, s.stop_reason);
   if (s.task == Task::kRegression)
     fmt::print("final: test_mse {} (rmse {}), train_mse {}\n", metric(s.test_loss),
                metric(std::sqrt(s.test_loss)), metric(s.train_loss));
   else
-    fmt::print("final: test_accuracy {}  test_loss {}  train_accuracy {}\n", metric(s.test_accuracy),
-               metric(s.test_loss), metric(s.train_accuracy));
+    fmt::print("final: test_accuracy {}  test_loss {}  train_accuracy {}  (balanced {}, macro F1 {})\n",
+               metric(s.test_accuracy), metric(s.test_loss), metric(s.train_accuracy),
+               metric(s.test_balanced_accuracy), metric(s.test_macro_f1));
   fmt::print("time: {} epochs in {:.2f} s, {:.0f} samples/s, inference {:.3f} us/sample\n", s.epochs,
              s.train_seconds, s.samples_per_second, s.inference_us_per_sample);
   fmt::print("wrote {}/ (model.snm, metrics.csv, summary.json, config.toml)\n", s.out_dir);

@@ -17,6 +17,7 @@ class ConsoleReporter final : public RunObserver {
                 const Optimizer& optimizer) override;
   void on_step(Trainer& trainer, const StepInfo& step) override;
   void on_epoch_end(Trainer& trainer, const EpochStats& stats, EpochControl& control) override;
+  void on_fold(std::size_t fold, std::size_t folds, const RunSummary& summary) override;
   void on_finish(const RunSummary& summary) override;
 
  private:

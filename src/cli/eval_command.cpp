@@ -16,14 +16,16 @@ namespace scratchnet::cli {
 namespace {
 
 void print_report(const ClassificationReport& r, const std::string& what) {
-  fmt::print("evaluated {} samples of {}\naccuracy {:.4f}\n\n", r.samples, what, r.accuracy);
+  fmt::print("evaluated {} samples of {}\naccuracy {:.4f}\nbalanced accuracy {:.4f}\nmacro F1 {:.4f}\n\n", r.samples,
+             what, r.accuracy, r.balanced_accuracy, r.macro_f1);
   std::size_t width = 5;
   for (const auto& name : r.class_names) width = std::max(width, name.size());
-  fmt::print("{:<{}}  {:>9}  {:>9}  {:>7}\n", "class", width, "precision", "recall", "support");
+  fmt::print("{:<{}}  {:>9}  {:>9}  {:>9}  {:>7}\n", "class", width, "precision", "recall", "f1", "support");
   for (std::size_t c = 0; c < r.class_names.size(); ++c)
-    fmt::print("{:<{}}  {:>9}  {:>9}  {:>7}\n", r.class_names[c], width,
+    fmt::print("{:<{}}  {:>9}  {:>9}  {:>9}  {:>7}\n", r.class_names[c], width,
                std::isfinite(r.precision[c]) ? fmt::format("{:.4f}", r.precision[c]) : "-",
-               std::isfinite(r.recall[c]) ? fmt::format("{:.4f}", r.recall[c]) : "-", r.support[c]);
+               std::isfinite(r.recall[c]) ? fmt::format("{:.4f}", r.recall[c]) : "-",
+               std::isfinite(r.f1[c]) ? fmt::format("{:.4f}", r.f1[c]) : "-", r.support[c]);
   fmt::print("\nconfusion matrix (rows: true class, columns: predicted)\n{:<{}}", "", width);
   for (std::size_t c = 0; c < r.class_names.size(); ++c) fmt::print(" {:>7.7}", r.class_names[c]);
   fmt::print("\n");

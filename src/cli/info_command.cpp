@@ -26,8 +26,15 @@ Command add_info_command(CLI::App& app) {
       fmt::print("classes ({}): {}\n", model.class_names.size(), fmt::join(model.class_names, ", "));
     if (!model.feature_names.empty())
       fmt::print("features ({}): {}\n", model.feature_names.size(), fmt::join(model.feature_names, ", "));
-    fmt::print("scaler: {}\nloss: {}\n\n{}", to_string(model.scaler.kind()), model.loss,
-               model.network->summary());
+    if (model.tabular)
+      fmt::print("table preprocessing: {}\n{}", model.tabular->describe(), model.tabular->details());
+    if (model.image)
+      fmt::print("images: {}x{}x{} (channels x height x width){}\n", model.image->channels, model.image->height,
+                 model.image->width,
+                 model.image->mean.empty() ? ", pixels in [0, 1]"
+                                           : fmt::format(", normalised per channel (mean {}, std {})",
+                                                         fmt::join(model.image->mean, " "), fmt::join(model.image->std, " ")));
+    fmt::print("scaler: {}\nloss: {}\n\n{}", to_string(model.scaler.kind()), model.loss, model.network->summary());
     if (*show_settings) fmt::print("\n{}", model.config_toml);
   };
 }

@@ -14,6 +14,7 @@ namespace {
 struct Flag {
   const char* name;
   const char* key;
+  const char* bare = nullptr;  // the value of the flag given alone (--diagnostics); null: it needs one
 };
 
 const std::vector<Flag>& train_flags() {
@@ -29,16 +30,22 @@ const std::vector<Flag>& train_flags() {
       {"--scale", "data.scale"},
       {"--arem-classes", "data.arem_classes"},
       {"--samples", "data.samples"},
+      {"--image-size", "data.image_size"},
+      {"--channels", "data.channels"},
+      {"--skip-bad-images", "data.skip_bad_images", "true"},
       {"--layers", "model.layers"},
       {"--activation", "model.activation"},
       {"--alpha", "model.alpha"},
       {"--init", "model.init"},
+      {"--init-from", "model.init_from"},
       {"--dropout", "model.dropout"},
       {"--optimizer", "train.optimizer"},
       {"--lr", "train.lr"},
       {"--epochs", "train.epochs"},
       {"--batch-size", "train.batch_size"},
       {"--weight-decay", "train.weight_decay"},
+      {"--class-weight", "train.class_weight"},
+      {"--cv", "train.cv"},
       {"--momentum", "train.momentum"},
       {"--rho", "train.rho"},
       {"--beta1", "train.beta1"},
@@ -54,6 +61,7 @@ const std::vector<Flag>& train_flags() {
       {"--out", "output.dir"},
       {"--log-every", "output.log_every"},
       {"--checkpoint-every", "output.checkpoint_every"},
+      {"--diagnostics", "train.diagnostics", "epoch"},  // issue 18: --diagnostics or --diagnostics=every:200
   };
   return flags;
 }
@@ -65,8 +73,14 @@ std::shared_ptr<SettingsFlags> add_settings_flags(CLI::App& cmd, const std::stri
   const auto& table = train_flags();
   flags->values.resize(table.size());
   cmd.add_option("config", flags->config_file, config_help);
-  for (std::size_t i = 0; i < table.size(); ++i)
-    cmd.add_option(table[i].name, flags->values[i], TrainConfig::help(table[i].key));
+  for (std::size_t i = 0; i < table.size(); ++i) {
+    const std::string help = TrainConfig::help(table[i].key);
+    if (table[i].bare)
+      cmd.add_flag(fmt::format("{}{{{}}}", table[i].name, table[i].bare), flags->values[i], help)
+          ->option_text("[=VALUE]");
+    else
+      cmd.add_option(table[i].name, flags->values[i], help);
+  }
   cmd.add_flag("--batch-norm", flags->batch_norm, TrainConfig::help("model.batch_norm"));
   cmd.add_option("--set", flags->sets, "override any setting: KEY=VALUE, e.g. train.lr=0.01");
   return flags;

@@ -9,100 +9,18 @@
 #include <unordered_map>
 #include <utility>
 
+#include <fmt/ranges.h>
+
 #include "scratchnet/core/error.h"
 #include "scratchnet/core/rng.h"
 #include "scratchnet/data/idx.h"
 #include "scratchnet/data/image_folder.h"
+#include "scratchnet/data/image_stream.h"
 
 namespace scratchnet {
 namespace {
 
 namespace fs = std::filesystem;
-
-const std::vector<std::string> kAremColumns = {"time",      "avg_rss12", "var_rss12", "avg_rss13",
-                                               "var_rss13", "avg_rss23", "var_rss23"};
-
-constexpr std::size_t kXorOrDefaultSamples = 400;
-constexpr std::size_t kSineDefaultSamples = 500;
-constexpr double kCornerNoise = 0.15;
-constexpr double kSineNoise = 0.1;
-
-// The N of "datasetN.csv", or nothing for any other name.
-std::optional<unsigned long> arem_file_number(const std::string& name) {
-  const std::string prefix = "dataset", suffix = ".csv";
-  if (name.size() <= prefix.size() + suffix.size()) return std::nullopt;
-  if (name.compare(0, prefix.size(), prefix) != 0) return std::nullopt;
-  if (name.compare(name.size() - suffix.size(), suffix.size(), suffix) != 0) return std::nullopt;
-  const char* first = name.data() + prefix.size();
-  const char* last = name.data() + name.size() - suffix.size();
-  unsigned long n = 0;
-  auto [ptr, ec] = std::from_chars(first, last, n);
-  if (ec != std::errc() || ptr != last) return std::nullopt;
-  return n;
-}
-
-// Subdirectories of `directory`, sorted by name.
-std::vector<fs::path> sorted_subdirectories(const fs::path& directory) {
-  std::error_code ec;
-  if (!fs::is_directory(directory, ec)) {
-    throw_data("cannot open AReM directory '{}': {} (set SCRATCHNET_DATA_DIR to the data folder)",
-               directory.string(),
-               fs::exists(directory, ec) ? "Not a directory" : "No such file or directory");
-  }
-  std::vector<fs::path> folders;
-  for (const auto& entry : fs::directory_iterator(directory, ec)) {
-    if (entry.is_directory()) folders.push_back(entry.path());
-  }
-  if (ec) throw_data("cannot list '{}': {}", directory.string(), ec.message());
-  std::sort(folders.begin(), folders.end(),
-            [](const fs::path& a, const fs::path& b) { return a.filename() < b.filename(); });
-  return folders;
-}
-
-// The datasetN.csv files of `folder`, sorted by N.
-std::vector<fs::path> arem_files(const fs::path& folder) {
-  std::vector<std::pair<unsigned long, fs::path>> numbered;
-  std::error_code ec;
-  for (const auto& entry : fs::directory_iterator(folder, ec)) {
-    if (!entry.is_regular_file()) continue;
-    if (auto n = arem_file_number(entry.path().filename().string())) {
-      numbered.emplace_back(*n, entry.path());
-    }
-  }
-  if (ec) throw_data("cannot list '{}': {}", folder.string(), ec.message());
-  std::sort(numbered.begin(), numbered.end());
-  std::vector<fs::path> files;
-  for (auto& item : numbered) files.push_back(std::move(item.second));
-  return files;
-}
-
-std::size_t default_if_zero(std::size_t samples, std::size_t fallback) {
-  return samples == 0 ? fallback : samples;
-}
-
-// 2-D points around the corners of the unit square, corner i % 4 for sample i
-// ((0,0), (0,1), (1,0), (1,1)), labelled by `rule` applied to the corner.
-template <class Rule>
-Dataset make_corners(const std::string& name, std::size_t samples, std::uint64_t seed, Rule rule) {
-  samples = default_if_zero(samples, kXorOrDefaultSamples);
-  Rng rng(seed);
-  Dataset data;
-  data.name = name;
-  data.task = Task::kClassification;
-  data.sample_shape = Shape{2};
-  data.feature_names = {"x1", "x2"};
-  data.class_names = {"0", "1"};
-  data.features.resize(samples * 2);
-  data.labels.resize(samples);
-  for (std::size_t i = 0; i < samples; ++i) {
-    const int a = static_cast<int>((i % 4) / 2);
-    const int b = static_cast<int>(i % 2);
-    data.features[2 * i] = static_cast<float>(a + kCornerNoise * rng.normal());
-    data.features[2 * i + 1] = static_cast<float>(b + kCornerNoise * rng.normal());
-    data.labels[i] = rule(a, b) ? 1 : 0;
-  }
-  return data;
-}
 
 constexpr const char* kFashionMnistDir = "/usr/share/datasets/fashion-mnist";
 constexpr const char* kMnistDir = "/usr/share/datasets/mnist";
@@ -241,15 +159,21 @@ std::string image_folder_source(const std::string& source) {
   return {};
 }
 
-// The Datasets of an image folder as training takes them: pixels in memory.
-// (data.cache = "none" gives Datasets without pixels, read through
-// ImageStream; the trainer's batch gathering does not call it yet.)
+// The Datasets of an image folder as training takes them: pixels in memory,
+// or with data.cache = "none" read through an ImageStream per part, which
+// decodes each batch when it is gathered (prefetched ahead by the trainer).
 ImageFolderData load_image_folder_in_memory(const ImageFolderScan& scan,
                                             const ImageFolderOptions& options) {
-  if (options.cache != ImageCache::kMemory)
-    throw_usage("data.cache = \"{}\" is not available for training yet: use \"memory\"",
-                to_string(options.cache));
-  return load_image_folder(scan, options);
+  ImageFolderData data = load_image_folder(scan, options);
+  if (options.cache == ImageCache::kMemory) return data;
+  const auto stream = [&](Dataset& part, std::vector<std::string> files) {
+    if (files.empty()) return;
+    part.stream = std::make_shared<ImageStream>(std::move(files), part.labels, part.sample_shape, part.pixel_scale,
+                                                options.workers, options.limits, options.jpeg_shrink);
+  };
+  stream(data.train, data.train_files);
+  stream(data.test, data.test_files);
+  return data;
 }
 
 TrainTest load_idx_split(const IdxSource& source) {
@@ -274,6 +198,26 @@ TrainTest load_idx_split(const IdxSource& source) {
 
 std::vector<std::string> builtin_dataset_names() {
   return {"arem", "digits", "xor", "or", "sine", "fashion-mnist", "mnist"};
+}
+
+DataSourceKind classify_data_source(const std::string& source) {
+  const auto names = builtin_dataset_names();
+  if (std::find(names.begin(), names.end(), source) != names.end() && source != "fashion-mnist" && source != "mnist")
+    return DataSourceKind::kBuiltin;
+  if (idx_source(source)) return DataSourceKind::kIdx;
+  if (!image_folder_source(source).empty()) return DataSourceKind::kImageFolder;
+  // Anything that looks like a path is read as a CSV file (a missing file is
+  // a data error naming it); a bare word is a misspelt built-in name.
+  std::error_code ec;
+  const bool looks_like_path = source.find_first_of("/\\.") != std::string::npos || fs::exists(source, ec);
+  if (source.empty() || !looks_like_path) {
+    throw_usage(
+        "unknown data set '{}': built-in data sets are {}; or give the path of a CSV file, of a "
+        "folder of IDX files, of an image folder (images:DIR), or "
+        "idx:TRAIN_IMAGES,TRAIN_LABELS,TEST_IMAGES,TEST_LABELS",
+        source, fmt::join(names, ", "));
+  }
+  return DataSourceKind::kCsv;
 }
 
 std::optional<TrainTest> load_predefined_split(const DataOptions& options) {
@@ -317,90 +261,8 @@ Dataset load_dataset(const DataOptions& options) {
     return all;
   }
 
-  // Anything that looks like a path is read as a CSV file (a missing file is
-  // a data error naming it); a bare word is a misspelt built-in name.
-  std::error_code ec;
-  const bool looks_like_path =
-      source.find_first_of("/\\.") != std::string::npos || fs::exists(source, ec);
-  if (source.empty() || !looks_like_path) {
-    std::string names;
-    for (const auto& name : builtin_dataset_names()) names += (names.empty() ? "" : ", ") + name;
-    throw_usage(
-        "unknown data set '{}': built-in data sets are {}; or give the path of a CSV file, of a "
-        "folder of IDX files, of an image folder (images:DIR), or "
-        "idx:TRAIN_IMAGES,TRAIN_LABELS,TEST_IMAGES,TEST_LABELS",
-        source, names);
-  }
+  classify_data_source(source);  // a usage error for a misspelt built-in name
   return load_csv(source, options.csv);
-}
-
-Dataset load_arem(const std::string& directory, int classes, bool keep_duplicates) {
-  if (classes != 6 && classes != 7) {
-    throw_usage("AReM has 6 classes (bending1 and bending2 merged) or 7, not {}", classes);
-  }
-
-  const std::vector<fs::path> folders = sorted_subdirectories(directory);
-  // Class name per folder; with 6 classes the two bending postures merge.
-  std::vector<std::string> folder_class;
-  std::vector<std::string> class_names;
-  for (const auto& folder : folders) {
-    std::string name = folder.filename().string();
-    if (classes == 6 && (name == "bending1" || name == "bending2")) name = "bending";
-    folder_class.push_back(name);
-    class_names.push_back(name);
-  }
-  std::sort(class_names.begin(), class_names.end());
-  class_names.erase(std::unique(class_names.begin(), class_names.end()), class_names.end());
-  if (class_names.size() != static_cast<std::size_t>(classes)) {
-    std::string found;
-    for (const auto& folder : folders) {
-      found += (found.empty() ? "" : ", ") + folder.filename().string();
-    }
-    throw_data("'{}': expected the 7 AReM class folders, found {} ({})", directory, folders.size(),
-               found.empty() ? "none" : found);
-  }
-
-  Dataset data;
-  data.name = "arem";
-  data.task = Task::kClassification;
-  data.sample_shape = Shape{kAremColumns.size() - 1};
-  data.feature_names.assign(kAremColumns.begin() + 1, kAremColumns.end());
-  data.class_names = class_names;
-
-  // Each file: comment lines, no header, the delimiter detected per file
-  // (bending2/dataset4.csv is space-separated). The time column becomes a
-  // (discarded) numeric target, so every cell is checked and named.
-  CsvOptions csv;
-  csv.header = HeaderMode::kNo;
-  csv.label = "time";
-  csv.task = TaskMode::kRegression;
-
-  std::unordered_map<std::string, std::string> seen;  // file bytes -> first path
-  for (std::size_t f = 0; f < folders.size(); ++f) {
-    const auto class_it = std::lower_bound(class_names.begin(), class_names.end(), folder_class[f]);
-    const auto label = static_cast<std::int32_t>(class_it - class_names.begin());
-    const std::vector<fs::path> files = arem_files(folders[f]);
-    if (files.empty()) throw_data("'{}': no datasetN.csv files", folders[f].string());
-    for (const auto& file : files) {
-      const std::string path = file.string();
-      std::string text = read_text_file(path);
-      if (!keep_duplicates) {
-        if (seen.count(text)) continue;
-      }
-      CsvTable table = parse_csv_table(text, path, csv);
-      // All rows have the first row's width (parse_csv_table checks that).
-      if (table.rows.front().size() != kAremColumns.size()) {
-        throw_data("{}:{}: expected {} fields (time + 6 features), found {}", path,
-                   table.line_numbers.front(), kAremColumns.size(), table.rows.front().size());
-      }
-      table.header = kAremColumns;
-      const Dataset part = table_to_dataset(table, path, csv);
-      data.features.insert(data.features.end(), part.features.begin(), part.features.end());
-      data.labels.insert(data.labels.end(), part.size(), label);
-      if (!keep_duplicates) seen.emplace(std::move(text), path);
-    }
-  }
-  return data;
 }
 
 Dataset load_digits(const std::string& path) {
@@ -442,33 +304,6 @@ Dataset load_digits(const std::string& path) {
   data.class_names.clear();
   for (int k = 0; k < kClasses; ++k) data.class_names.push_back(std::to_string(k));
   data.name = "digits";
-  return data;
-}
-
-Dataset make_xor(std::size_t samples, std::uint64_t seed) {
-  return make_corners("xor", samples, seed, [](int a, int b) { return a != b; });
-}
-
-Dataset make_or(std::size_t samples, std::uint64_t seed) {
-  return make_corners("or", samples, seed, [](int a, int b) { return a != 0 || b != 0; });
-}
-
-Dataset make_sine(std::size_t samples, std::uint64_t seed) {
-  samples = default_if_zero(samples, kSineDefaultSamples);
-  Rng rng(seed);
-  Dataset data;
-  data.name = "sine";
-  data.task = Task::kRegression;
-  data.sample_shape = Shape{1};
-  data.feature_names = {"x"};
-  data.target_dim = 1;
-  data.features.resize(samples);
-  data.targets.resize(samples);
-  for (std::size_t i = 0; i < samples; ++i) {
-    const double x = rng.uniform(-3.0, 3.0);
-    data.features[i] = static_cast<float>(x);
-    data.targets[i] = static_cast<float>(std::sin(x) + kSineNoise * rng.normal());
-  }
   return data;
 }
 

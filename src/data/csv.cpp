@@ -1,7 +1,5 @@
 #include "scratchnet/data/csv.h"
 
-#include <zlib.h>
-
 #include <algorithm>
 #include <cerrno>
 #include <charconv>
@@ -450,61 +448,6 @@ std::vector<float> table_columns(const CsvTable& table, const std::vector<std::s
   return values;
 }
 
-std::string read_text_file(const std::string& path) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) {
-    throw_data("cannot open '{}': {}", path, std::generic_category().message(EISDIR));
-  }
-  std::string text;
-  const bool gz = path.size() >= 3 && path.compare(path.size() - 3, 3, ".gz") == 0;
-  if (gz) {
-    errno = 0;
-    gzFile file = gzopen(path.c_str(), "rb");
-    if (file == nullptr) {
-      const int err = errno;
-      throw_data("cannot open '{}': {}", path,
-                 err ? std::generic_category().message(err) : std::string("out of memory"));
-    }
-    std::unique_ptr<gzFile_s, int (*)(gzFile)> guard(file, gzclose);
-    char buffer[1 << 16];
-    while (true) {
-      const int n = gzread(file, buffer, sizeof(buffer));
-      if (n < 0) {
-        int code = 0;
-        const char* message = gzerror(file, &code);
-        throw_data("cannot read '{}': {}", path, message ? message : "zlib error");
-      }
-      if (n == 0) break;
-      text.append(buffer, static_cast<std::size_t>(n));
-    }
-    // A truncated gzip stream reads as a short file; gzerror reports it.
-    int code = 0;
-    const char* message = gzerror(file, &code);
-    if (code != Z_OK && code != Z_STREAM_END) {
-      throw_data("cannot read '{}': {}", path, message ? message : "zlib error");
-    }
-    return text;
-  }
-
-  errno = 0;
-  std::FILE* file = std::fopen(path.c_str(), "rb");
-  if (file == nullptr) {
-    throw_data("cannot open '{}': {}", path, std::generic_category().message(errno));
-  }
-  const auto close = [](std::FILE* f) { std::fclose(f); };
-  std::unique_ptr<std::FILE, decltype(close)> guard(file, close);
-  char buffer[1 << 16];
-  while (true) {
-    const std::size_t n = std::fread(buffer, 1, sizeof(buffer), file);
-    text.append(buffer, n);
-    if (n < sizeof(buffer)) break;
-  }
-  if (std::ferror(file)) {
-    throw_data("cannot read '{}': {}", path, std::generic_category().message(errno));
-  }
-  return text;
-}
-
 Dataset load_csv(const std::string& path, const CsvOptions& options) {
   const std::string text = read_text_file(path);
   const CsvTable table = parse_csv_table(text, path, options);
@@ -520,6 +463,13 @@ HeaderMode parse_header_mode(const std::string& text, const std::string& key) {
 
 std::string to_string(HeaderMode mode) {
   return mode == HeaderMode::kYes ? "yes" : mode == HeaderMode::kNo ? "no" : "auto";
+}
+
+std::string csv_field(std::string_view text) {
+  if (text.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(text);
+  std::string quoted = "\"";
+  for (char c : text) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return quoted + "\"";
 }
 
 }  // namespace scratchnet

@@ -66,6 +66,8 @@ std::string style_clause(Chart::Style style, double line_width) {
       return "with points pt 7 ps 0.6";
     case Chart::Style::kLinesPoints:
       return fmt::format("with linespoints lw {} pt 7 ps 0.6", line_width);
+    case Chart::Style::kSteps:
+      return fmt::format("with steps lw {}", line_width);
     case Chart::Style::kLines:
       break;
   }
@@ -107,7 +109,8 @@ Drawn prepare(const Chart& chart, const Series& s) {
 
 // Which lines the lines drawn after them hide: at more than kHiddenShare of
 // its drawable points, a later series at the same x lies within
-// kHiddenTolerance of the y-range. Point charts are left alone.
+// kHiddenTolerance of the y-range. Point charts are left alone; of a
+// histogram (steps) only the bars count, not the empty bins all share.
 std::vector<bool> hidden_lines(const Chart& chart, const std::vector<Drawn>& drawn, double y_span) {
   std::vector<bool> hidden(drawn.size(), false);
   if (chart.style == Chart::Style::kPoints) return hidden;
@@ -116,6 +119,7 @@ std::vector<bool> hidden_lines(const Chart& chart, const std::vector<Drawn>& dra
     std::size_t points = 0, covered = 0;
     for (std::size_t k = 0; k < drawn[i].y.size(); ++k) {
       if (!drawable(drawn[i].y[k], chart.log_y) || !drawable(drawn[i].x[k], chart.log_x)) continue;
+      if (chart.style == Chart::Style::kSteps && drawn[i].y[k] == 0) continue;
       ++points;
       const double y = on_axis(drawn[i].y[k], chart.log_y);
       for (std::size_t j = i + 1; j < drawn.size(); ++j) {
@@ -138,11 +142,14 @@ std::vector<bool> hidden_lines(const Chart& chart, const std::vector<Drawn>& dra
 struct HiddenStyle {
   std::string line, markers, key;
 };
-HiddenStyle hidden_style(std::size_t h, std::size_t count, std::size_t points) {
+HiddenStyle hidden_style(std::size_t h, std::size_t count, std::size_t points, Chart::Style style) {
   const std::size_t interval = std::max<std::size_t>(1, points / 12);
   const std::size_t offset = interval * h / std::max<std::size_t>(count, 1);
   const std::size_t dash = 2 + h % 4;
   const int marker = kOpenMarkers[h % kOpenMarkers.size()];
+  // A histogram's outline shows through dashed; markers on its corners would clutter it.
+  if (style == Chart::Style::kSteps)
+    return {fmt::format("with steps lw 2 dt {}", dash), "", fmt::format("with lines lw 2 dt {}", dash)};
   return {fmt::format("with lines lw 2 dt {}", dash),
           fmt::format("every {}::{} with points pt {} ps 0.9 lw 1.5", interval, offset, marker),
           fmt::format("with linespoints lw 2 dt {} pt {} ps 0.9", dash, marker)};
@@ -216,11 +223,12 @@ Drawing series_items(const Chart& chart, const std::vector<Series>& series,
                                   style_clause(chart.style, 1), dash, hex(lighten(rgb, 0.6))));
     const std::string line = source + column(drawn[i].smoothed ? 3 : 2, chart.log_y);
     if (hidden[i]) {
-      const HiddenStyle style = hidden_style(hidden_rank++, hidden_total, drawn[i].y.size());
+      const HiddenStyle style = hidden_style(hidden_rank++, hidden_total, drawn[i].y.size(), chart.style);
       if (titled)
         items.push_back(fmt::format("keyentry {} lc rgb '{}' title {}", style.key, hex(rgb), title));
       on_top.push_back(fmt::format("{} {} lc rgb '{}' notitle", line, style.line, hex(rgb)));
-      on_top.push_back(fmt::format("{} {} lc rgb '{}' notitle", line, style.markers, hex(rgb)));
+      if (!style.markers.empty())
+        on_top.push_back(fmt::format("{} {} lc rgb '{}' notitle", line, style.markers, hex(rgb)));
     } else {
       items.push_back(fmt::format("{} {}{} lc rgb '{}' {}", line, style_clause(chart.style, 2), dash,
                                   hex(rgb), titled ? "title " + title : std::string("notitle")));
@@ -321,7 +329,7 @@ RenderResult render_single(const Chart& chart, const fs::path& folder) {
   std::string script = script_head("chart", chart.name, folder);
   script += axis_setup(chart.title, chart.x_label, chart.y_label);
   if (chart.log_x) script += "set logscale x 10\n";
-  if (chart.log_y) script += "set logscale y 10\n";
+  if (chart.log_y) script += "set logscale y 10\nset format y '%g'\n";
   script += whole_ticks(chart, x, 12);
   script += "set grid xtics ytics lc rgb '#d8d8d8' lw 1 dt 1\n";
   script += "set key below horizontal reverse Left width 3 samplen 3 noautotitle\n";
@@ -335,6 +343,9 @@ RenderResult render_single(const Chart& chart, const fs::path& folder) {
     items.insert(items.begin(), "NaN notitle");
   } else {
     script += y_range(chart, y);
+    // One x value (a single record): gnuplot would warn of an empty range.
+    if (!x.empty() && x.high == x.low && !chart.log_x)
+      script += fmt::format("set xrange [{}:{}]\n", number(x.low - 1), number(x.high + 1));
   }
   // The key sits below the plot, as many entries to a row as fit: taller
   // images for long keys, so that no entry is cut off and the plot keeps
@@ -402,8 +413,11 @@ RenderResult render_panels(const Chart& chart, const fs::path& folder) {
                         sx(left + cell - kPanelRight));
     body += fmt::format("set tmargin at screen {}\nset bmargin at screen {}\n", sy(top - kPanelTop),
                         sy(top - kPanelHeight + kPanelBottom));
+    Bounds own;  // the panel's own x-range, or the one all share
+    for (std::size_t k = 0; chart.panel_x_ranges && k < panel.series.size(); ++k) own.add(chart, panel.series[k]);
+    const Extent& px = own.x.empty() ? x : own.x;
     body += "set border 31 lw 1 lc rgb '#444444'\nset xtics autofreq\nset ytics autofreq\n";
-    body += panel_x_ticks(chart, x);
+    body += panel_x_ticks(chart, px);
     body += "set grid xtics ytics lc rgb '#d8d8d8' lw 1 dt 1\nunset key\nunset label\n";
     std::vector<std::size_t> colour;
     for (const Series& s : panel.series) colour.push_back(colour_of.at(s.label));
@@ -423,14 +437,17 @@ RenderResult render_panels(const Chart& chart, const fs::path& folder) {
                 : "unset xlabel\n";
     body += col == 0 ? "set ylabel " + gp_string(chart.y_label, false) + "\n" : "unset ylabel\n";
     body += chart.log_x ? "set logscale x 10\n" : "unset logscale x\n";
-    body += chart.log_y ? "set logscale y 10\n" : "unset logscale y\n";
+    // Decades as 1e-06 .. 10000, not gnuplot's default of one precision for every tick.
+    body += chart.log_y ? "set logscale y 10\nset format y '%g'\n" : "unset logscale y\nset format y '% h'\n";
+    if (!panel.note.empty())
+      body += "set label 2 " + gp_string(panel.note, false) + " at graph 0.97, 0.92 right font ',10'\n";
     std::vector<std::string> items;
     if (y.empty()) {
       body += fmt::format("set xrange {0}\nset yrange {0}\n", chart.log_x || chart.log_y ? "[1:10]" : "[0:1]");
       body += "set label 1 'no data' at graph 0.5, 0.5 center\n";
       items.push_back("NaN notitle");
     } else {
-      const double low = x.low, high = x.high > x.low ? x.high : x.low + 1;
+      const double low = px.low, high = px.high > px.low ? px.high : px.low + 1;
       body += chart.log_x ? fmt::format("set xrange [{}:{}]\n", number(std::pow(10, low)), number(std::pow(10, high)))
                           : fmt::format("set xrange [{}:{}]\n", number(low), number(high));
       body += y_range(chart, y);

@@ -10,7 +10,7 @@
 
 #include "scratchnet/core/error.h"
 #include "scratchnet/core/kernels.h"
-#include "scratchnet/io/binary.h"
+#include "scratchnet/core/binary.h"
 #include "compare_report.h"
 
 namespace scratchnet {
@@ -149,19 +149,30 @@ std::vector<VariantResult> run_compare(const TrainConfig& base, const CompareOpt
   }
 
   // Tables, plots and the report cover every finished run.
+  // With cross-validation (train.cv) a variant's scores are its folds'
+  // held-out scores, judged with the corrected resampled t-test.
+  CompareOptions effective = options;
   CompareRecord record;
   record.results.resize(variants.size());
   for (std::size_t v = 0; v < variants.size(); ++v) {
     record.results[v].assignment = variants[v];
-    for (std::size_t r = 0; r < options.repeats; ++r)
-      if (done[v][r]) record.results[v].runs.push_back(summaries[v][r]);
+    for (std::size_t r = 0; r < options.repeats; ++r) {
+      if (!done[v][r]) continue;
+      const RunSummary& s = summaries[v][r];
+      if (s.cv_runs.empty()) {
+        record.results[v].runs.push_back(s);
+        continue;
+      }
+      effective.design = ScoreDesign::folds(s.cv_train_rows, s.cv_held_out_rows);
+      for (const RunSummary& fold : s.cv_runs) record.results[v].runs.push_back(fold);
+    }
   }
   record.step_losses = std::move(step_losses);
   record.first_run_dir = std::move(first_run_dir);
   record.finished = finished;
   record.total = total;
   record.seed = base.seed;
-  write_compare_outputs(options, record);
+  write_compare_outputs(effective, record);
   if (error) std::rethrow_exception(error);
   return record.results;
 }

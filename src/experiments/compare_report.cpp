@@ -9,10 +9,12 @@
 #include <fmt/format.h>
 
 #include "scratchnet/app/metrics_file.h"
+#include "scratchnet/data/csv.h"
+#include "scratchnet/experiments/diagnostics_plots.h"
 #include "scratchnet/experiments/plot.h"
 #include "scratchnet/experiments/report.h"
 #include "scratchnet/experiments/run_plots.h"
-#include "scratchnet/io/binary.h"
+#include "scratchnet/core/binary.h"
 
 namespace scratchnet {
 namespace fs = std::filesystem;
@@ -115,7 +117,7 @@ void write_compare_outputs(const CompareOptions& options, const CompareRecord& r
     if (classification || std::string_view(h).find("accuracy") == std::string_view::npos)
       table.header.emplace_back(h);
   std::string csv;
-  for (const auto& variation : options.vary) csv += variation.key + ",";
+  for (const auto& variation : options.vary) csv += csv_field(variation.key) + ",";
   csv += "runs,train_accuracy,train_accuracy_std,test_accuracy,test_accuracy_std,train_loss,"
          "train_loss_std,test_loss,test_loss_std,best_epoch,seconds\n";
   for (std::size_t v = 0; v < results.size(); ++v) {
@@ -137,7 +139,7 @@ void write_compare_outputs(const CompareOptions& options, const CompareRecord& r
     std::vector<std::string> row;
     for (const auto& [key, value] : result.assignment) {
       row.push_back(value);
-      csv += value + ",";
+      csv += csv_field(value) + ",";  // "30,30": a varied list is quoted
     }
     row.push_back(diverged_runs ? fmt::format("{} ({} diverged)", result.runs.size(), diverged_runs)
                            : std::to_string(result.runs.size()));
@@ -233,6 +235,12 @@ void write_compare_outputs(const CompareOptions& options, const CompareRecord& r
     Panel panel{labels[v] + (diverged[v] ? " (diverged)" : ""), {}};
     for (const char* split : {"train", "val", "test"}) {
       std::vector<double> values = metric_column(record.first_run_dir[v], fmt::format("{}_{}", split, metric));
+      // The training loss of the eval-mode pass, as the test loss is taken
+      // (runs written before it: the running mean of the mini-batch losses).
+      if (metric == "loss" && std::string_view(split) == "train") {
+        std::vector<double> eval = metric_column(record.first_run_dir[v], "train_eval_loss");
+        if (std::any_of(eval.begin(), eval.end(), [](double x) { return std::isfinite(x); })) values = std::move(eval);
+      }
       if (std::none_of(values.begin(), values.end(), [](double x) { return std::isfinite(x); })) continue;
       panel.series.push_back(
           {std::string_view(split) == "val" ? "validation" : split, {}, std::move(values), diverged[v]});
@@ -252,8 +260,30 @@ void write_compare_outputs(const CompareOptions& options, const CompareRecord& r
                   with_std ? " (mean ± standard deviation over repeats)" : "");
   ReportSection section{"Results", text, {table}, {}, {}};
   section.tables.insert(section.tables.end(), conclusion_tables.begin(), conclusion_tables.end());
+  // Per-layer diagnostics (issue 18): each variant's first run gets its
+  // figures (linked below), the report the histograms side by side, one
+  // figure per facet value.
+  std::vector<RunGroup> groups;
+  auto run_of = [&](std::size_t v, const std::string& label) {
+    return std::pair{label, ran[v] ? record.first_run_dir[v] : std::string()};
+  };
+  if (panels.empty()) {
+    groups.push_back({"", {}});
+    for (std::size_t v = 0; v < results.size(); ++v) groups.back().runs.push_back(run_of(v, labels[v]));
+  }
+  for (const Facet& facet : panels) {
+    groups.push_back({facet.title, {}});
+    for (std::size_t k = 0; k < facet.variants.size(); ++k)
+      groups.back().runs.push_back(run_of(facet.variants[k], facet.labels[k]));
+  }
+  for (std::size_t v = 0; v < results.size(); ++v)
+    if (ran[v] && !record.first_run_dir[v].empty()) plot_diagnostics(record.first_run_dir[v]);
+  const std::vector<Chart> diagnostics = compare_diagnostics_charts(groups);
+
   std::string figures_md;
-  for (const Chart* chart : {&losses, &test_curve, &learning}) {
+  std::vector<const Chart*> figures = {&losses, &test_curve, &learning};
+  for (const Chart& chart : diagnostics) figures.push_back(&chart);
+  for (const Chart* chart : figures) {
     if (chart->series.empty() && chart->panels.empty()) continue;
     render(*chart, options.out);
     section.svg_files.push_back((fs::path(options.out) / (chart->name + ".svg")).string());

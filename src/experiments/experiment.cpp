@@ -64,22 +64,6 @@ RunSummary run_or_record_divergence(const TrainConfig& config, RunObserver* obse
   }
 }
 
-MeanStd mean_std(const std::vector<double>& all) {
-  // Runs that diverged (NaN metrics) are left out; the table counts them apart.
-  std::vector<double> values;
-  for (double v : all)
-    if (std::isfinite(v)) values.push_back(v);
-  MeanStd r;
-  if (values.empty()) return {kNaN, kNaN};
-  for (double v : values) r.mean += v;
-  r.mean /= static_cast<double>(values.size());
-  if (values.size() > 1) {
-    double sq = 0;
-    for (double v : values) sq += (v - r.mean) * (v - r.mean);
-    r.std = std::sqrt(sq / static_cast<double>(values.size() - 1));
-  }
-  return r;
-}
 
 void run_parallel(std::size_t count, std::size_t jobs, const std::function<void(std::size_t)>& job) {
   std::atomic<std::size_t> next{0};

@@ -1,10 +1,11 @@
 #pragma once
 // Internal to src/experiments: the pieces every gnuplot figure of plot.h is
-// made of (defined in plot.cpp), shared by the heatmaps and region maps
+// made of (defined in gnuplot_script.cpp), shared by the heatmaps and region maps
 // there and the line charts in chart_plot.cpp.
 
 #include <cstddef>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,8 @@ Rgb series_colour(std::size_t i);
 // Moves a colour the fraction `t` of the way towards white.
 Rgb lighten(Rgb c, double t);
 std::string hex(Rgb c);
+// The colour of class k (heatmaps, decision regions); below 0 (none) grey.
+Rgb class_colour(int k);
 
 // A number for a .dat file: shortest round-trip form, non-finite as NaN.
 std::string number(double v);
@@ -50,6 +53,14 @@ std::string script_tail(const std::string& name, const std::string& plot_command
 std::string join_plot(const std::vector<std::string>& items);
 // `set title`, `set xlabel`, `set ylabel` for the non-empty ones.
 std::string axis_setup(const std::string& title, const std::string& x_label, const std::string& y_label);
+
+// `s` quoted for a POSIX shell where it needs it, for messages.
+std::string shell_quote(const std::string& s);
+// The gnuplot executable, if there is one.
+std::optional<std::string> find_gnuplot();
+// Runs `gnuplot <script>` without a shell (killed after a timeout) and checks
+// that it wrote <stem>.png and <stem>.svg next to the script.
+RenderResult run_script(const std::string& gnuplot, const fs::path& script);
 
 // Writes <dir>/<name>.dat and .gp, then renders when gnuplot is there.
 RenderResult write_and_render(const fs::path& dir, const std::string& name, const std::string& data,

@@ -12,7 +12,7 @@
 #include <fmt/format.h>
 
 #include "scratchnet/core/error.h"
-#include "scratchnet/io/binary.h"
+#include "scratchnet/core/binary.h"
 
 namespace scratchnet {
 namespace {

@@ -9,6 +9,7 @@
 
 #include "scratchnet/app/metrics_file.h"
 #include "scratchnet/core/error.h"
+#include "scratchnet/experiments/diagnostics_plots.h"
 #include "scratchnet/experiments/plot.h"
 #include "scratchnet/io/model_file.h"
 #include "scratchnet/train/evaluation.h"
@@ -18,6 +19,8 @@
 namespace scratchnet {
 namespace fs = std::filesystem;
 namespace {
+
+bool has_values(const MetricsTable& cols, const char* name);
 
 Chart curves(const std::string& name, const std::string& title, const std::string& y_label,
              const MetricsTable& cols,
@@ -29,12 +32,14 @@ Chart curves(const std::string& name, const std::string& title, const std::strin
   chart.whole_x = true;
   chart.y_label = y_label;
   chart.style = Chart::Style::kLinesPoints;
-  for (const auto& [col, label] : wanted) {
-    const auto* values = cols.column(col);
-    if (values && std::any_of(values->begin(), values->end(), [](double v) { return std::isfinite(v); }))
-      chart.series.push_back({label, {}, *values});
-  }
+  for (const auto& [col, label] : wanted)
+    if (has_values(cols, col)) chart.series.push_back({label, {}, *cols.column(col)});
   return chart;
+}
+
+bool has_values(const MetricsTable& cols, const char* name) {
+  const auto* values = cols.column(name);
+  return values && std::any_of(values->begin(), values->end(), [](double v) { return std::isfinite(v); });
 }
 
 void note(PlotOutcome& outcome, const std::string& name, const RenderResult& r) {
@@ -59,8 +64,13 @@ PlotOutcome plot_run(const std::string& run_dir) {
                              {{"train_accuracy", "train"}, {"val_accuracy", "validation"}, {"test_accuracy", "test"}});
     note(outcome, acc.name, render(acc, run_dir));
   }
+  // The training set's loss from the epoch's eval-mode pass, like the test
+  // loss (runs before it: the running mean of the epoch's mini-batch losses).
+  const bool eval_loss = has_values(cols, "train_eval_loss");
   const Chart loss = curves("loss_curves", "loss per epoch", classify ? "cross-entropy" : "MSE", cols,
-                            {{"train_loss", "train"}, {"val_loss", "validation"}, {"test_loss", "test"}});
+                            {{eval_loss ? "train_eval_loss" : "train_loss", "train"},
+                             {"val_loss", "validation"},
+                             {"test_loss", "test"}});
   note(outcome, loss.name, render(loss, run_dir));
 
   // The rest needs the run's data: the test split as training made it.
@@ -155,12 +165,18 @@ PlotOutcome plot_run(const std::string& run_dir) {
     map.class_names = model.class_names;
     note(outcome, map.name, render(map, run_dir));
   }
+
+  // Per-layer diagnostics, when the run recorded them.
+  const PlotOutcome diagnostics = plot_diagnostics(run_dir);
+  outcome.made.insert(outcome.made.end(), diagnostics.made.begin(), diagnostics.made.end());
+  if (outcome.message.empty()) outcome.message = diagnostics.message;
   return outcome;
 }
 
 std::vector<std::string> run_figure_files(const std::string& run_dir) {
-  static const std::vector<std::string> kKnown = {"learning_curves", "loss_curves", "confusion_matrix",
-                                                  "regression_fit", "decision_regions"};
+  static const std::vector<std::string> kKnown = {
+      "learning_curves", "loss_curves",       "confusion_matrix", "regression_fit", "decision_regions",
+      "activation_histograms", "activation_spread", "gradient_norms", "update_ratios", "dead_saturated"};
   std::vector<std::string> known, others;
   std::error_code ec;
   for (fs::directory_iterator it(run_dir, ec), end; !ec && it != end; it.increment(ec)) {

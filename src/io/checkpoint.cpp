@@ -2,7 +2,7 @@
 
 #include "scratchnet/core/error.h"
 #include "scratchnet/data/csv.h"
-#include "scratchnet/io/binary.h"
+#include "scratchnet/core/binary.h"
 
 namespace scratchnet {
 namespace {

@@ -3,85 +3,29 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
-#include <optional>
+#include <map>
 #include <span>
 
 #include <zlib.h>
 
+#include "model_fields.h"
+#include "scratchnet/core/binary.h"
 #include "scratchnet/core/error.h"
-#include "scratchnet/data/csv.h"
-#include "scratchnet/io/binary.h"
 #include "scratchnet/layers/registry.h"
-#include "scratchnet/losses/loss.h"
 #include "scratchnet/train/config.h"
 
 namespace scratchnet {
 namespace {
 
+using namespace model_fields;
+
 constexpr char kMagic[8] = {'S', 'C', 'R', 'N', 'T', 'M', 'D', 'L'};
 constexpr std::size_t kHeaderBytes = 8 + 4 + 8;
-constexpr std::size_t kMaxLayers = 10'000;
-constexpr std::size_t kMaxAttributes = 256;  // per layer
-constexpr std::size_t kMaxNameBytes = 256;   // layer types and attribute names
+constexpr std::size_t kMaxSections = 64;
 
 std::uint32_t crc32_of(std::string_view bytes) {
   return static_cast<std::uint32_t>(
       ::crc32(0L, reinterpret_cast<const Bytef*>(bytes.data()), static_cast<uInt>(bytes.size())));
-}
-
-void write_payload(ByteWriter& w, const Model& m) {
-  const Architecture& arch = m.network->architecture();
-  w.str(SCRATCHNET_VERSION);
-  w.u8(m.task == Task::kClassification ? 0 : 1);
-  w.u32(static_cast<std::uint32_t>(arch.input_shape.rank()));
-  for (int i = 0; i < arch.input_shape.rank(); ++i) w.u64(arch.input_shape[i]);
-  w.u64(arch.layers.size());
-  for (const auto& spec : arch.layers) {
-    w.str(spec.type);
-    w.u64(spec.attrs.size());
-    for (const auto& [key, value] : spec.attrs) {
-      w.str(key);
-      w.f64(value);
-    }
-  }
-  w.str(m.loss);
-  w.u64(m.class_names.size());
-  for (const auto& s : m.class_names) w.str(s);
-  w.u64(m.feature_names.size());
-  for (const auto& s : m.feature_names) w.str(s);
-  w.u8(static_cast<std::uint8_t>(m.scaler.kind()));
-  w.floats(m.scaler.offset());
-  w.floats(m.scaler.factor());
-  w.str(m.config_toml);
-  const auto& params = m.network->params();
-  w.u64(params.size());
-  for (const auto& p : params) {
-    w.str(p.name);
-    w.floats(p.value->span());
-  }
-  const auto& buffers = m.network->buffers();
-  w.u64(buffers.size());
-  for (const auto& b : buffers) {
-    w.str(b.name);
-    w.floats(b.value->span());
-  }
-}
-
-// Reads `expected.size()` named tensors into the network's own tensors.
-template <class Named>
-void read_tensors(ByteReader& r, const std::vector<Named>& expected, const char* what,
-                  const std::string& source) {
-  const std::uint64_t count = r.count(what, 16);
-  if (count != expected.size())
-    throw_data("{}: {} {} stored, the architecture has {}", source, count, what, expected.size());
-  for (const auto& t : expected) {
-    const std::string name = r.str("tensor name");
-    std::vector<float> values = r.floats("tensor values");
-    if (name != t.name || values.size() != t.value->size())
-      throw_data("{}: {} '{}' ({} values) does not match the architecture ('{}', {} values)",
-                 source, what, name, values.size(), t.name, t.value->size());
-    std::copy(values.begin(), values.end(), t.value->data());
-  }
 }
 
 double product(const Shape& shape) {
@@ -90,12 +34,150 @@ double product(const Shape& shape) {
   return n;
 }
 
-std::vector<std::string> read_names(ByteReader& r, const char* what) {
-  const std::uint64_t n = r.count(what, 8);
-  std::vector<std::string> names;
-  names.reserve(n);
-  for (std::uint64_t i = 0; i < n; ++i) names.push_back(r.str(what));
-  return names;
+// Format 2: the payload is a list of named sections (u64 count, then for
+// each: name, u64 length, bytes), so later fields are new sections and a
+// reader names any section it does not know.
+void section(ByteWriter& out, const char* name, const ByteWriter& content) {
+  out.str(name);
+  out.u64(content.bytes().size());
+  out.raw(content.bytes().data(), content.bytes().size());
+}
+
+std::string encode_payload(const Model& m) {
+  std::vector<std::pair<const char*, ByteWriter>> sections;
+  const auto add = [&](const char* name) -> ByteWriter& { return sections.emplace_back(name, ByteWriter()).second; };
+  ByteWriter& model = add("model");
+  model.str(SCRATCHNET_VERSION);
+  model.u8(m.task == Task::kClassification ? 0 : 1);
+  model.str(m.loss);
+  write_architecture(add("architecture"), m.network->architecture());
+  write_names(add("classes"), m.class_names);
+  write_names(add("features"), m.feature_names);
+  if (m.tabular) m.tabular->encode(add("tabular"));
+  if (m.image) write_image(add("image"), *m.image);
+  write_scaler(add("scaler"), m.scaler);
+  add("settings").str(m.config_toml);
+  write_tensors(add("parameters"), m.network->params());
+  write_tensors(add("buffers"), m.network->buffers());
+  ByteWriter payload;
+  payload.u64(sections.size());
+  for (const auto& [name, content] : sections) section(payload, name, content);
+  return payload.bytes();
+}
+
+// A section's bytes, read to the end: leftover bytes are corruption.
+struct Section {
+  std::string_view bytes;
+  bool read = false;
+};
+
+Model decode_v2(std::string_view payload, const std::string& source) {
+  ByteReader r(payload, source);
+  const std::uint64_t count = r.count("sections", 16);
+  if (count > kMaxSections) throw_data("{}: corrupt model ({} sections)", source, count);
+  std::map<std::string, Section> sections;
+  for (std::uint64_t i = 0; i < count; ++i) {
+    std::string name = r.str("section name");
+    const std::uint64_t size = r.u64("section size");
+    if (size > r.remaining())
+      throw_data("{}: corrupt model (section '{}' of {} bytes, {} left)", source, name, size, r.remaining());
+    const std::string_view bytes = r.bytes(size, "section");
+    if (!sections.emplace(name, Section{bytes}).second)
+      throw_data("{}: corrupt model (section '{}' given twice)", source, name);
+  }
+  if (r.remaining() != 0) throw_data("{}: {} unexpected bytes after the sections", source, r.remaining());
+  const auto reader = [&](const char* name, bool required = true) -> std::optional<ByteReader> {
+    auto it = sections.find(name);
+    if (it == sections.end()) {
+      if (required) throw_data("{}: corrupt model (no '{}' section)", source, name);
+      return std::nullopt;
+    }
+    it->second.read = true;
+    return ByteReader(it->second.bytes, source);
+  };
+  const auto done = [&](ByteReader& in, const char* name) {
+    if (in.remaining() != 0) throw_data("{}: corrupt model ({} unexpected bytes in '{}')", source, in.remaining(), name);
+  };
+  Model m;
+  auto in = reader("model");
+  in->str("writer version");
+  m.task = read_task(*in, source);
+  m.loss = read_loss(*in, source);
+  done(*in, "model");
+  in = reader("architecture");
+  const Architecture arch = read_architecture(*in, source);
+  done(*in, "architecture");
+  in = reader("classes");
+  m.class_names = read_names(*in, "class names");
+  done(*in, "classes");
+  in = reader("features");
+  m.feature_names = read_names(*in, "feature names");
+  done(*in, "features");
+  if ((in = reader("tabular", false))) {
+    m.tabular = TabularPipeline::decode(*in);
+    done(*in, "tabular");
+  }
+  if ((in = reader("image", false))) {
+    m.image = read_image(*in, source);
+    done(*in, "image");
+  }
+  in = reader("scaler");
+  m.scaler = read_scaler(*in, source);
+  done(*in, "scaler");
+  in = reader("settings");
+  m.config_toml = in->str("settings");
+  done(*in, "settings");
+  auto params = reader("parameters");
+  auto buffers = reader("buffers");
+  m.network = build_network(arch, params->remaining() + buffers->remaining(), source);
+  read_tensors(*params, m.network->params(), "parameter tensors", source);
+  done(*params, "parameters");
+  read_tensors(*buffers, m.network->buffers(), "buffer tensors", source);
+  done(*buffers, "buffers");
+  for (const auto& [name, s] : sections)
+    if (!s.read)
+      throw_data("{}: section '{}' is unknown to this scratchnet (written by a newer version?)", source, name);
+  return m;
+}
+
+// Format 1 (scratchnet 0.1): the fields in a fixed order, still read.
+Model decode_v1(std::string_view payload, const std::string& source) {
+  ByteReader r(payload, source);
+  Model m;
+  r.str("writer version");
+  m.task = read_task(r, source);
+  const Architecture arch = read_architecture(r, source);
+  m.loss = read_loss(r, source);
+  m.class_names = read_names(r, "class names");
+  m.feature_names = read_names(r, "feature names");
+  m.scaler = read_scaler(r, source);
+  m.config_toml = r.str("settings");
+  m.network = build_network(arch, r.remaining(), source);
+  read_tensors(r, m.network->params(), "parameter tensors", source);
+  read_tensors(r, m.network->buffers(), "buffer tensors", source);
+  if (r.remaining() != 0) throw_data("{}: {} unexpected bytes after the parameters", source, r.remaining());
+  return m;
+}
+
+// The framed payload and its format version, after checking magic, version, size and checksum.
+std::pair<std::string_view, std::uint32_t> unframe_model(std::string_view bytes, const std::string& source) {
+  if (bytes.size() < kHeaderBytes || std::memcmp(bytes.data(), kMagic, sizeof kMagic) != 0)
+    throw_data("{}: not a scratchnet model file (bad magic number)", source);
+  ByteReader header(bytes.substr(0, kHeaderBytes), source);
+  header.u64("magic");
+  const std::uint32_t version = header.u32("format version");
+  if (version != 1 && version != kModelFormatVersion)
+    throw_data("{}: model format version {} is not supported (this scratchnet reads versions 1 to {})", source,
+               version, kModelFormatVersion);
+  const std::uint64_t size = header.u64("payload size");
+  if (size != bytes.size() - kHeaderBytes - 4 || bytes.size() < kHeaderBytes + 4)
+    throw_data("{}: file is truncated or corrupt (payload of {} bytes declared, {} present)", source, size,
+               bytes.size() < kHeaderBytes + 4 ? 0 : bytes.size() - kHeaderBytes - 4);
+  const std::string_view payload = bytes.substr(kHeaderBytes, size);
+  std::uint32_t stored_crc;
+  std::memcpy(&stored_crc, bytes.data() + kHeaderBytes + size, 4);
+  if (stored_crc != crc32_of(payload)) throw_data("{}: checksum mismatch: the file is corrupt", source);
+  return {payload, version};
 }
 
 }  // namespace
@@ -134,135 +216,22 @@ ArchitecturePlan plan_architecture(const Architecture& architecture) {
 
 std::string encode_model(const Model& model) {
   SCRATCHNET_CHECK(model.network != nullptr, "model has no network");
-  ByteWriter payload;
-  write_payload(payload, model);
+  const std::string payload = encode_payload(model);
   ByteWriter file;
   file.raw(kMagic, sizeof kMagic);
   file.u32(kModelFormatVersion);
-  file.u64(payload.bytes().size());
-  file.raw(payload.bytes().data(), payload.bytes().size());
-  file.u32(crc32_of(payload.bytes()));
+  file.u64(payload.size());
+  file.raw(payload.data(), payload.size());
+  file.u32(crc32_of(payload));
   return file.bytes();
 }
 
-void save_model(const Model& model, const std::string& path) {
-  write_file_atomic(path, encode_model(model));
-}
+void save_model(const Model& model, const std::string& path) { write_file_atomic(path, encode_model(model)); }
 
 Model decode_model(std::string_view bytes, const std::string& source) {
-  if (bytes.size() < kHeaderBytes || std::memcmp(bytes.data(), kMagic, sizeof kMagic) != 0)
-    throw_data("{}: not a scratchnet model file (bad magic number)", source);
-  ByteReader header(bytes.substr(0, kHeaderBytes), source);
-  header.u64("magic");
-  const std::uint32_t version = header.u32("format version");
-  if (version != kModelFormatVersion)
-    throw_data("{}: model format version {} is not supported (this scratchnet reads version {})",
-               source, version, kModelFormatVersion);
-  const std::uint64_t size = header.u64("payload size");
-  if (size != bytes.size() - kHeaderBytes - 4 || bytes.size() < kHeaderBytes + 4)
-    throw_data("{}: file is truncated or corrupt (payload of {} bytes declared, {} present)",
-               source, size, bytes.size() < kHeaderBytes + 4 ? 0 : bytes.size() - kHeaderBytes - 4);
-  const std::string_view payload = bytes.substr(kHeaderBytes, size);
-  std::uint32_t stored_crc;
-  std::memcpy(&stored_crc, bytes.data() + kHeaderBytes + size, 4);
-  if (stored_crc != crc32_of(payload))
-    throw_data("{}: checksum mismatch: the file is corrupt", source);
-
-  ByteReader r(payload, source);
-  Model m;
-  r.str("writer version");
-  const std::uint8_t task = r.u8("task");
-  if (task > 1) throw_data("{}: corrupt model (task {})", source, task);
-  m.task = task == 0 ? Task::kClassification : Task::kRegression;
-  Architecture arch;
-  const std::uint32_t rank = r.u32("input rank");
-  if (rank < 1 || rank > 3) throw_data("{}: corrupt model (input rank {})", source, rank);
-  std::vector<std::size_t> dims;
-  for (std::uint32_t i = 0; i < rank; ++i) {
-    const std::uint64_t d = r.u64("input shape");
-    if (d == 0 || d > (1u << 30)) throw_data("{}: corrupt model (input dimension {})", source, d);
-    dims.push_back(d);
-  }
-  arch.input_shape = rank == 1   ? Shape{dims[0]}
-                     : rank == 2 ? Shape{dims[0], dims[1]}
-                                 : Shape{dims[0], dims[1], dims[2]};
-  const std::uint64_t layers = r.count("layer count", 16);
-  if (layers == 0 || layers > kMaxLayers)
-    throw_data("{}: corrupt model ({} layers)", source, layers);
-  for (std::uint64_t i = 0; i < layers; ++i) {
-    LayerSpec spec;
-    spec.type = r.str("layer type");
-    if (spec.type.empty() || spec.type.size() > kMaxNameBytes)
-      throw_data("{}: corrupt model (layer {}: a type name of {} bytes)", source, i + 1,
-                 spec.type.size());
-    const std::uint64_t attrs = r.count("layer attributes", 16);
-    if (attrs > kMaxAttributes)
-      throw_data("{}: corrupt model (layer {}: {} attributes)", source, i + 1, attrs);
-    for (std::uint64_t a = 0; a < attrs; ++a) {
-      std::string key = r.str("attribute name");
-      if (key.empty() || key.size() > kMaxNameBytes)
-        throw_data("{}: corrupt model (layer {}: an attribute name of {} bytes)", source, i + 1,
-                   key.size());
-      const double value = r.f64("attribute value");
-      if (!spec.attrs.emplace(std::move(key), value).second)
-        throw_data("{}: corrupt model (layer {}: an attribute given twice)", source, i + 1);
-    }
-    arch.layers.push_back(std::move(spec));
-  }
-  m.loss = r.str("loss");
-  const auto losses = registered_loss_types();
-  if (std::find(losses.begin(), losses.end(), m.loss) == losses.end())
-    throw_data("{}: corrupt model (unknown loss '{}')", source, m.loss);
-  m.class_names = read_names(r, "class names");
-  m.feature_names = read_names(r, "feature names");
-  const std::uint8_t scaler_kind = r.u8("scaler kind");
-  if (scaler_kind > 2) throw_data("{}: corrupt model (scaler kind {})", source, scaler_kind);
-  std::vector<float> offset = r.floats("scaler offsets");
-  std::vector<float> factor = r.floats("scaler factors");
-  if (offset.size() != factor.size())
-    throw_data("{}: corrupt model (scaler sizes {} and {})", source, offset.size(), factor.size());
-  m.scaler = Scaler(static_cast<ScalerKind>(scaler_kind), std::move(offset), std::move(factor));
-  m.config_toml = r.str("settings");
-
-  // Size the architecture before building it: the tensors it needs must fit
-  // in what is left of the file. A layer the plan cannot size is built alone
-  // (after the planned ones, which fit) for the layer's own error message.
-  const ArchitecturePlan plan = plan_architecture(arch);
-  const double stored_values = static_cast<double>(r.remaining() / sizeof(float));
-  if (plan.values > stored_values)
-    throw_data(
-        "{}: the stored architecture needs {:.0f} parameter values, the {} bytes left in the "
-        "file hold at most {:.0f}: truncated or corrupt",
-        source, plan.values, r.remaining(), stored_values);
-  if (!plan.problem.empty()) {
-    if (!plan.too_large && plan.planned < arch.layers.size()) {
-      Architecture prefix{arch.input_shape,
-                          {arch.layers.begin(), arch.layers.begin() + plan.planned + 1}};
-      try {
-        Network<float> probe(prefix);
-      } catch (const Error& e) {
-        throw_data("{}: the stored architecture is invalid: {}", source, e.what());
-      }
-    }
-    throw_data("{}: the stored architecture is invalid: {}", source, plan.problem);
-  }
-  try {
-    m.network = std::make_unique<Network<float>>(arch);
-  } catch (const Error& e) {
-    throw_data("{}: the stored architecture is invalid: {}", source, e.what());
-  }
-  read_tensors(r, m.network->params(), "parameter tensors", source);
-  read_tensors(r, m.network->buffers(), "buffer tensors", source);
-  if (r.remaining() != 0)
-    throw_data("{}: {} unexpected bytes after the parameters", source, r.remaining());
-  if (m.task == Task::kClassification &&
-      m.class_names.size() != m.network->output_shape().elements())
-    throw_data("{}: {} class names for {} outputs", source, m.class_names.size(),
-               m.network->output_shape().elements());
-  if (m.scaler.kind() != ScalerKind::kNone &&
-      m.scaler.offset().size() != arch.input_shape.elements())
-    throw_data("{}: scaler has {} features, the network takes {}", source, m.scaler.offset().size(),
-               arch.input_shape.elements());
+  const auto [payload, version] = unframe_model(bytes, source);
+  Model m = version == 1 ? decode_v1(payload, source) : decode_v2(payload, source);
+  check_consistency(m, source);
   return m;
 }
 
@@ -272,9 +241,17 @@ ModelInfo verify_model(const std::string& path) {
   const std::string bytes = read_text_file(path);
   Model m = decode_model(bytes, path);
   ModelInfo info;
-  std::memcpy(&info.format_version, bytes.data() + sizeof kMagic, 4);
-  ByteReader payload(std::string_view(bytes).substr(kHeaderBytes), path);
-  info.writer_version = payload.str("writer version");
+  const auto [payload, version] = unframe_model(bytes, path);
+  info.format_version = version;
+  // The writer's version is the first field of format 1 and of format 2's
+  // first section ("model", after the section count, name and size).
+  ByteReader r(payload, path);
+  if (version != 1) {
+    r.u64("sections");
+    r.str("section name");
+    r.u64("section size");
+  }
+  info.writer_version = r.str("writer version");
   info.file_bytes = bytes.size();
   info.task = m.task;
   info.input_shape = m.network->input_shape();

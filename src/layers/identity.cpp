@@ -4,7 +4,8 @@ namespace scratchnet {
 
 const LayerType& identity_layer_type() {
   static const LayerType type = activation_layer_type<IdentityFn>(
-      "identity", "y = x (no activation)", {}, InitFamily::kXavier);
+      "identity", "y = x (no activation)", {}, InitFamily::kXavier,
+      OutputRange::kUnbounded);
   return type;
 }
 

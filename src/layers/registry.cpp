@@ -12,14 +12,19 @@
 #include "scratchnet/layers/conv2d.h"
 #include "scratchnet/layers/dense.h"
 #include "scratchnet/layers/dropout.h"
+#include "scratchnet/layers/elu.h"
 #include "scratchnet/layers/flatten.h"
+#include "scratchnet/layers/gelu.h"
+#include "scratchnet/layers/global_avg_pool2d.h"
 #include "scratchnet/layers/identity.h"
 #include "scratchnet/layers/leaky_relu.h"
 #include "scratchnet/layers/max_pool2d.h"
 #include "scratchnet/layers/relu.h"
 #include "scratchnet/layers/residual.h"
 #include "scratchnet/layers/sigmoid.h"
+#include "scratchnet/layers/silu.h"
 #include "scratchnet/layers/softmax.h"
+#include "scratchnet/layers/softplus.h"
 #include "scratchnet/layers/tanh.h"
 
 namespace scratchnet {
@@ -41,6 +46,11 @@ const std::vector<const LayerType*>& layer_types() {
       &leaky_relu_layer_type(),
       &identity_layer_type(),
       &softmax_layer_type(),
+      &gelu_layer_type(),
+      &elu_layer_type(),
+      &silu_layer_type(),
+      &softplus_layer_type(),
+      &global_avg_pool2d_layer_type(),
   };
   return types;
 }

@@ -4,7 +4,8 @@ namespace scratchnet {
 
 const LayerType& relu_layer_type() {
   static const LayerType type = activation_layer_type<ReluFn>(
-      "relu", "rectified linear unit: y = max(0, x)", {}, InitFamily::kHe);
+      "relu", "rectified linear unit: y = max(0, x)", {}, InitFamily::kHe,
+      OutputRange::kNonNegative);
   return type;
 }
 

@@ -4,7 +4,8 @@ namespace scratchnet {
 
 const LayerType& sigmoid_layer_type() {
   static const LayerType type = activation_layer_type<SigmoidFn>(
-      "sigmoid", "logistic sigmoid: y = 1 / (1 + e^-x)", {}, InitFamily::kXavier);
+      "sigmoid", "logistic sigmoid: y = 1 / (1 + e^-x)", {}, InitFamily::kXavier,
+      OutputRange::kUnit);
   return type;
 }
 

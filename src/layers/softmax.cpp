@@ -29,9 +29,12 @@ Softmax<T>::Softmax(const Shape& input, const LayerSpec& spec)
 // (SoftmaxCrossEntropy); a [[layer]] of this type makes a network output
 // probabilities.
 const LayerType& softmax_layer_type() {
-  static const LayerType type{"softmax", "softmax over the last axis: y_k = e^x_k / sum_j e^x_j", {},
-                              &same_shape_plan, &construct_layer<Softmax<float>>,
-                              &construct_layer<Softmax<double>>};
+  static const LayerType type = [] {
+    LayerType t{"softmax", "softmax over the last axis: y_k = e^x_k / sum_j e^x_j", {},
+                &same_shape_plan, &construct_layer<Softmax<float>>, &construct_layer<Softmax<double>>};
+    t.output_range = OutputRange::kUnit;
+    return t;
+  }();
   return type;
 }
 

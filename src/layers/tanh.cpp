@@ -4,7 +4,8 @@ namespace scratchnet {
 
 const LayerType& tanh_layer_type() {
   static const LayerType type = activation_layer_type<TanhFn>(
-      "tanh", "hyperbolic tangent", {}, InitFamily::kXavier);
+      "tanh", "hyperbolic tangent", {}, InitFamily::kXavier,
+      OutputRange::kSymmetricUnit);
   return type;
 }
 

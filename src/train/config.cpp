@@ -72,6 +72,11 @@ std::string toml_value(const Setting& s, const std::string& v) {
   switch (s.kind) {
     case Kind::kString: return toml_string(v);
     case Kind::kList: return "[" + std::string(v.empty() ? "" : v) + "]";
+    case Kind::kStringList: {
+      std::vector<std::string> quoted;
+      for (const auto& item : config_detail::split_list(v)) quoted.push_back(toml_string(item));
+      return fmt::format("[{}]", fmt::join(quoted, ", "));
+    }
     default: return v;
   }
 }
@@ -208,7 +213,7 @@ std::string TrainConfig::to_toml() const {
     const std::string v = s.get(*this);
     // Unset optional numbers (the rate before resolution, hyper-parameters
     // another optimizer uses) are left out.
-    if (v.empty() && s.kind != Kind::kString && s.kind != Kind::kList) continue;
+    if (v.empty() && s.kind != Kind::kString && s.kind != Kind::kList && s.kind != Kind::kStringList) continue;
     const std::string sec = s.key.substr(0, s.key.find('.'));
     if (sec != section) {
       doc += fmt::format("{}[{}]\n", section.empty() ? "" : "\n", sec);

@@ -11,6 +11,7 @@
 #include "scratchnet/layers/registry.h"
 #include "scratchnet/optim/optimizer.h"
 #include "scratchnet/optim/schedule.h"
+#include "scratchnet/train/diagnostics.h"
 
 namespace scratchnet::config_detail {
 
@@ -35,6 +36,23 @@ long long parse_int(const std::string& key, const std::string& text) {
 }
 
 std::string number_text(double v) { return fmt::format("{}", v); }
+
+std::vector<std::string> split_list(const std::string& text) {
+  std::vector<std::string> items;
+  if (text.find_first_not_of(" \t") == std::string::npos) return items;
+  std::size_t start = 0;
+  while (true) {
+    const std::size_t comma = text.find(',', start);
+    std::string item = text.substr(start, comma == std::string::npos ? comma : comma - start);
+    item.erase(0, item.find_first_not_of(" \t"));
+    item.erase(item.find_last_not_of(" \t") + 1);
+    items.push_back(item);
+    if (comma == std::string::npos) return items;
+    start = comma + 1;
+  }
+}
+
+std::string join_list(const std::vector<std::string>& items) { return fmt::format("{}", fmt::join(items, ",")); }
 
 namespace {
 
@@ -95,17 +113,88 @@ Setting integer(const char* key, I Config::*field, long long min, long long max,
           [=](const Config& c) { return std::to_string(c.*field); }};
 }
 
+bool parse_bool(const char* key, const std::string& v) {
+  if (v == "true" || v == "1" || v == "yes" || v == "on") return true;
+  if (v == "false" || v == "0" || v == "no" || v == "off") return false;
+  throw_usage("{}: '{}' is not true or false", key, v);
+}
+
 Setting boolean(const char* key, bool Config::*field, const std::string& help) {
-  return {key, Kind::kBool, help,
-          [=](Config& c, const std::string& v) {
-            if (v == "true" || v == "1" || v == "yes" || v == "on")
-              c.*field = true;
-            else if (v == "false" || v == "0" || v == "no" || v == "off")
-              c.*field = false;
-            else
-              throw_usage("{}: '{}' is not true or false", key, v);
-          },
+  return {key, Kind::kBool, help, [=](Config& c, const std::string& v) { c.*field = parse_bool(key, v); },
           [=](const Config& c) { return std::string(c.*field ? "true" : "false"); }};
+}
+
+// A list of names ("zip,city"; in TOML an array of strings).
+Setting names(const char* key, std::vector<std::string> TabularOptions::*field, const std::string& help) {
+  return {key, Kind::kStringList, help,
+          [=](Config& c, const std::string& v) { c.tabular.*field = split_list(v); },
+          [=](const Config& c) { return join_list(c.tabular.*field); }};
+}
+
+// data.* keys of tables and image folders.
+std::vector<Setting> data_preprocessing() {
+  return {
+      {"data.missing", Kind::kStringList,
+       "cells that mean 'no value' in CSV tables (default NA,N/A,NaN,nan,null,None,?,-; an empty cell always is)",
+       [](Config& c, const std::string& v) { c.tabular.missing = split_list(v); },
+       [](const Config& c) { return join_list(c.tabular.missing); }},
+      {"data.missing_indicator", Kind::kBool, "add a 0/1 column per column that had missing cells",
+       [](Config& c, const std::string& v) { c.tabular.missing_indicator = parse_bool("data.missing_indicator", v); },
+       [](const Config& c) { return std::string(c.tabular.missing_indicator ? "true" : "false"); }},
+      {"data.impute", Kind::kString,
+       "median | mean | most_frequent | constant:V: what fills missing numbers (fitted on the training rows)",
+       [](Config& c, const std::string& v) { c.tabular.impute = parse_impute_strategy(v); },
+       [](const Config& c) { return to_string(c.tabular.impute); }},
+      names("data.categorical", &TabularOptions::categorical, "columns to one-hot encode even if they hold numbers"),
+      names("data.numeric", &TabularOptions::numeric, "columns to read as numbers even if mostly words"),
+      names("data.drop", &TabularOptions::drop, "columns to ignore"),
+      {"data.max_categories", Kind::kInt, "most categories a column may have (default 50)",
+       [](Config& c, const std::string& v) {
+         const long long x = parse_int("data.max_categories", v);
+         if (x < 1 || x > 1'000'000) throw_usage("data.max_categories: {} is out of range [1, 1000000]", v);
+         c.tabular.max_categories = static_cast<std::size_t>(x);
+       },
+       [](const Config& c) { return std::to_string(c.tabular.max_categories); }},
+      {"data.missing_labels", Kind::kString, "drop | error: a row without a label",
+       [](Config& c, const std::string& v) { c.tabular.missing_labels = parse_missing_labels(v); },
+       [](const Config& c) { return to_string(c.tabular.missing_labels); }},
+      {"data.image_size", Kind::kList, "H,W: image folders are resized to it (default: the first image's size)",
+       [](Config& c, const std::string& v) {
+         const auto items = split_list(v);
+         if (items.empty()) {
+           c.image_height = c.image_width = 0;
+           return;
+         }
+         if (items.size() != 2) throw_usage("data.image_size: write H,W (e.g. 128,128), got '{}'", v);
+         const long long h = parse_int("data.image_size", items[0]), w = parse_int("data.image_size", items[1]);
+         if (h < 1 || w < 1 || h > 16384 || w > 16384)
+           throw_usage("data.image_size: {} x {} is out of range [1, 16384]", h, w);
+         c.image_height = static_cast<std::size_t>(h);
+         c.image_width = static_cast<std::size_t>(w);
+       },
+       [](const Config& c) {
+         return c.image_height == 0 ? std::string() : fmt::format("{},{}", c.image_height, c.image_width);
+       }},
+      {"data.channels", Kind::kInt, "1 | 3 | 0: image channels (0: 3 if any image is in colour)",
+       [](Config& c, const std::string& v) {
+         const long long x = parse_int("data.channels", v);
+         if (x != 0 && x != 1 && x != 3) throw_usage("data.channels: {} is not 0, 1 or 3", v);
+         c.channels = static_cast<int>(x);
+       },
+       [](const Config& c) { return std::to_string(c.channels); }},
+      {"data.augment", Kind::kStringList, "training-batch augmentation of images: crop:P, flip, jitter:J",
+       [](Config& c, const std::string& v) {
+         const auto items = split_list(v);
+         parse_image_augment(items);  // a usage error naming a bad item
+         c.augment = items;
+       },
+       [](const Config& c) { return join_list(c.augment); }},
+      {"data.cache", Kind::kString, "memory | none: keep decoded images in memory, or decode them per epoch",
+       [](Config& c, const std::string& v) { c.cache = parse_image_cache(v); },
+       [](const Config& c) { return to_string(c.cache); }},
+      boolean("data.skip_bad_images", &Config::skip_bad_images,
+              "skip unreadable image files (listed in the run header and summary.json) instead of stopping"),
+  };
 }
 
 Setting layer_sizes() {
@@ -153,6 +242,16 @@ Setting hyper_parameter(const HyperParameter& h) {
           }};
 }
 
+// model.alpha applies to the activations whose schema has an alpha.
+std::string alpha_help() {
+  std::vector<std::string> users;
+  for (const LayerType* type : layer_types())
+    for (const AttrSchema& a : type->attrs)
+      if (type->activation && std::string(a.name) == "alpha")
+        users.push_back(fmt::format("{} {}, default {:g}", type->name, a.help, a.default_value.value_or(0)));
+  return fmt::format("the activation's alpha ({})", fmt::join(users, "; "));
+}
+
 std::vector<Setting> make_settings() {
   std::vector<Setting> table = {
       text("data.source", &Config::data,
@@ -185,6 +284,9 @@ std::vector<Setting> make_settings() {
                           "fitted on the training split (auto: standard; pixels in [0,1] for images)"),
       integer("data.arem_classes", &Config::arem_classes, 6, 7, "6 (bending1+2 merged, as seed 000) or 7"),
       integer("data.samples", &Config::samples, 0, 100'000'000, "size of a synthetic data set (xor, or, sine)"),
+  };
+  for (Setting& s : data_preprocessing()) table.push_back(std::move(s));
+  const std::vector<Setting> model_and_train = {
       layer_sizes(),
       {"model.activation", Kind::kString,
        fmt::format("{} (hidden layers)", fmt::join(activation_names(), " | ")),
@@ -193,7 +295,7 @@ std::vector<Setting> make_settings() {
          c.activation = v;
        },
        [](const Config& c) { return c.activation; }},
-      {"model.alpha", Kind::kFloat, "the activation's alpha: leaky_relu slope (default 0.01)",
+      {"model.alpha", Kind::kFloat, alpha_help(),
        [](Config& c, const std::string& v) {
          const double x = parse_double("model.alpha", v);
          if (!(x >= 0 && x <= 1e3)) throw_usage("model.alpha: {} is out of range [0, 1000]", v);
@@ -206,6 +308,10 @@ std::vector<Setting> make_settings() {
       boolean("model.batch_norm", &Config::batch_norm,
               "batch normalisation after every hidden dense layer, before its activation"),
       real("model.dropout", &Config::dropout, 0.0, 0.99, "dropout rate after every hidden activation (default 0)"),
+      // Issue 15: training from given weights (app/interchange.h load_initial_weights).
+      text("model.init_from", &Config::init_from,
+           "a model file (.snm) of the same architecture whose weights and batch-norm statistics the run "
+           "starts from, instead of drawing them (model.init)"),
       {"train.optimizer", Kind::kString, fmt::format("{}", fmt::join(registered_optimizer_types(), " | ")),
        [](Config& c, const std::string& v) {
          optimizer_type(v);  // a usage error naming the choices
@@ -223,7 +329,22 @@ std::vector<Setting> make_settings() {
       integer("train.epochs", &Config::epochs, 1, 10'000'000, "passes over the training data"),
       integer("train.batch_size", &Config::batch_size, 1, 100'000'000, "mini-batch size (the remainder batch is kept)"),
       real("train.weight_decay", &Config::weight_decay, 0.0, 1e6, "L2 coefficient lambda on the weights"),
+      text("train.class_weight", &Config::class_weight,
+           "balanced | NAME=W,...: weight the loss per class (empty: all 1)",
+           [](const std::string& key, const std::string& v) {
+             if (v.empty() || v == "balanced") return;
+             for (const std::string& item : split_list(v)) {
+               const auto eq = item.rfind('=');
+               if (eq == std::string::npos || eq == 0)
+                 throw_usage("{}: '{}' is not NAME=WEIGHT (write balanced, or e.g. rare=5,common=1)", key, item);
+               const double w = parse_double(key, item.substr(eq + 1));
+               if (!(w > 0)) throw_usage("{}: the weight of '{}' must be positive", key, item.substr(0, eq));
+             }
+           }),
+      integer("train.cv", &Config::cv, 0, 100,
+              "K-fold cross-validation on the training part before the final model (0: off)"),
   };
+  table.insert(table.end(), model_and_train.begin(), model_and_train.end());
   // The optimizers' hyper-parameters, one key per name, in registry order.
   std::vector<std::string> seen;
   for (const OptimizerType* type : optimizer_types())
@@ -255,6 +376,11 @@ std::vector<Setting> make_settings() {
       real("train.loss_tolerance", &Config::loss_tolerance, 0.0, 1e9,
            "stop when the training loss changes by less than this between epochs (seed 002)"),
       boolean("train.evaluate_test", &Config::evaluate_test, "evaluate on the test split (false: never look at it)"),
+      // Per-layer diagnostics (issue 18): layers.csv, histograms.csv, parameters.csv in the run folder.
+      text("train.diagnostics", &Config::diagnostics,
+           "per-layer activation statistics, histograms and gradient norms on a probe batch, at "
+           "initialisation and then: off | epoch | epoch:K (every K-th epoch) | every:N (every N-th iteration)",
+           [](const std::string& key, const std::string& v) { DiagnosticsCadence::parse(v, key); }),
       text("output.dir", &Config::out, "run folder (default runs/<timestamp>)"),
       integer("output.log_every", &Config::log_every, 0, 10'000'000, "print every N-th epoch (default: about 25 lines)"),
       integer("output.checkpoint_every", &Config::checkpoint_every, 0, 10'000'000,

@@ -13,7 +13,7 @@
 
 namespace scratchnet::config_detail {
 
-enum class Kind { kString, kInt, kFloat, kList, kBool };
+enum class Kind { kString, kInt, kFloat, kList, kStringList, kBool };
 
 struct Setting {
   std::string key;
@@ -32,5 +32,8 @@ double parse_double(const std::string& key, const std::string& text);
 long long parse_int(const std::string& key, const std::string& text);
 // Shortest text that reads back as the same double.
 std::string number_text(double v);
+// "a,b,c" as {"a", "b", "c"} (items trimmed; empty text: no items), and back.
+std::vector<std::string> split_list(const std::string& text);
+std::string join_list(const std::vector<std::string>& items);
 
 }  // namespace scratchnet::config_detail

@@ -10,6 +10,13 @@ void Model::prepare(Dataset& data) const {
   const std::size_t wanted = network->input_shape().elements();
   if (data.num_features() != wanted)
     throw_data("{}: {} features per sample, the model takes {}", data.name, data.num_features(), wanted);
+  if (image && data.is_image()) {
+    if (!(data.sample_shape == network->input_shape()))
+      throw_data("{}: images of shape {}, the model takes {}", data.name, data.sample_shape.str(),
+                 network->input_shape().str());
+    data.channel_mean = image->mean;
+    data.channel_std = image->std;
+  }
   if (scaler.kind() == ScalerKind::kNone) return;
   data.materialize_features();
   scaler.apply(data);

@@ -116,6 +116,12 @@ void Network<T>::restore(const std::vector<BasicTensor<T>>& snapshot) {
 }
 
 template <class T>
+const BasicTensor<T>& Network<T>::layer_output(std::size_t i) const {
+  SCRATCHNET_CHECK(i < outputs_.size() && outputs_[i] != nullptr, "layer {} has no output yet", i);
+  return *outputs_[i];
+}
+
+template <class T>
 int Network<T>::first_non_finite_layer() const {
   for (std::size_t i = 0; i < outputs_.size(); ++i) {
     if (!outputs_[i]) break;

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cmath>
 #include <numeric>
+#include <optional>
 
 #include "scratchnet/core/error.h"
 #include "scratchnet/core/interrupt.h"
@@ -47,11 +48,11 @@ double Trainer::step(const Tensor& x, const Targets<float>& targets) {
 }
 
 double Trainer::parallel_step(const Dataset& train, std::span<const std::size_t> shard,
-                              std::size_t global_size) {
+                              std::size_t global_size, const std::function<void(Tensor&)>& augment) {
   network_.zero_grad();
   double loss_sum = 0;
   if (!shard.empty()) {
-    train.gather(shard, x_, labels_, y_);
+    train.gather(shard, x_, labels_, y_, augment);
     const Tensor& out = network_.forward(x_, Mode::kTrain);
     const double loss = loss_.forward(out, Targets<float>{labels_, &y_});
     loss_sum = loss * static_cast<double>(shard.size());
@@ -95,18 +96,30 @@ void Trainer::run_epoch(const Dataset& train, const BatchSampler& sampler, std::
                         std::span<TrainCallback* const> callbacks, EpochStats& stats) {
   const int rank = parallel() ? options_.comm->rank() : 0;
   double loss_sum = 0;
+  if (sampler.num_batches() > 0) train.prefetch(sampler.batch(0));
   for (std::size_t b = 0; b < sampler.num_batches(); ++b) {
+    // Streamed image sets decode the next batch while this one trains.
+    if (b + 1 < sampler.num_batches()) train.prefetch(sampler.batch(b + 1));
     if (interrupt_requested())
       throw Error(ErrorKind::kInterrupted,
                   fmt::format("interrupted at epoch {}, iteration {}", epoch, optimizer_.steps()));
     const auto indices = sampler.batch(b);
     const auto step_start = Clock::now();
+    // Augmentation draws from a seed per (epoch, batch, process), so resumed
+    // runs draw the same; a data-parallel process augments its own shard.
+    std::function<void(Tensor&)> augment;
+    std::optional<ImageAugmenter> augmenter;
+    if (options_.augment.active()) {
+      augmenter.emplace(options_.augment, options_.seed ^ (0x9e3779b97f4a7c15ULL * ((epoch * 1'000'003 + b) * 64 +
+                                                                                   static_cast<std::uint64_t>(rank))));
+      augment = [&](Tensor& x) { augmenter->apply(x); };
+    }
     double loss;
     if (parallel()) {
       const Shard mine = shard_of(indices.size(), rank, options_.comm->size());
-      loss = parallel_step(train, indices.subspan(mine.begin, mine.end - mine.begin), indices.size());
+      loss = parallel_step(train, indices.subspan(mine.begin, mine.end - mine.begin), indices.size(), augment);
     } else {
-      train.gather(indices, x_, labels_, y_);
+      train.gather(indices, x_, labels_, y_, augment);
       loss = step(x_, Targets<float>{labels_, &y_});
     }
     stats.step_seconds += seconds_since(step_start);
@@ -170,7 +183,11 @@ FitResult Trainer::fit(const FitData& data, std::span<TrainCallback* const> call
     stats.iteration = optimizer_.steps();
     stats.samples = train.size();
     stats.l2_penalty = l2_penalty();
-    if (options_.evaluate_train) stats.train_accuracy = evaluate(train).accuracy;
+    if (options_.evaluate_train) {
+      const EvalResult r = evaluate(train);
+      stats.train_accuracy = r.accuracy;
+      stats.train_eval_loss = r.loss;
+    }
     if (data.has_validation()) {
       const EvalResult r = evaluate(*data.validation);
       stats.val_loss = r.loss;

@@ -54,8 +54,10 @@ TEST_F(Cli, UsageErrorsExitWith2) {
 
 TEST_F(Cli, DataErrorsExitWith1AndNameFileAndLine) {
   expect_error("train --data " + path("missing.csv"), 1, "missing.csv");
-  const std::string text = write("text.csv", "a,b,label\n1,2,x\n3,abc,y\n");
-  expect_error("train --data " + text, 1, "text.csv:3");
+  // A word in a column of numbers (a column that is mostly words is categorical).
+  const std::string text =
+      write("text.csv", "a,b,label\n1,2,x\n3,4,y\n5,6,x\n7,8,y\n9,abc,x\n11,12,y\n13,14,x\n15,16,y\n");
+  expect_error("train --data " + text, 1, "text.csv:6: column 'b' (1): 'abc' is not a number");
   const std::string ragged = write("ragged.csv", "a,b,label\n1,2,x\n3,y\n");
   expect_error("train --data " + ragged, 1, "ragged.csv:3");
   const std::string empty = write("empty.csv", "a,b,label\n");

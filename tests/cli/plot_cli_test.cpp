@@ -12,6 +12,7 @@
 #include <gtest/gtest.h>
 
 #include "cli_support.h"
+#include "../support/chart_files.h"
 
 namespace scratchnet::cli_testing {
 namespace {
@@ -28,28 +29,8 @@ class Plot : public CliTest {
   }
 };
 
-struct Series {
-  std::string label;
-  std::vector<double> x, y;
-};
-
-// The series of a chart's .dat file: blocks introduced by "# series i: LABEL".
-std::vector<Series> read_series(const std::string& path) {
-  std::ifstream in(path);
-  std::vector<Series> all;
-  for (std::string line; std::getline(in, line);) {
-    if (line.rfind("# series ", 0) == 0) {
-      all.push_back({line.substr(line.find(": ") + 2), {}, {}});
-    } else if (!line.empty() && line[0] != '#' && !all.empty()) {
-      std::stringstream cells(line);
-      double x, y;
-      cells >> x >> y;
-      all.back().x.push_back(x);
-      all.back().y.push_back(y);
-    }
-  }
-  return all;
-}
+using Series = testing::ChartSeries;
+std::vector<Series> read_series(const std::string& path) { return testing::read_chart_series(path); }
 
 bool have_gnuplot() { return run_shell("command -v gnuplot").code == 0; }
 
@@ -126,6 +107,28 @@ TEST_F(Plot, RegressionRunGetsTheTestDataAndTheModelsCurve) {
   ASSERT_EQ(ys.size(), fit[1].y.size());
   for (std::size_t i = 0; i < ys.size(); ++i)
     EXPECT_NEAR(ys[i], fit[1].y[i], 1e-4) << "x = " << fit[1].x[i];
+}
+
+TEST_F(Plot, DiagnosticsFlagRecordsLayersAndPlotDrawsThem) {
+  // --diagnostics alone: at initialisation and after every epoch.
+  const std::string out = path("run");
+  const Result p = train_and_plot("--data digits --layers 16,8 --epochs 2 --diagnostics");
+  EXPECT_NE(p.output.find("activation_histograms, activation_spread, gradient_norms, update_ratios, dead_saturated"),
+            std::string::npos)
+      << p.output;
+  const Csv layers(out + "/layers.csv");
+  EXPECT_EQ(layers.column("record"), (std::vector<double>{0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2}));
+  for (const char* chart : {"activation_histograms", "gradient_norms", "dead_saturated"}) expect_rendered(out, chart);
+  // --diagnostics=every:N: after every N-th step (22 steps an epoch here at batch 64).
+  const std::string every = path("every");
+  const Result t = run("train --data digits --layers 16 --epochs 1 --batch-size 64 --diagnostics=every:10 -q --out " +
+                       every);
+  ASSERT_EQ(t.code, 0) << t.output;
+  const auto iterations = Csv(every + "/layers.csv").column("iteration");
+  EXPECT_EQ(iterations, (std::vector<double>{0, 0, 0, 10, 10, 10, 20, 20, 20}));
+  const Result bad = run("train --data digits --diagnostics=weekly -q --out " + path("bad"));
+  EXPECT_EQ(bad.code, 2);
+  EXPECT_NE(bad.output.find("every:N"), std::string::npos) << bad.output;
 }
 
 TEST_F(Plot, ExperimentFolderIsRerendered) {

@@ -15,7 +15,7 @@
 #include "scratchnet/core/error.h"
 #include "scratchnet/data/column_statistics.h"
 #include "scratchnet/data/scaler.h"
-#include "scratchnet/io/binary.h"
+#include "scratchnet/core/binary.h"
 
 namespace scratchnet {
 namespace {

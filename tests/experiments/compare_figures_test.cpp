@@ -22,6 +22,7 @@
 #include "scratchnet/experiments/plot.h"
 #include "scratchnet/experiments/report.h"
 #include "scratchnet/experiments/run_plots.h"
+#include "support/chart_files.h"
 
 namespace scratchnet {
 namespace {
@@ -35,18 +36,9 @@ fs::path fresh_dir(const std::string& name) {
   return dir;
 }
 
-std::string read(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+std::string read(const fs::path& path) { return testing::read_text(path.string()); }
 
-std::size_t count(const std::string& text, const std::string& what) {
-  std::size_t n = 0;
-  for (std::size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
-  return n;
-}
+std::size_t count(const std::string& text, const std::string& what) { return testing::count_of(text, what); }
 
 // Every `<prefix>...<end>` in a text, the prefix and end included.
 std::vector<std::string> all_of(const std::string& text, const std::string& prefix, char end) {

@@ -41,6 +41,10 @@ DataShape shape_of(const TrainConfig& c) {
   if (c.data == "xor" || c.data == "or") return {Shape{2}, 2};
   if (c.data == "sine") return {Shape{1}, 1};
   if (c.data == "fashion-mnist" || c.data == "mnist") return {Shape{1, 28, 28}, 10};
+  // recipes/scene-cnn.toml names a folder of the user's photos: its shape
+  // comes from data.image_size and data.channels; 8 classes stand for any.
+  if (c.data == "data/scenes")
+    return {Shape{static_cast<std::size_t>(c.channels), c.image_height, c.image_width}, 8};
   ADD_FAILURE() << "data set '" << c.data << "' is missing from shape_of()";
   return {Shape{1}, 1};
 }

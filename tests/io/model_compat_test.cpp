@@ -66,15 +66,15 @@ TEST(ModelCompat, Version1FilePredictsTheRecordedValues) {
 TEST(ModelCompat, UnknownFormatVersionIsNamed) {
   std::string bytes = file_bytes();
   ASSERT_GT(bytes.size(), 12u);
-  bytes[8] = 2;  // the u32 format version after the 8-byte magic
+  bytes[8] = 3;  // the u32 format version after the 8-byte magic
   try {
     decode_model(bytes, "future.snm");
-    FAIL() << "decoded a format 2 file";
+    FAIL() << "decoded a format 3 file";
   } catch (const Error& e) {
     EXPECT_EQ(e.kind(), ErrorKind::kData);
     EXPECT_EQ(std::string(e.what()),
-              "future.snm: model format version 2 is not supported (this scratchnet reads "
-              "version 1)");
+              "future.snm: model format version 3 is not supported (this scratchnet reads "
+              "versions 1 to 2)");
   }
 }
 

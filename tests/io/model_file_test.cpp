@@ -3,6 +3,10 @@
 #include <gtest/gtest.h>
 
 #include "scratchnet/core/error.h"
+#include <algorithm>
+
+#include "scratchnet/core/binary.h"
+#include "scratchnet/data/csv.h"
 #include "scratchnet/io/model_file.h"
 
 namespace scratchnet {
@@ -68,6 +72,74 @@ TEST(ModelFile, DamageGivesClearErrors) {
   std::string future = good;
   future[8] = 9;
   EXPECT_NE(decode_error(future).find("version 9"), std::string::npos);
+}
+
+// Format 2 keeps the preprocessing of table and image models.
+TEST(ModelFile, TablePipelineAndImageSettingsRoundTrip) {
+  Model table = small_model();
+  const CsvTable csv = parse_csv_table("x,color,label\n1,red,a\n2,blue,b\n,red,c\n", "t.csv", {});
+  const std::vector<std::size_t> rows = {0, 1, 2};
+  table.tabular = TabularPipeline::fit(csv, 2, rows, {}, "t.csv");
+  ASSERT_EQ(table.tabular->output_width(), 3u);  // x, color=blue, color=red
+  table.network = std::make_unique<Network<float>>(Architecture{Shape{3}, {{"dense", {{"units", 3}}}}});
+  table.scaler = Scaler(ScalerKind::kStandard, {1.5f, 0, 0}, {2, 1, 1});
+  const Model t = decode_model(encode_model(table), "t.snm");
+  ASSERT_TRUE(t.tabular.has_value());
+  EXPECT_TRUE(*t.tabular == *table.tabular);
+  EXPECT_FALSE(t.image.has_value());
+
+  Model image = small_model();
+  image.network = std::make_unique<Network<float>>(
+      Architecture{Shape{3, 4, 5}, {{"flatten", {}}, {"dense", {{"units", 3}}}}});
+  image.scaler = Scaler();
+  image.image = ImageSettings{4, 5, 3, {0.5f, 0.4f, 0.3f}, {0.2f, 0.25f, 0.3f}};
+  const Model i = decode_model(encode_model(image), "i.snm");
+  ASSERT_TRUE(i.image.has_value());
+  EXPECT_EQ(*i.image, *image.image);
+  // An image section that contradicts the network is refused.
+  image.image->height = 7;
+  EXPECT_NE(decode_error(encode_model(image)).find("do not match the network's input"), std::string::npos);
+}
+
+// The sections of a format-2 payload, to damage one and frame it again.
+std::vector<std::pair<std::string, std::string>> sections_of(const std::string& file) {
+  ByteReader r(std::string_view(file).substr(20, file.size() - 24), "m.snm");
+  std::vector<std::pair<std::string, std::string>> sections(r.count("sections", 16));
+  for (auto& [name, bytes] : sections) {
+    name = r.str("name");
+    bytes = std::string(r.bytes(r.u64("size"), "section"));
+  }
+  return sections;
+}
+
+std::string file_with(const std::vector<std::pair<std::string, std::string>>& sections) {
+  ByteWriter w;
+  w.u64(sections.size());
+  for (const auto& [name, bytes] : sections) {
+    w.str(name);
+    w.u64(bytes.size());
+    w.raw(bytes.data(), bytes.size());
+  }
+  return frame("SCRNTMDL", kModelFormatVersion, w.bytes());
+}
+
+TEST(ModelFile, DamagedSectionsAreNamed) {
+  const std::string good = encode_model(small_model());
+  auto sections = sections_of(good);
+  ASSERT_EQ(file_with(sections), good) << "the test re-frames files as the writer does";
+  auto unknown = sections;
+  unknown.push_back({"attention", "?"});
+  EXPECT_NE(decode_error(file_with(unknown)).find("section 'attention' is unknown"), std::string::npos);
+  auto missing = sections;
+  missing.erase(std::find_if(missing.begin(), missing.end(), [](const auto& s) { return s.first == "scaler"; }));
+  EXPECT_NE(decode_error(file_with(missing)).find("no 'scaler' section"), std::string::npos);
+  auto longer = sections;
+  for (auto& [name, bytes] : longer)
+    if (name == "classes") bytes += "x";
+  EXPECT_NE(decode_error(file_with(longer)).find("unexpected bytes in 'classes'"), std::string::npos);
+  auto twice = sections;
+  twice.push_back(twice.front());
+  EXPECT_NE(decode_error(file_with(twice)).find("given twice"), std::string::npos);
 }
 
 TEST(ModelFile, MissingFileIsADataError) {

@@ -153,7 +153,7 @@ TEST(MpiFailure, ARankWithBadInputEndsTheJobQuickly) {
   const std::string dir = temp_dir("bad");
   fs::create_directories(dir);
   const std::string bad = (fs::path(dir) / "bad.csv").string();
-  std::ofstream(bad) << "a,b,label\n1,2,x\n3,oops,y\n";
+  std::ofstream(bad) << "a,b,label\n1,2,x\n3,oops,y\n5,6,x\n7,8,y\n9,10,x\n11,12,y\n13,14,x\n";
   const std::string good_args = " train --data digits --layers 32 --epochs 50 -q --out " + dir + "/run";
   // Rank 0 trains on good data and waits for rank 1 in the first allreduce;
   // rank 1 fails on its data and must end the job, not leave rank 0 waiting.

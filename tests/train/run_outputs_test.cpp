@@ -1,7 +1,9 @@
 // What run_training reports, recomputed from the saved model: l2_penalty is
 // (lambda / 2) times the sum of the squared weights (biases and batch-norm
 // parameters excluded), the reported losses are the data term alone, and
-// --checkpoint-every N writes a checkpoint after every N-th epoch only.
+// --checkpoint-every N writes a checkpoint after every N-th epoch only, and
+// metrics.csv's train_eval_loss is the eval-mode loss of the epoch's model
+// (the summary's train_loss at the last epoch), not the running mean.
 // Settings go through TrainConfig::set with their string keys.
 
 #include <cmath>
@@ -11,6 +13,7 @@
 
 #include <gtest/gtest.h>
 
+#include "scratchnet/app/metrics_file.h"
 #include "scratchnet/io/checkpoint.h"
 #include "scratchnet/io/model_file.h"
 #include "scratchnet/app/run.h"
@@ -70,12 +73,9 @@ TEST(RunOutputs, L2PenaltyIsHalfLambdaTimesSquaredWeightsAndLossesLeaveItOut) {
   EXPECT_EQ(decayed, 2u);
   EXPECT_NEAR(s.l2_penalty, 0.5 * 0.01 * squares, 1e-9 * squares);
   // metrics.csv has the column, and its last row is the final model's penalty.
-  std::ifstream in(fs::path(out) / "metrics.csv");
-  std::string header, row, last;
-  std::getline(in, header);
-  while (std::getline(in, row)) last = row;
-  EXPECT_EQ(header.substr(header.rfind(',') + 1), "l2_penalty");
-  EXPECT_NEAR(std::stod(last.substr(last.rfind(',') + 1)), s.l2_penalty, 1e-5 * s.l2_penalty);
+  const MetricsTable metrics = read_metrics((fs::path(out) / "metrics.csv").string());
+  ASSERT_NE(metrics.column("l2_penalty"), nullptr);
+  EXPECT_NEAR(metrics.column("l2_penalty")->back(), s.l2_penalty, 1e-5 * s.l2_penalty);
 
   // train_loss and test_loss are the data term of the saved model alone.
   PreparedData data = prepare_data(c);
@@ -86,9 +86,7 @@ TEST(RunOutputs, L2PenaltyIsHalfLambdaTimesSquaredWeightsAndLossesLeaveItOut) {
   // Without weight decay: no penalty, no column.
   const RunSummary plain = run_training(small_digits_run(out), nullptr);
   EXPECT_EQ(plain.l2_penalty, 0);
-  std::ifstream again(fs::path(out) / "metrics.csv");
-  std::getline(again, header);
-  EXPECT_EQ(header.find("l2_penalty"), std::string::npos) << header;
+  EXPECT_EQ(read_metrics((fs::path(out) / "metrics.csv").string()).column("l2_penalty"), nullptr);
   fs::remove_all(out);
 }
 
@@ -117,6 +115,21 @@ TEST(RunOutputs, CheckpointEveryThreeEpochsWritesAfterEpochsThreeAndSix) {
   // Seen at the end of epochs 1..7: the checkpoint of epoch 3 from epoch 4 on, of 6 at 7.
   EXPECT_EQ(watcher.seen, (std::vector<std::size_t>{0, 0, 0, 3, 3, 3, 6}));
   EXPECT_FALSE(fs::exists(fs::path(out) / "checkpoint.snc")) << "the finished run removes it";
+  fs::remove_all(out);
+}
+
+// metrics.csv: train_eval_loss is the eval-mode pass's loss (the summary's
+// train_loss at the last epoch), apart from the running mean under dropout.
+TEST(RunOutputs, MetricsHoldTheEvalModeTrainingLoss) {
+  const std::string out = temp_dir("eval_loss");
+  TrainConfig c = small_digits_run(out);
+  c.set("model.dropout", "0.5");
+  const RunSummary s = run_training(c, nullptr);
+  const MetricsTable metrics = read_metrics(out + "/metrics.csv");
+  ASSERT_NE(metrics.column("train_eval_loss"), nullptr);
+  const double running = metrics.column("train_loss")->back(), eval = metrics.column("train_eval_loss")->back();
+  EXPECT_NEAR(eval, s.train_loss, 1e-5 * s.train_loss);
+  EXPECT_GT(std::fabs(running - eval), 1e-3);  // dropout 0.5 and changing weights
   fs::remove_all(out);
 }
 

@@ -1,7 +1,14 @@
 #pragma once
 // metrics.csv: one row per epoch,
 //   epoch,iteration,train_loss,train_accuracy,test_loss,test_accuracy,lr,seconds
-//   (+ val_loss,val_accuracy with a validation split, + l2_penalty with weight decay)
+//   (+ val_loss,val_accuracy with a validation split, + l2_penalty with weight decay),
+//   train_eval_loss
+// (the newest column last, so that readers by position keep working).
+// train_loss is the running mean of the epoch's mini-batch losses (train
+// mode: dropout active, weights changing); train_eval_loss and
+// train_accuracy come from a full eval-mode pass over the training set at
+// the epoch's end, like the test columns (empty without that pass), and are
+// what learning curves compare with the test curves.
 // written as epochs finish (MetricsWriter, a training callback), and read
 // back by column name (read_metrics: plots, experiment tables).
 
@@ -26,6 +33,7 @@ class SCRATCHNET_API MetricsWriter final : public TrainCallback {
  private:
   std::ofstream out_;
   bool validation_, penalty_;
+  bool eval_loss_ = true;  // false when resuming a file written before train_eval_loss
   std::string text_;
 };
 

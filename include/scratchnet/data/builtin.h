@@ -2,18 +2,10 @@
 // The data sets scratchnet knows by name, and the resolution of a `--data`
 // argument to a Dataset.
 //
-//   arem     UCI AReM activity recognition (data/arem in the repo, installed
-//            as share/scratchnet/arem): 6 features
-//            (avg/var of three RSS signals; the time column is dropped), class
-//            = folder. bending1 and bending2 merge into "bending" (6 classes,
-//            as seed 000) unless arem_classes = 7. Byte-identical duplicate
-//            files are read once (the archive has six duplicate pairs) unless
-//            arem_keep_duplicates, so identical rows cannot leak into test.
+//   arem     UCI AReM activity recognition (data/arem in the repo; data/arem.h)
 //   digits   8x8 handwritten digits (data/digits/digits.csv.gz), 64 features
 //            in 0..16, 10 classes.
-//   xor, or  2-D points around the four corners of the unit square (gaussian
-//            noise, std 0.15), labelled by XOR / OR of the corner; 100 per corner.
-//   sine     1-D regression: x ~ U(-3, 3), y = sin(x) + N(0, 0.1^2); 500 points.
+//   xor, or, sine  synthetic sets of seed 002 (data/synthetic.h)
 //   fashion-mnist
 //            Zalando's 28x28 grey clothing images, 10 classes, 60,000 train +
 //            10,000 test, from the Debian package dataset-fashion-mnist
@@ -44,8 +36,10 @@
 #include <vector>
 
 #include "scratchnet/core/export.h"
+#include "scratchnet/data/arem.h"
 #include "scratchnet/data/csv.h"
 #include "scratchnet/data/dataset.h"
+#include "scratchnet/data/synthetic.h"
 #include "scratchnet/data/image_dataset.h"
 
 namespace scratchnet {
@@ -62,6 +56,12 @@ struct SCRATCHNET_API DataOptions {
 
 SCRATCHNET_API Dataset load_dataset(const DataOptions& options);
 SCRATCHNET_API std::vector<std::string> builtin_dataset_names();
+
+// What kind of data a `--data` source names: a built-in set, IDX files, an
+// image folder or a CSV table. A usage error naming the forms for a bare
+// word that is none of them.
+enum class DataSourceKind { kBuiltin, kIdx, kImageFolder, kCsv };
+SCRATCHNET_API DataSourceKind classify_data_source(const std::string& source);
 
 // A data set's own train/test split.
 struct SCRATCHNET_API TrainTest {
@@ -80,10 +80,6 @@ SCRATCHNET_API std::optional<TrainTest> load_predefined_split(const DataOptions&
 // error naming where it looked when none exists.
 SCRATCHNET_API std::string data_directory();
 
-SCRATCHNET_API Dataset load_arem(const std::string& directory, int classes, bool keep_duplicates);
 SCRATCHNET_API Dataset load_digits(const std::string& path);
-SCRATCHNET_API Dataset make_xor(std::size_t samples, std::uint64_t seed);
-SCRATCHNET_API Dataset make_or(std::size_t samples, std::uint64_t seed);
-SCRATCHNET_API Dataset make_sine(std::size_t samples, std::uint64_t seed);
 
 }  // namespace scratchnet

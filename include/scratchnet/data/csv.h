@@ -34,6 +34,7 @@
 #include <string_view>
 #include <vector>
 
+#include "scratchnet/core/binary.h"  // read_text_file
 #include "scratchnet/core/export.h"
 #include "scratchnet/data/dataset.h"
 #include "scratchnet/data/tabular_options.h"
@@ -97,15 +98,16 @@ SCRATCHNET_API std::vector<float> table_columns(const CsvTable& table,
                                                 const std::vector<std::size_t>& columns,
                                                 const std::string& source);
 
-// Reads a whole file; files ending in ".gz" are decompressed (zlib).
-// Throws a data error naming the path when it cannot be read.
-SCRATCHNET_API std::string read_text_file(const std::string& path);
-
 // "auto" | "yes" | "no", and back; a usage error naming `key` and the choices.
 SCRATCHNET_API HeaderMode parse_header_mode(const std::string& text, const std::string& key);
 SCRATCHNET_API std::string to_string(HeaderMode mode);
 
 // read_text_file + parse_csv_table + table_to_dataset.
 SCRATCHNET_API Dataset load_csv(const std::string& path, const CsvOptions& options);
+
+// `text` as one field of a CSV file we write (RFC 4180): as it is, or
+// double-quoted with inner quotes doubled when it holds a comma, a quote or
+// a line break (a varied model.layers=30,30 in an experiment's results.csv).
+SCRATCHNET_API std::string csv_field(std::string_view text);
 
 }  // namespace scratchnet

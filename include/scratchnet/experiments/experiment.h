@@ -11,6 +11,7 @@
 
 #include "scratchnet/app/run.h"
 #include "scratchnet/core/export.h"
+#include "scratchnet/core/mean_std.h"
 
 namespace scratchnet {
 
@@ -38,12 +39,6 @@ class SCRATCHNET_API ExperimentObserver {
 // `diverged` set and NaN metrics (an experiment goes on; its table says so).
 SCRATCHNET_API RunSummary run_or_record_divergence(const TrainConfig& config,
                                                    RunObserver* observer);
-
-struct SCRATCHNET_API MeanStd {
-  double mean = 0, std = 0;  // sample standard deviation; 0 for one value
-};
-// Over the finite values (diverged runs left out); NaN when there are none.
-SCRATCHNET_API MeanStd mean_std(const std::vector<double>& values);
 
 // Runs `count` jobs numbered 0..count-1 on up to `jobs` threads, in order of
 // their numbers; stops handing out new jobs once one throws or an interrupt

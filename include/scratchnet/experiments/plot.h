@@ -45,10 +45,12 @@ struct SCRATCHNET_API Series {
   bool outlier = false;
 };
 
-// One panel of small multiples (Chart::panels).
+// One panel of small multiples (Chart::panels); `note`, when given, is
+// written inside the panel at its top right.
 struct SCRATCHNET_API Panel {
   std::string title;
   std::vector<Series> series;
+  std::string note{};  // defaulted: Panel{title, series} stays valid
 };
 
 // Curves over a shared pair of axes (loss and accuracy curves, sweeps).
@@ -70,7 +72,8 @@ struct SCRATCHNET_API Panel {
 // losses fall alike.
 //
 // Small multiples: with `panels`, the chart is a grid of panels (`columns`
-// a row) that share the axes' ranges, labels, scales and style, each with
+// a row) that share the axes' ranges (the x-range unless `panel_x_ranges`),
+// labels, scales and style, each with
 // its own title, and one key below them all; `series` must then be empty. A
 // label names the same thing in every panel and keeps its colour (colours
 // in order of first appearance). A panel lists in its title the series
@@ -79,12 +82,16 @@ struct SCRATCHNET_API Chart {
   std::string name;  // file stem: <dir>/<name>.dat/.gp/.png/.svg
   std::string title, x_label, y_label;
   bool log_x = false, log_y = false;
-  enum class Style { kLines, kPoints, kLinesPoints } style = Style::kLines;
+  // kSteps draws histograms: y[i] holds from x[i] to x[i + 1] (gnuplot's
+  // `steps`), so a series of bin edges e0..en and counts c0..c(n-1) is
+  // x = e0 e0 e1 .. e(n-1) en en, y = 0 c0 c1 .. c(n-1) c(n-1) 0.
+  enum class Style { kLines, kPoints, kLinesPoints, kSteps } style = Style::kLines;
   std::vector<Series> series;
   std::size_t smooth = 0;  // moving-average window over y (0 or 1: none)
   bool whole_x = false;    // x counts something (epochs): no ticks between whole numbers
   std::vector<Panel> panels;  // small multiples instead of `series`
   std::size_t columns = 0;    // panels a row; 0: up to 3 (4 from 10 panels on)
+  bool panel_x_ranges = false;  // each panel its own x-range (histograms over each layer's range)
 };
 
 // A matrix of values drawn as coloured cells (confusion matrices, grids of a

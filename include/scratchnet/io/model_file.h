@@ -4,12 +4,24 @@
 // Layout (little-endian):
 //   magic "SCRNTMDL" (8 bytes) | u32 format version | u64 payload size |
 //   payload | u32 CRC-32 of the payload
-// The payload holds: the scratchnet version that wrote it; the task; the
-// architecture (input shape and layer specs); the loss; class and feature
-// names; the scaler; the training settings (TOML text); every parameter
-// tensor and every buffer (batch-norm running statistics) by name and size. Loading checks the
-// magic, the version, the size, the checksum, and that each parameter matches the rebuilt
-// architecture. Files are written atomically (temp file + rename).
+// Format 2 (this version writes it): the payload is a list of named
+// sections -- u64 count, then for each a name, a u64 byte length and the
+// bytes -- so that later versions add sections, and a reader names any it
+// does not know instead of misreading it:
+//   model         the scratchnet version that wrote it, the task, the loss
+//   architecture  input shape and layer specs
+//   classes, features   class and feature names
+//   tabular       (table models) the preprocessing pipeline: column types,
+//                 imputation statistics, categories (data/tabular.h)
+//   image         (image models) image size, channels, channel normalisation
+//   scaler        feature scaling after the pipeline
+//   settings      the training settings (TOML text)
+//   parameters, buffers  every tensor by name and size
+// Format 1 (scratchnet 0.1) held the same fields in a fixed order, without
+// tabular and image; it is still read, and predicts the same.
+// Loading checks the magic, the version, the size, the checksum, each
+// section's length, and that each tensor matches the rebuilt architecture.
+// Files are written atomically (temp file + rename).
 
 #include <memory>
 #include <string>
@@ -20,7 +32,7 @@
 
 namespace scratchnet {
 
-inline constexpr std::uint32_t kModelFormatVersion = 1;
+inline constexpr std::uint32_t kModelFormatVersion = 2;
 
 SCRATCHNET_API void save_model(const Model& model, const std::string& path);
 // Throws a data error naming the file for a missing, truncated, corrupt or

@@ -61,18 +61,21 @@ class SCRATCHNET_API Elementwise final : public LayerBase<T> {
 };
 
 // The LayerType of activation Fn: same shape, nothing stored, usable as an
-// `activation`, with `family` the initialiser "auto" gives the weights before it.
+// `activation`, with `family` the initialiser "auto" gives the weights before
+// it and `range` the values its outputs take.
 template <template <class> class Fn>
 LayerType activation_layer_type(const char* name, const char* summary, std::vector<AttrSchema> attrs,
-                                InitFamily family) {
-  return {name,
-          summary,
-          std::move(attrs),
-          &same_shape_plan,
-          &construct_layer<Elementwise<float, Fn<float>>>,
-          &construct_layer<Elementwise<double, Fn<double>>>,
-          true,
-          family};
+                                InitFamily family, OutputRange range = OutputRange::kUnbounded) {
+  LayerType type{name,
+                 summary,
+                 std::move(attrs),
+                 &same_shape_plan,
+                 &construct_layer<Elementwise<float, Fn<float>>>,
+                 &construct_layer<Elementwise<double, Fn<double>>>,
+                 true,
+                 family};
+  type.output_range = range;
+  return type;
 }
 
 }  // namespace scratchnet

@@ -13,7 +13,9 @@
 //   - factories for the float and double (gradient checker) layers;
 //   - whether it can be named as an `activation` (model.activation,
 //     [[layer]] activation = ..., --activation), and the initialiser family
-//     that init "auto" gives the weights of a layer followed by it.
+//     that init "auto" gives the weights of a layer followed by it;
+//   - the range its outputs take (train/diagnostics.h: which histogram bins,
+//     saturation and dead-unit counts apply to it).
 
 #include <memory>
 #include <optional>
@@ -49,6 +51,16 @@ struct SCRATCHNET_API LayerPlan {
   double buffer_values = 0;  // saved, untrained values (batch-norm running statistics)
 };
 
+// The values a layer's outputs can take. Per-layer diagnostics bin and judge
+// outputs by it: sigmoid saturates near 0 and 1, tanh near -1 and 1, a unit
+// of the ReLU family is dead when it outputs 0 for every sample.
+enum class OutputRange {
+  kUnbounded,      // any real (dense, identity, leaky ReLU, ...)
+  kUnit,           // [0, 1] (sigmoid, softmax)
+  kSymmetricUnit,  // [-1, 1] (tanh)
+  kNonNegative,    // [0, inf) (the ReLU family)
+};
+
 template <class T>
 using LayerFactory = std::unique_ptr<Layer<T>> (*)(const Shape& input, const LayerSpec& spec);
 
@@ -67,6 +79,7 @@ struct SCRATCHNET_API LayerType {
   // inner layers (residual blocks) instead of getting it resolved from the
   // layer that follows.
   bool resolves_own_init = false;
+  OutputRange output_range = OutputRange::kUnbounded;
 
   template <class T>
   LayerFactory<T> factory() const {

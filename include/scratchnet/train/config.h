@@ -24,6 +24,8 @@
 
 #include "scratchnet/core/export.h"
 #include "scratchnet/data/csv.h"
+#include "scratchnet/data/image_dataset.h"
+#include "scratchnet/data/tabular_options.h"
 #include "scratchnet/data/scaler.h"
 #include "scratchnet/init/initializer.h"
 #include "scratchnet/layers/layer.h"
@@ -58,6 +60,13 @@ struct SCRATCHNET_API TrainConfig {
   ScaleChoice scale = ScaleChoice::kAuto;
   int arem_classes = 6;
   std::size_t samples = 0;            // synthetic sets: 0 = default size
+  TabularOptions tabular;             // CSV tables: data.missing, missing_indicator, impute,
+                                      // categorical, numeric, drop, max_categories, missing_labels
+  std::size_t image_height = 0, image_width = 0;  // data.image_size; 0 = the first image's size
+  int channels = 0;                   // data.channels: 1, 3, 0 = auto
+  std::vector<std::string> augment;   // data.augment, e.g. {"crop:4", "flip"}
+  ImageCache cache = ImageCache::kMemory;  // data.cache
+  bool skip_bad_images = false;       // data.skip_bad_images
   // [model]
   std::vector<std::size_t> layers = {50, 50};  // hidden layer sizes
   std::string activation = "relu";
@@ -65,6 +74,7 @@ struct SCRATCHNET_API TrainConfig {
   InitScheme init;                    // auto
   bool batch_norm = false;            // after every hidden dense layer, before its activation
   double dropout = 0;                 // after every hidden activation
+  std::string init_from;              // a model file whose weights the run starts from (issue 15); empty: model.init
   std::vector<LayerEntry> layer_list; // [[layer]] tables; replaces layers/activation when given
   // [train]
   std::string optimizer = "adam";
@@ -72,6 +82,8 @@ struct SCRATCHNET_API TrainConfig {
   std::size_t epochs = 20;
   std::size_t batch_size = 32;
   double weight_decay = 0;
+  std::string class_weight;           // "" | balanced | NAME=W,... (classification)
+  std::size_t cv = 0;                 // K-fold cross-validation on the training part; 0 = off
   // Optimizer hyper-parameters set so far (train.momentum, beta1, beta2,
   // rho, eps: the names the optimizer registry declares); the chosen
   // optimizer uses its own and ignores the others.
@@ -84,6 +96,7 @@ struct SCRATCHNET_API TrainConfig {
   double min_delta = 0;
   double loss_tolerance = 0;          // seed 002's stop rule; 0 = off
   bool evaluate_test = true;          // false: never look at the test split (search trials)
+  std::string diagnostics = "off";    // per-layer diagnostics cadence (train/diagnostics.h)
   // [output]
   std::string out;                    // empty = runs/<timestamp>
   std::size_t log_every = 0;          // print every N epochs; 0 = about 25 lines per run

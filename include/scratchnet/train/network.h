@@ -75,6 +75,9 @@ class SCRATCHNET_API Network {
   // for early stopping, the last good weights on divergence).
   std::vector<BasicTensor<T>> snapshot() const;
   void restore(const std::vector<BasicTensor<T>>& snapshot);
+  // What layer i output in the last forward (per-layer diagnostics); valid
+  // until the next forward. Requires a forward since construction.
+  const BasicTensor<T>& layer_output(std::size_t i) const;
   // The first layer whose output in the last forward holds a NaN or infinity,
   // or -1 when all are finite. For diagnosing divergence.
   int first_non_finite_layer() const;

@@ -19,6 +19,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <string>
 #include <vector>
@@ -28,6 +29,7 @@
 #include "scratchnet/core/rng.h"
 #include "scratchnet/data/batcher.h"
 #include "scratchnet/data/dataset.h"
+#include "scratchnet/data/image_augment.h"
 #include "scratchnet/losses/loss.h"
 #include "scratchnet/optim/optimizer.h"
 #include "scratchnet/train/network.h"
@@ -46,7 +48,11 @@ struct SCRATCHNET_API TrainOptions {
   std::size_t batch_size = 32;
   std::size_t eval_batch_size = 1024;
   bool evaluate_train = true;      // full pass over the training set per epoch
-  std::uint64_t seed = 0;          // for layer randomness (dropout masks)
+  std::uint64_t seed = 0;          // for layer randomness (dropout masks) and augmentation
+  // Augmentation of training image batches (data/image_augment.h), drawn
+  // from a seed per (epoch, batch): the same seed gives the same batches,
+  // resumed runs included.
+  ImageAugmentOptions augment;
   Communicator* comm = nullptr;    // data parallelism; null: a single process
 };
 
@@ -104,7 +110,7 @@ class SCRATCHNET_API Trainer {
   // One data-parallel step: this process's `shard` of a global batch of
   // `global_size` samples; returns the global batch's mean loss.
   double parallel_step(const Dataset& train, std::span<const std::size_t> shard,
-                       std::size_t global_size);
+                       std::size_t global_size, const std::function<void(Tensor&)>& augment = {});
   // Time spent in gradient allreduces, and their count (data-parallel runs).
   double allreduce_seconds() const { return allreduce_seconds_; }
   std::size_t allreduce_calls() const { return allreduce_calls_; }
@@ -112,6 +118,7 @@ class SCRATCHNET_API Trainer {
   double l2_penalty() const;
 
   Network<float>& network() { return network_; }
+  Loss<float>& loss() { return loss_; }
   Optimizer& optimizer() { return optimizer_; }
   const TrainOptions& options() const { return options_; }
 

@@ -26,9 +26,16 @@ struct SCRATCHNET_API StepInfo {
 struct SCRATCHNET_API EpochStats {
   std::size_t epoch = 0;          // 1-based
   std::int64_t iteration = 0;     // optimizer steps taken so far
-  double train_loss = 0;          // mean of the epoch's mini-batch losses (data term only)
+  // The running mean of the epoch's mini-batch losses (data term only), in
+  // train mode (dropout active) while the weights change: cheap, but not
+  // the loss of the epoch's final model.
+  double train_loss = 0;
   double l2_penalty = 0;          // (lambda / 2) sum(w^2) at the end of the epoch; 0 without decay
-  double train_accuracy = kNaN;   // eval mode, whole training set (NaN for regression)
+  // The full eval-mode pass over the training set at the end of the epoch
+  // (TrainOptions::evaluate_train; NaN without it): the same model and mode
+  // as the test metrics, so that learning curves show over-fitting.
+  double train_accuracy = kNaN;   // NaN for regression
+  double train_eval_loss = kNaN;  // data term only
   double val_loss = kNaN, val_accuracy = kNaN;
   double test_loss = kNaN, test_accuracy = kNaN;
   double lr = 0;                  // the rate used during this epoch

@@ -1,8 +1,11 @@
-#include "scratchnet/io/binary.h"
+#include "scratchnet/core/binary.h"
 
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <system_error>
+#include <memory>
+#include <filesystem>
 
 #include <fcntl.h>
 #include <zlib.h>
@@ -59,6 +62,14 @@ double ByteReader::f64(const char* what) {
   double v;
   take(&v, 8, what);
   return v;
+}
+
+std::string_view ByteReader::bytes(std::size_t n, const char* what) {
+  if (n > remaining())
+    throw_data("{}: file is truncated or corrupt ({} of {} bytes: {} left)", source_, what, n, remaining());
+  const std::string_view view = bytes_.substr(pos_, n);
+  pos_ += n;
+  return view;
 }
 
 std::uint64_t ByteReader::count(const char* what, std::size_t min_item_bytes) {
@@ -149,6 +160,61 @@ void write_file_atomic(const std::string& path, std::string_view bytes) {
     ::unlink(tmp.c_str());
     throw_data("cannot write '{}': {}", path, std::strerror(err));
   }
+}
+
+std::string read_text_file(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    throw_data("cannot open '{}': {}", path, std::generic_category().message(EISDIR));
+  }
+  std::string text;
+  const bool gz = path.size() >= 3 && path.compare(path.size() - 3, 3, ".gz") == 0;
+  if (gz) {
+    errno = 0;
+    gzFile file = gzopen(path.c_str(), "rb");
+    if (file == nullptr) {
+      const int err = errno;
+      throw_data("cannot open '{}': {}", path,
+                 err ? std::generic_category().message(err) : std::string("out of memory"));
+    }
+    std::unique_ptr<gzFile_s, int (*)(gzFile)> guard(file, gzclose);
+    char buffer[1 << 16];
+    while (true) {
+      const int n = gzread(file, buffer, sizeof(buffer));
+      if (n < 0) {
+        int code = 0;
+        const char* message = gzerror(file, &code);
+        throw_data("cannot read '{}': {}", path, message ? message : "zlib error");
+      }
+      if (n == 0) break;
+      text.append(buffer, static_cast<std::size_t>(n));
+    }
+    // A truncated gzip stream reads as a short file; gzerror reports it.
+    int code = 0;
+    const char* message = gzerror(file, &code);
+    if (code != Z_OK && code != Z_STREAM_END) {
+      throw_data("cannot read '{}': {}", path, message ? message : "zlib error");
+    }
+    return text;
+  }
+
+  errno = 0;
+  std::FILE* file = std::fopen(path.c_str(), "rb");
+  if (file == nullptr) {
+    throw_data("cannot open '{}': {}", path, std::generic_category().message(errno));
+  }
+  const auto close = [](std::FILE* f) { std::fclose(f); };
+  std::unique_ptr<std::FILE, decltype(close)> guard(file, close);
+  char buffer[1 << 16];
+  while (true) {
+    const std::size_t n = std::fread(buffer, 1, sizeof(buffer), file);
+    text.append(buffer, n);
+    if (n < sizeof(buffer)) break;
+  }
+  if (std::ferror(file)) {
+    throw_data("cannot read '{}': {}", path, std::generic_category().message(errno));
+  }
+  return text;
 }
 
 }  // namespace scratchnet

@@ -47,6 +47,9 @@ class SCRATCHNET_API ByteReader {
   std::vector<float> floats(const char* what);
   // A count of items of at least `min_item_bytes` each, checked against what remains.
   std::uint64_t count(const char* what, std::size_t min_item_bytes);
+  // The next `n` bytes, consumed, as a view of the input (a data error when
+  // fewer remain).
+  std::string_view bytes(std::size_t n, const char* what);
   std::size_t remaining() const { return bytes_.size() - pos_; }
   const std::string& source() const { return source_; }
 
@@ -71,5 +74,9 @@ SCRATCHNET_API std::string_view unframe(std::string_view bytes, const char (&mag
 // flushed to disk, then renamed over `path`. Throws a data error on failure
 // and leaves no temporary file behind.
 SCRATCHNET_API void write_file_atomic(const std::string& path, std::string_view bytes);
+
+// Reads a whole file; files ending in ".gz" are decompressed (zlib).
+// Throws a data error naming the path when it cannot be read.
+SCRATCHNET_API std::string read_text_file(const std::string& path);
 
 }  // namespace scratchnet

@@ -1,0 +1,19 @@
+#pragma once
+// The options of a comparison or a search from an experiment's [experiment]
+// settings (an experiment file with flags or keyword arguments on top:
+// apply_overrides), as `scratchnet compare`/`search` and the Python
+// package's compare()/search() both run them.
+
+#include "scratchnet/core/export.h"
+#include "scratchnet/experiments/compare.h"
+#include "scratchnet/experiments/experiment_file.h"
+#include "scratchnet/experiments/search.h"
+
+namespace scratchnet {
+
+// Parses each `vary` entry (usage errors name it); title "comparison" when none.
+SCRATCHNET_API CompareOptions compare_options(const ExperimentSpec& spec);
+// Parses each `params` entry (usage errors name it).
+SCRATCHNET_API SearchOptions search_options(const ExperimentSpec& spec);
+
+}  // namespace scratchnet
