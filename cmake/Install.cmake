@@ -7,7 +7,7 @@
 #   include/scratchnet/...                      its public headers
 #   lib/<multiarch>/cmake/scratchnet/           find_package(scratchnet): config, version, targets
 #   lib/<multiarch>/pkgconfig/scratchnet.pc     pkg-config --cflags --libs scratchnet
-#   share/scratchnet/{arem,digits}/             the bundled data sets (src/data/data_directory.cpp)
+#   share/scratchnet/{arem,digits,iris}/        the bundled data sets (src/data/data_directory.cpp)
 #   share/man/man1/scratchnet.1.gz              from --help, when help2man is installed
 #   share/doc/scratchnet/README.md
 #   lib/python3/dist-packages/scratchnet/       the Python package (python/ installs it when built)
@@ -64,7 +64,8 @@ set_property(SOURCE src/data/data_directory.cpp APPEND PROPERTY
   COMPILE_DEFINITIONS SCRATCHNET_INSTALL_DATA_DIRS="${_scratchnet_data_dirs}")
 file(MAKE_DIRECTORY ${CMAKE_BINARY_DIR}/share)
 file(CREATE_LINK ${PROJECT_SOURCE_DIR}/data ${CMAKE_BINARY_DIR}/share/scratchnet SYMBOLIC)
-install(DIRECTORY data/arem data/digits DESTINATION ${CMAKE_INSTALL_DATADIR}/scratchnet)  # = SCRATCHNET_DATA_INSTALL_DIR
+install(DIRECTORY data/arem data/digits data/iris
+        DESTINATION ${CMAKE_INSTALL_DATADIR}/scratchnet)  # = SCRATCHNET_DATA_INSTALL_DIR
 
 # --- Tool, library, headers, docs ------------------------------------------
 install(TARGETS scratchnet RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})

@@ -33,7 +33,7 @@ convolutional, batch normalisation, dropout, residual blocks; SGD to AdamW) \
 written from scratch in C++20 on OpenBLAS. The scratchnet tool trains from \
 the command line or TOML files and writes run folders, plots and reports; \
 the library (find_package(scratchnet) or pkg-config scratchnet) does \
-everything the tool does. Includes the AReM and digits data sets.")
+everything the tool does. Includes the AReM, digits and iris data sets.")
 set(CPACK_PACKAGING_INSTALL_PREFIX ${SCRATCHNET_DEB_PREFIX})
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)  # scratchnet_<version>_<arch>.deb
 set(CPACK_DEBIAN_PACKAGE_SECTION science)

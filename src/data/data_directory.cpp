@@ -1,4 +1,4 @@
-// Where the bundled data sets (arem, digits) are: data_directory() of
+// Where the bundled data sets (arem, digits, iris) are: data_directory() of
 // scratchnet/data/builtin.h.
 //
 // No path of the build or source tree is compiled in, so an installed tree
@@ -100,9 +100,9 @@ std::string data_directory() {
     installed += (installed.empty() ? "'" : " or '") + dir.string() + "'";
   }
   throw_data(
-      "the bundled data sets (arem, digits) are not installed: no folder share/scratchnet in "
-      "'{}' or above it, nor {} (set SCRATCHNET_DATA_DIR to the folder holding arem/ and "
-      "digits/)",
+      "the bundled data sets (arem, digits, iris) are not installed: no folder share/scratchnet in "
+      "'{}' or above it, nor {} (set SCRATCHNET_DATA_DIR to the folder holding arem/, "
+      "digits/ and iris/)",
       holder.empty() ? std::string("?") : holder.parent_path().string(), installed);
 }
 

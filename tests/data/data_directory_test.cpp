@@ -51,6 +51,9 @@ TEST(DataDirectory, FoundNextToTheProgramWithoutTheVariable) {
   EXPECT_EQ(dir.filename(), "scratchnet");
   EXPECT_EQ(dir.parent_path().filename(), "share");
   EXPECT_TRUE(fs::equivalent(dir, SCRATCHNET_REPO_DATA_DIR)) << dir;
+  for (const char* file : {"arem/walking/dataset1.csv", "digits/digits.csv.gz", "iris/iris.csv"}) {
+    EXPECT_TRUE(fs::is_regular_file(dir / file)) << file;
+  }
   DataOptions digits;
   digits.source = "digits";
   EXPECT_EQ(load_dataset(digits).size(), 1797u);

@@ -25,6 +25,7 @@ expected=(bin/scratchnet "$SCRATCHNET_LIBDIR"/cmake/scratchnet/scratchnetConfig.
           "$SCRATCHNET_LIBDIR"/cmake/scratchnet/scratchnetTargets.cmake
           "$SCRATCHNET_LIBDIR"/pkgconfig/scratchnet.pc
           share/scratchnet/digits/digits.csv.gz share/scratchnet/arem/walking/dataset1.csv
+          share/scratchnet/iris/iris.csv
           share/doc/scratchnet/README.md)
 if [[ $SCRATCHNET_MAN_PAGE == 1 ]]; then expected+=(share/man/man1/scratchnet.1.gz); fi
 for file in "${expected[@]}"; do
@@ -55,6 +56,11 @@ version=$("$prefix/bin/scratchnet" --version)
 rm -rf "$work/run"
 "$prefix/bin/scratchnet" train --data digits --epochs 1 --out "$work/run"
 [[ -f $work/run/model.snm ]] || fail "train wrote no model"
+# The bundled iris table, a CSV read by path like any user's table.
+rm -rf "$work/run-iris"
+"$prefix/bin/scratchnet" train --data "$prefix/share/scratchnet/iris/iris.csv" --label species \
+  --epochs 1 --out "$work/run-iris"
+[[ -f $work/run-iris/model.snm ]] || fail "train on the installed iris.csv wrote no model"
 
 # Without the tree's share/scratchnet the data sets are not found, unless this
 # machine has them where the build would install them.
@@ -64,7 +70,7 @@ if [[ ! -e /usr/share/scratchnet && ! -e /usr/local/share/scratchnet ]]; then
   if "$prefix/bin/scratchnet" train --data digits --epochs 1 --out "$work/run2" 2>"$work/err"; then
     fail "train found the digits without share/scratchnet"
   fi
-  grep -q "bundled data sets (arem, digits) are not installed" "$work/err" ||
+  grep -q "bundled data sets (arem, digits, iris) are not installed" "$work/err" ||
     fail "unexpected error: $(cat "$work/err")"
 fi
 echo "check_tree: $prefix is complete and works"

@@ -72,7 +72,7 @@ struct SCRATCHNET_API TrainTest {
 // every other source, which the caller splits.
 SCRATCHNET_API std::optional<TrainTest> load_predefined_split(const DataOptions& options);
 
-// Where the bundled data sets (arem/, digits/) live: $SCRATCHNET_DATA_DIR if
+// Where the bundled data sets (arem/, digits/, iris/) live: $SCRATCHNET_DATA_DIR if
 // set, else the nearest share/scratchnet at or above the folder of the file
 // holding the library (the program, or libscratchnet.so), else the configured
 // install folder (<CMAKE_INSTALL_PREFIX>/share/scratchnet). The build tree
