@@ -10,7 +10,8 @@
 #   share/scratchnet/{arem,digits,iris}/        the bundled data sets (src/data/data_directory.cpp)
 #   share/man/man1/scratchnet.1.gz              from --help, when help2man is installed
 #   share/doc/scratchnet/README.md
-#   lib/python3/dist-packages/scratchnet/       the Python package (python/ installs it when built)
+#   lib/python3/dist-packages/scratchnet/       the Python package (python/ installs it when built;
+#                                               lib/python3.X/dist-packages for other prefixes)
 #
 # Nothing installed names the build or source tree: the CMake files and the
 # .pc file locate the prefix from their own folder, the library finds its data

@@ -17,12 +17,14 @@
 string(MD5 _scratchnet_build_hash "${CMAKE_BINARY_DIR}")
 string(SUBSTRING "${_scratchnet_build_hash}" 0 8 _scratchnet_build_hash)
 set(SCRATCHNET_PACKAGE_TEST_DIR "/tmp/scratchnet-package-test-${_scratchnet_build_hash}")
+get_property(_scratchnet_python_dir GLOBAL PROPERTY SCRATCHNET_PYTHON_INSTALL_DIR)  # python/
 set(_scratchnet_package_env
   SCRATCHNET_SOURCE_DIR=${PROJECT_SOURCE_DIR}
   SCRATCHNET_BUILD_DIR=${CMAKE_BINARY_DIR}
   SCRATCHNET_VERSION=${PROJECT_VERSION}
   SCRATCHNET_LIBDIR=${CMAKE_INSTALL_LIBDIR}
   SCRATCHNET_MAN_PAGE=$<BOOL:${SCRATCHNET_HELP2MAN}>
+  SCRATCHNET_PYTHON_DIR=${_scratchnet_python_dir}
   CXX=${CMAKE_CXX_COMPILER})
 set(_scratchnet_tests ${PROJECT_SOURCE_DIR}/tests)
 

@@ -6,13 +6,17 @@
 #  - relocatable: no path of the source or build tree in the CMake and
 #    pkg-config files or in the tool's constants;
 #  - the tool runs: --version, and a built-in data set found under the tree's
-#    share/ (and a clear error when it is not there).
+#    share/ (and a clear error when it is not there);
+#  - the Python package, when built: /usr/bin/python3 imports it from the
+#    tree and loads a built-in data set found from the extension's folder.
 #
 #   check_tree.sh PREFIX WORKDIR
 #
 # The rest comes from ctest's environment (cmake/PackageTests.cmake):
 # SCRATCHNET_SOURCE_DIR, SCRATCHNET_BUILD_DIR, SCRATCHNET_VERSION,
-# SCRATCHNET_LIBDIR (relative to PREFIX), SCRATCHNET_MAN_PAGE (1 or 0).
+# SCRATCHNET_LIBDIR (relative to PREFIX), SCRATCHNET_MAN_PAGE (1 or 0),
+# SCRATCHNET_PYTHON_DIR (relative to PREFIX; empty when the Python package is
+# not built).
 set -euo pipefail
 prefix=$1 work=$2
 libdir=$prefix/$SCRATCHNET_LIBDIR
@@ -61,6 +65,21 @@ rm -rf "$work/run-iris"
 "$prefix/bin/scratchnet" train --data "$prefix/share/scratchnet/iris/iris.csv" --label species \
   --epochs 1 --out "$work/run-iris"
 [[ -f $work/run-iris/model.snm ]] || fail "train on the installed iris.csv wrote no model"
+
+# The Python package, imported by the system interpreter from this tree (not
+# from the build tree: PYTHONPATH names only the tree, the folder is elsewhere).
+if [[ -n ${SCRATCHNET_PYTHON_DIR:-} ]]; then
+  package=$prefix/$SCRATCHNET_PYTHON_DIR/scratchnet
+  [[ -f $package/__init__.py ]] || fail "the Python package is not installed in $package"
+  compgen -G "$package/_core*.so" >/dev/null || fail "the extension scratchnet._core is not in $package"
+  (cd "$work" && PYTHONPATH=$prefix/$SCRATCHNET_PYTHON_DIR /usr/bin/python3 -c '
+import sys, scratchnet
+assert scratchnet.__file__.startswith(sys.argv[1]), scratchnet.__file__
+assert scratchnet.__version__ == sys.argv[2], scratchnet.__version__
+digits = scratchnet.datasets.load("digits")
+assert digits.X.shape == (1797, 64), digits.X.shape
+' "$package" "$SCRATCHNET_VERSION") || fail "the installed Python package does not work"
+fi
 
 # Without the tree's share/scratchnet the data sets are not found, unless this
 # machine has them where the build would install them.

@@ -52,6 +52,12 @@ binaries=("$prefix/bin/scratchnet")
 for lib in "$prefix/$SCRATCHNET_LIBDIR"/libscratchnet.so.*; do
   [[ -f $lib && ! -L $lib ]] && binaries+=("$lib")
 done
+for lib in "$prefix"/lib/python3/dist-packages/scratchnet/_core*.so; do  # the Python extension
+  [[ -f $lib ]] && binaries+=("$lib")
+done
+if [[ -n ${SCRATCHNET_PYTHON_DIR:-} ]]; then
+  grep -qx python3-numpy <<<"$listed" || fail "the Python package needs numpy, which Depends does not name"
+fi
 for binary in "${binaries[@]}"; do
   resolved=$(ldd "$binary")
   for soname in $(readelf -d "$binary" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'); do
@@ -78,7 +84,11 @@ if grep -q "set(scratchnet_STATIC ON)" "$prefix/$SCRATCHNET_LIBDIR/cmake/scratch
     fail "scratchnetConfig.cmake uses pkg-config, which Depends does not name"
 fi
 
-# 3. The unpacked tree: layout, relocatable, the tool.
+# 3. The unpacked tree: layout, relocatable, the tool, the Python package
+# (under /usr in Debian's lib/python3/dist-packages, python/CMakeLists.txt).
+if [[ ${SCRATCHNET_PYTHON_DIR:-} == */dist-packages ]]; then
+  export SCRATCHNET_PYTHON_DIR=lib/python3/dist-packages
+fi
 "$here/check_tree.sh" "$prefix" "$work/tree"
 
 # 4. A program built against it.
