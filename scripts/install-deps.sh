@@ -15,6 +15,7 @@ packages=(
   gnuplot-nox                      # plots of runs and experiments
   libopenmpi-dev openmpi-bin       # data-parallel training (mpirun -np N)
   dataset-fashion-mnist            # the fashion-mnist data set (IDX files)
+  help2man dpkg-dev file           # man page from --help; cpack -G DEB (dpkg-shlibdeps)
   # The Python package (python/, issue 12): build, tests, scikit-learn estimators, notebooks
   pybind11-dev python3-dev python3-numpy
   python3-pytest python3-sklearn python3-pandas

@@ -17,10 +17,6 @@
 #include "scratchnet/data/image_folder.h"
 #include "scratchnet/data/image_stream.h"
 
-#ifndef SCRATCHNET_DEFAULT_DATA_DIR
-#define SCRATCHNET_DEFAULT_DATA_DIR "data"
-#endif
-
 namespace scratchnet {
 namespace {
 
@@ -234,12 +230,6 @@ std::optional<TrainTest> load_predefined_split(const DataOptions& options) {
   if (!scan.predefined_split) return std::nullopt;
   ImageFolderData data = load_image_folder_in_memory(scan, options.image);
   return TrainTest{std::move(data.train), std::move(data.test)};
-}
-
-std::string data_directory() {
-  const char* env = std::getenv("SCRATCHNET_DATA_DIR");
-  if (env != nullptr && env[0] != '\0') return env;
-  return SCRATCHNET_DEFAULT_DATA_DIR;
 }
 
 Dataset load_dataset(const DataOptions& options) {

@@ -16,11 +16,12 @@
 
 #include "scratchnet/app/prepared_data.h"
 #include "scratchnet/app/run.h"
+#include "scratchnet/core/export.h"
 #include "scratchnet/core/mean_std.h"
 
 namespace scratchnet {
 
-struct CrossValidation {
+struct SCRATCHNET_API CrossValidation {
   std::vector<RunSummary> folds;  // one per fold: its held-out metrics as test_*
   MeanStd accuracy, loss, balanced_accuracy, macro_f1;  // over the folds (loss: MSE for regression)
   std::size_t train_rows = 0, held_out_rows = 0;        // per fold (the first fold's)
@@ -28,8 +29,9 @@ struct CrossValidation {
 
 // Requires resolved.cv >= 2 and `data` as load_and_split gives it (not yet
 // scaled). `progress`, when given, is called after each fold.
-CrossValidation cross_validate(
+SCRATCHNET_API CrossValidation cross_validate(
     const TrainConfig& resolved, const PreparedData& data,
-    const std::function<void(std::size_t fold, std::size_t folds, const RunSummary& summary)>& progress = {});
+    const std::function<void(std::size_t fold, std::size_t folds, const RunSummary& summary)>&
+        progress = {});
 
 }  // namespace scratchnet

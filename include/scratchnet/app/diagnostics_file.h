@@ -26,6 +26,7 @@
 #include <string>
 #include <vector>
 
+#include "scratchnet/core/export.h"
 #include "scratchnet/train/diagnostics.h"
 
 namespace scratchnet {
@@ -34,7 +35,7 @@ inline constexpr const char* kLayersFile = "layers.csv";
 inline constexpr const char* kHistogramsFile = "histograms.csv";
 inline constexpr const char* kParametersFile = "parameters.csv";
 
-class DiagnosticsWriter {
+class SCRATCHNET_API DiagnosticsWriter {
  public:
   // Creates the three files (their headers); throws a data error naming a
   // file it cannot write.
@@ -49,6 +50,6 @@ class DiagnosticsWriter {
 // has none (no layers.csv). Each layer's range and activation flag come from
 // the layer registry by its type. Throws a data error naming the file and
 // line of a malformed row.
-std::vector<DiagnosticsRecord> read_diagnostics(const std::string& run_dir);
+SCRATCHNET_API std::vector<DiagnosticsRecord> read_diagnostics(const std::string& run_dir);
 
 }  // namespace scratchnet

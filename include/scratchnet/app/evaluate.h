@@ -12,6 +12,7 @@
 #include <cstddef>
 #include <string>
 
+#include "scratchnet/core/export.h"
 #include "scratchnet/data/dataset.h"
 #include "scratchnet/train/evaluation.h"
 #include "scratchnet/train/model.h"
@@ -19,10 +20,11 @@
 namespace scratchnet {
 
 enum class EvalSplit { kAuto, kTest, kTrain, kAll };
-EvalSplit parse_eval_split(const std::string& text);  // usage error naming the choices
-std::string to_string(EvalSplit split);
+// Parses a split name; an unknown one is a usage error naming the choices.
+SCRATCHNET_API EvalSplit parse_eval_split(const std::string& text);
+SCRATCHNET_API std::string to_string(EvalSplit split);
 
-struct EvaluationReport {
+struct SCRATCHNET_API EvaluationReport {
   std::string what;  // "digits (test split)"
   Task task = Task::kClassification;
   std::size_t samples = 0;
@@ -33,12 +35,14 @@ struct EvaluationReport {
 // The labelled data `model` is evaluated on: `source` (empty: the model's
 // own data set) with CSV label column `label` (empty: the stored one), the
 // part `split` selects. Raw: Model::prepare has not been applied.
-Dataset evaluation_data(const Model& model, const std::string& source, const std::string& label,
-                        EvalSplit split, std::string* what = nullptr);
+SCRATCHNET_API Dataset evaluation_data(const Model& model, const std::string& source,
+                                       const std::string& label, EvalSplit split,
+                                       std::string* what = nullptr);
 // Evaluates `model` on raw labelled `data` (prepared here; class names are
 // matched to the model's by name). `what` names the data in the report.
-EvaluationReport evaluate_model(const Model& model, Dataset data, const std::string& what);
+SCRATCHNET_API EvaluationReport evaluate_model(const Model& model, Dataset data,
+                                               const std::string& what);
 // The report as JSON.
-std::string evaluation_json(const EvaluationReport& report);
+SCRATCHNET_API std::string evaluation_json(const EvaluationReport& report);
 
 }  // namespace scratchnet

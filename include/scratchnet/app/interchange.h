@@ -22,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "scratchnet/core/export.h"
 #include "scratchnet/io/onnx_export.h"
 #include "scratchnet/io/safetensors_weights.h"
 #include "scratchnet/train/model.h"
@@ -29,11 +30,11 @@
 namespace scratchnet {
 
 enum class ExportFormat { kOnnx, kSafetensors };
-ExportFormat parse_export_format(
+SCRATCHNET_API ExportFormat parse_export_format(
     const std::string& text);  // "onnx" | "safetensors"; usage error otherwise
-std::string to_string(ExportFormat format);
+SCRATCHNET_API std::string to_string(ExportFormat format);
 
-struct ExportSummary {
+struct SCRATCHNET_API ExportSummary {
   std::string description;  // one line: what was written
   std::vector<std::string>
       notes;  // what the user must know (the tabular encoding stays outside the graph)
@@ -42,21 +43,22 @@ struct ExportSummary {
 
 // Writes `model` to `path` in `format` (atomically). Usage errors name a
 // layer that cannot be expressed.
-ExportSummary export_model(const Model& model, ExportFormat format, const std::string& path,
-                           const OnnxExportOptions& onnx = {});
+SCRATCHNET_API ExportSummary export_model(const Model& model, ExportFormat format,
+                                          const std::string& path,
+                                          const OnnxExportOptions& onnx = {});
 
 // The model imported weights go into (see above): `path` ends in .toml for a
 // config, else it is a model file. Its weights are initial values, all of
 // which an import replaces.
-Model model_like(const std::string& path);
+SCRATCHNET_API Model model_like(const std::string& path);
 
 // Reads the safetensors file `path` into `model`'s network (all checked first:
 // io/safetensors_weights.h).
-WeightImport import_weights(Model& model, const std::string& path);
+SCRATCHNET_API WeightImport import_weights(Model& model, const std::string& path);
 
 // Replaces the weights and buffers of `network` with those of the model file
 // `path` (model.init_from). A usage error names the file and the first layer
 // where the architectures differ.
-void load_initial_weights(Network<float>& network, const std::string& path);
+SCRATCHNET_API void load_initial_weights(Network<float>& network, const std::string& path);
 
 }  // namespace scratchnet

@@ -17,11 +17,12 @@
 #include <utility>
 #include <vector>
 
+#include "scratchnet/core/export.h"
 #include "scratchnet/train/trainer.h"
 
 namespace scratchnet {
 
-class MetricsWriter final : public TrainCallback {
+class SCRATCHNET_API MetricsWriter final : public TrainCallback {
  public:
   // `previous`: the rows of a resumed run (header included), or empty.
   MetricsWriter(const std::string& path, bool validation, bool penalty, const std::string& previous);
@@ -37,12 +38,12 @@ class MetricsWriter final : public TrainCallback {
 };
 
 // A metrics.csv as columns by header name; empty cells are NaN.
-struct MetricsTable {
+struct SCRATCHNET_API MetricsTable {
   std::vector<std::pair<std::string, std::vector<double>>> columns;
   // The column `name`, or null.
   const std::vector<double>* column(const std::string& name) const;
 };
 // Throws a data error naming the file when it cannot be read.
-MetricsTable read_metrics(const std::string& path);
+SCRATCHNET_API MetricsTable read_metrics(const std::string& path);
 
 }  // namespace scratchnet

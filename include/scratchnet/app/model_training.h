@@ -23,6 +23,7 @@
 
 #include "scratchnet/app/prepared_data.h"
 #include "scratchnet/core/communicator.h"
+#include "scratchnet/core/export.h"
 #include "scratchnet/train/callbacks.h"
 #include "scratchnet/train/config.h"
 #include "scratchnet/train/model.h"
@@ -31,9 +32,9 @@
 namespace scratchnet {
 
 // Requires a resolved config and data.train with at least one sample.
-Model new_model(const TrainConfig& config, const PreparedData& data);
+SCRATCHNET_API Model new_model(const TrainConfig& config, const PreparedData& data);
 
-class ModelTrainer {
+class SCRATCHNET_API ModelTrainer {
  public:
   // `config` resolved; `model.network` built (and initialised, or trained
   // before: training continues from its weights). `comm`: data parallelism

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "scratchnet/core/export.h"
 #include "scratchnet/data/csv.h"
 #include "scratchnet/data/dataset.h"
 #include "scratchnet/train/model.h"
@@ -19,7 +20,7 @@
 namespace scratchnet {
 
 // What a model predicts for a set of rows.
-struct Predictions {
+struct SCRATCHNET_API Predictions {
   Task task = Task::kClassification;
   std::vector<std::string> class_names;  // classification
   Tensor outputs;                        // (N, K): class probabilities, or regression outputs
@@ -31,26 +32,28 @@ struct Predictions {
 };
 
 // The model's predictions for the raw rows of `table` (read from `source`).
-Predictions predict_table(const Model& model, const CsvTable& table, const std::string& source);
+SCRATCHNET_API Predictions predict_table(const Model& model, const CsvTable& table,
+                                         const std::string& source);
 // The model's predictions for a raw data set (its labels, if any, are ignored).
-Predictions predict_dataset(const Model& model, Dataset data);
+SCRATCHNET_API Predictions predict_dataset(const Model& model, Dataset data);
 // `predicted,p_<class>...` (classification) or `prediction[_k]...` rows, as CSV text.
-std::string predictions_csv(const Predictions& predictions);
+SCRATCHNET_API std::string predictions_csv(const Predictions& predictions);
 
 // An image model's predictions for image files (PNG, JPEG, BMP, PPM/PGM):
 // each decoded, converted to the model's channels, resized to its size
 // (area filter when shrinking, bilinear when enlarging) and normalised as in
 // training. A file that cannot be decoded is a data error naming it. With
 // `images`, the converted images are kept (for previews).
-Predictions predict_images(const Model& model, const std::vector<std::string>& paths, Dataset* images = nullptr);
+SCRATCHNET_API Predictions predict_images(const Model& model, const std::vector<std::string>& paths,
+                                          Dataset* images = nullptr);
 // The image files `input` names: the file itself, or every image of a
 // folder, found by a sorted recursive walk (as image folders are read).
-std::vector<std::string> image_inputs(const std::string& input);
+SCRATCHNET_API std::vector<std::string> image_inputs(const std::string& input);
 // Whether `path` names an image file by its extension.
-bool is_image_path(const std::string& path);
+SCRATCHNET_API bool is_image_path(const std::string& path);
 
 // One sample of a data set, with its true class (classification models).
-struct SamplePrediction {
+struct SCRATCHNET_API SamplePrediction {
   std::string dataset;   // the data set's name
   Dataset sample;        // the raw sample (features as loaded)
   std::string truth;     // its class
@@ -58,7 +61,7 @@ struct SamplePrediction {
 };
 // Sample `index` of the `split` ("test" or "train") part of `source` (empty:
 // the model's own data set), split as the model's training run split it.
-SamplePrediction predict_sample(const Model& model, const std::string& source, const std::string& split,
-                                std::size_t index);
+SCRATCHNET_API SamplePrediction predict_sample(const Model& model, const std::string& source,
+                                               const std::string& split, std::size_t index);
 
 }  // namespace scratchnet

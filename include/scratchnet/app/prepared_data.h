@@ -11,6 +11,7 @@
 #include <memory>
 #include <optional>
 
+#include "scratchnet/core/export.h"
 #include "scratchnet/data/builtin.h"
 #include "scratchnet/data/dataset.h"
 #include "scratchnet/data/scaler.h"
@@ -20,7 +21,7 @@
 
 namespace scratchnet {
 
-struct PreparedData {
+struct SCRATCHNET_API PreparedData {
   Dataset train;
   Dataset test;
   Dataset validation;  // empty without data.validation_fraction
@@ -40,20 +41,20 @@ struct PreparedData {
 };
 
 // The data-loading options a config describes.
-DataOptions data_options(const TrainConfig& config);
+SCRATCHNET_API DataOptions data_options(const TrainConfig& config);
 // Loads the configured data set and splits it; nothing is scaled and
 // `scaler` is left empty.
-PreparedData load_and_split(const TrainConfig& config);
+SCRATCHNET_API PreparedData load_and_split(const TrainConfig& config);
 // Fits a scaler of `kind` on data.train and applies it to every part (tables:
 // the pipeline's numeric columns only; images with kStandard: per channel).
-void fit_scaler(PreparedData& data, ScalerKind kind);
+SCRATCHNET_API void fit_scaler(PreparedData& data, ScalerKind kind);
 // load_and_split, then scaling as the config says (data.scale "auto":
 // standard for tables, none for images).
-PreparedData prepare_data(const TrainConfig& config);
+SCRATCHNET_API PreparedData prepare_data(const TrainConfig& config);
 
 // The random stream of a run for one purpose: independent streams, so that
 // e.g. changing the network does not change the data split.
 enum class RunStream : std::uint64_t { kSplit = 1, kInit = 2, kShuffle = 3, kLayers = 4, kFolds = 5 };
-Rng run_stream(std::uint64_t seed, RunStream stream);
+SCRATCHNET_API Rng run_stream(std::uint64_t seed, RunStream stream);
 
 }  // namespace scratchnet

@@ -19,6 +19,7 @@
 #include <string>
 
 #include "scratchnet/app/prepared_data.h"
+#include "scratchnet/core/export.h"
 #include "scratchnet/core/mean_std.h"
 #include "scratchnet/optim/optimizer.h"
 #include "scratchnet/train/config.h"
@@ -29,7 +30,7 @@ namespace scratchnet {
 
 // Metrics of the final model (after any restore of the best weights),
 // evaluated in eval mode; losses are data terms only (see l2_penalty).
-struct RunSummary {
+struct SCRATCHNET_API RunSummary {
   Task task = Task::kClassification;
   double train_loss = kNaN, train_accuracy = kNaN;
   double val_loss = kNaN, val_accuracy = kNaN;
@@ -64,7 +65,7 @@ struct RunSummary {
 
 // What a run tells the outside world while it works: the training callbacks
 // (steps, epochs), plus the start and the end of the run.
-class RunObserver : public TrainCallback {
+class SCRATCHNET_API RunObserver : public TrainCallback {
  public:
   // After the data is loaded and the network and optimizer built, before the
   // first epoch; `config` holds the resolved defaults.
@@ -75,20 +76,21 @@ class RunObserver : public TrainCallback {
   virtual void on_finish(const RunSummary& /*summary*/) {}
 };
 
-RunSummary run_training(const TrainConfig& config, RunObserver* observer);
+SCRATCHNET_API RunSummary run_training(const TrainConfig& config, RunObserver* observer);
 
 // Trains a new model on data prepared by load_and_split (not scaled yet:
 // the scaler is fitted here on data.train) with a resolved config
 // (TrainConfig::resolved), tests it on data.test, and writes the run folder
 // when `write_folder`. With `model`, the trained model is moved there.
-RunSummary train_on(const TrainConfig& resolved, PreparedData& data, RunObserver* observer, bool write_folder,
-                    Model* model = nullptr);
+SCRATCHNET_API RunSummary train_on(const TrainConfig& resolved, PreparedData& data,
+                                   RunObserver* observer, bool write_folder,
+                                   Model* model = nullptr);
 // Continues the run in `dir` from its checkpoint.snc (written every
 // output.checkpoint_every epochs, and on an interrupt); the result equals that
 // of the uninterrupted run, bit for bit.
-RunSummary resume_training(const std::string& dir, RunObserver* observer);
+SCRATCHNET_API RunSummary resume_training(const std::string& dir, RunObserver* observer);
 
 // The summary as JSON (NaN written as null).
-std::string summary_json(const RunSummary& summary);
+SCRATCHNET_API std::string summary_json(const RunSummary& summary);
 
 }  // namespace scratchnet

@@ -7,12 +7,14 @@
 
 #include <string>
 
+#include "scratchnet/core/export.h"
+
 namespace scratchnet {
 
 // runs/<YYYYmmdd-HHMMSS>, with a -2, -3, ... suffix when it exists.
-std::string default_run_dir();
+SCRATCHNET_API std::string default_run_dir();
 
-class RunFolder {
+class SCRATCHNET_API RunFolder {
  public:
   // An inactive folder (the other processes of a data-parallel run) writes nothing.
   RunFolder(std::string dir, bool active);

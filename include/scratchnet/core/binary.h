@@ -14,9 +14,11 @@
 #include <string_view>
 #include <vector>
 
+#include "scratchnet/core/export.h"
+
 namespace scratchnet {
 
-class ByteWriter {
+class SCRATCHNET_API ByteWriter {
  public:
   void u8(std::uint8_t v) { raw(&v, 1); }
   void u32(std::uint32_t v) { raw(&v, 4); }
@@ -31,7 +33,7 @@ class ByteWriter {
   std::string buffer_;
 };
 
-class ByteReader {
+class SCRATCHNET_API ByteReader {
  public:
   // `source` names the input in error messages.
   ByteReader(std::string_view bytes, std::string source)
@@ -60,19 +62,21 @@ class ByteReader {
 
 // A framed file: an 8-byte magic, a u32 format version, a u64 payload size,
 // the payload and the CRC-32 of the payload.
-std::string frame(const char (&magic)[9], std::uint32_t version, std::string_view payload);
+SCRATCHNET_API std::string frame(const char (&magic)[9], std::uint32_t version,
+                                 std::string_view payload);
 // The payload of a framed file, after checking the magic (the error names
 // `what`, e.g. "checkpoint"), the version, the size and the checksum.
-std::string_view unframe(std::string_view bytes, const char (&magic)[9], std::uint32_t version,
-                         const std::string& source, const char* what);
+SCRATCHNET_API std::string_view unframe(std::string_view bytes, const char (&magic)[9],
+                                        std::uint32_t version, const std::string& source,
+                                        const char* what);
 
 // Writes `bytes` to `path` atomically: a temporary file in the same folder,
 // flushed to disk, then renamed over `path`. Throws a data error on failure
 // and leaves no temporary file behind.
-void write_file_atomic(const std::string& path, std::string_view bytes);
+SCRATCHNET_API void write_file_atomic(const std::string& path, std::string_view bytes);
 
 // Reads a whole file; files ending in ".gz" are decompressed (zlib).
 // Throws a data error naming the path when it cannot be read.
-std::string read_text_file(const std::string& path);
+SCRATCHNET_API std::string read_text_file(const std::string& path);
 
 }  // namespace scratchnet

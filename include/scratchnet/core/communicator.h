@@ -11,9 +11,11 @@
 #include <span>
 #include <string>
 
+#include "scratchnet/core/export.h"
+
 namespace scratchnet {
 
-class Communicator {
+class SCRATCHNET_API Communicator {
  public:
   virtual ~Communicator() = default;
   virtual int rank() const = 0;
@@ -30,15 +32,15 @@ class Communicator {
 // The communicator of this process: MPI when scratchnet was built with it and
 // the process was started by mpirun with more than one process (MPI is then
 // initialised on first use and finalised at exit), else a single process.
-Communicator& world();
+SCRATCHNET_API Communicator& world();
 // Whether this build can run under MPI.
-bool built_with_mpi();
+SCRATCHNET_API bool built_with_mpi();
 
 // The samples of a batch of `count` that process `rank` of `size` handles:
 // a contiguous share, the first count % size ranks taking one more.
-struct Shard {
+struct SCRATCHNET_API Shard {
   std::size_t begin, end;
 };
-Shard shard_of(std::size_t count, int rank, int size);
+SCRATCHNET_API Shard shard_of(std::size_t count, int rank, int size);
 
 }  // namespace scratchnet

@@ -10,6 +10,8 @@
 
 #include <fmt/format.h>
 
+#include "scratchnet/core/export.h"
+
 namespace scratchnet {
 
 enum class ErrorKind {
@@ -20,7 +22,7 @@ enum class ErrorKind {
   kInternal,    // a broken invariant inside scratchnet (exit code 1)
 };
 
-class Error : public std::runtime_error {
+class SCRATCHNET_API Error : public std::runtime_error {
  public:
   Error(ErrorKind kind, std::string message)
       : std::runtime_error(std::move(message)), kind_(kind) {}

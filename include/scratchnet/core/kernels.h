@@ -26,6 +26,8 @@
 #include <string>
 #include <type_traits>
 
+#include "scratchnet/core/export.h"
+
 namespace scratchnet {
 
 enum class Trans { kNo, kYes };
@@ -33,8 +35,9 @@ enum class Trans { kNo, kYes };
 // C = alpha * op(A) * op(B) + beta * C, with op(A) m x k and op(B) k x n.
 // With beta = 0, C is not read (it may hold anything, NaN included).
 template <class T>
-void gemm(Trans trans_a, Trans trans_b, std::size_t m, std::size_t n, std::size_t k, T alpha,
-          const T* a, std::size_t lda, const T* b, std::size_t ldb, T beta, T* c, std::size_t ldc);
+SCRATCHNET_API void gemm(Trans trans_a, Trans trans_b, std::size_t m, std::size_t n, std::size_t k,
+                         T alpha, const T* a, std::size_t lda, const T* b, std::size_t ldb, T beta,
+                         T* c, std::size_t ldc);
 
 // C (m x n) += sum over s < batch of A_s B_s^T, with A_s = a + s * stride_a
 // (m x k, row-major, lda) and B_s = b + s * stride_b (n x k, ldb): the weight
@@ -42,14 +45,15 @@ void gemm(Trans trans_a, Trans trans_b, std::size_t m, std::size_t n, std::size_
 // avx512 kernel keeps each output's sum in registers across the samples
 // (dot products along k), so nothing is transposed.
 template <class T>
-void gemm_nt_accumulate(std::size_t batch, std::size_t m, std::size_t n, std::size_t k, const T* a,
-                        std::size_t lda, std::size_t stride_a, const T* b, std::size_t ldb,
-                        std::size_t stride_b, T* c, std::size_t ldc);
+SCRATCHNET_API void gemm_nt_accumulate(std::size_t batch, std::size_t m, std::size_t n,
+                                       std::size_t k, const T* a, std::size_t lda,
+                                       std::size_t stride_a, const T* b, std::size_t ldb,
+                                       std::size_t stride_b, T* c, std::size_t ldc);
 
 // The image side of a convolution or pooling window (layers/conv2d.h's
 // ConvGeometry): input (channels, height, width), a kernel x kernel window at
 // `stride` with `padding` zeros on every side, output out_height x out_width.
-struct ImageWindow {
+struct SCRATCHNET_API ImageWindow {
   std::size_t channels, height, width, kernel, stride, padding, out_height, out_width;
 };
 // Vectorised forms of layers/conv2d.h's im2col and col2im_add (stride 1)
@@ -57,45 +61,47 @@ struct ImageWindow {
 // and, for each output, the index in its plane of its window's maximum, the
 // first of equal ones in row order). Each returns false, doing nothing, when
 // there is no vectorised kernel for the case; the caller then runs its loops.
-bool im2col_vectorised(const ImageWindow& g, const float* image, float* col, std::size_t ld);
-bool col2im_add_vectorised(const ImageWindow& g, const float* col, std::size_t ld, float* image);
-bool max_pool_2x2(const float* x, float* y, std::uint32_t* argmax, std::size_t planes,
-                  std::size_t height, std::size_t width);
+SCRATCHNET_API bool im2col_vectorised(const ImageWindow& g, const float* image, float* col,
+                                      std::size_t ld);
+SCRATCHNET_API bool col2im_add_vectorised(const ImageWindow& g, const float* col, std::size_t ld,
+                                          float* image);
+SCRATCHNET_API bool max_pool_2x2(const float* x, float* y, std::uint32_t* argmax,
+                                 std::size_t planes, std::size_t height, std::size_t width);
 
 // y[r, :] += bias for every row r of the n x d matrix y.
 template <class T>
-void add_row_vector(T* y, const T* bias, std::size_t n, std::size_t d);
+SCRATCHNET_API void add_row_vector(T* y, const T* bias, std::size_t n, std::size_t d);
 
 // out[c] += sum over rows r of x[r, c], x is n x d.
 template <class T>
-void accumulate_column_sums(const T* x, std::size_t n, std::size_t d, T* out);
+SCRATCHNET_API void accumulate_column_sums(const T* x, std::size_t n, std::size_t d, T* out);
 
 // Activations over n values, forward y = f(x) and backward dx = dy * f'(.).
 // Outputs may alias their inputs (y == x, dx == dy).
 template <class T>
-void relu_forward(const T* x, T* y, std::size_t n);
+SCRATCHNET_API void relu_forward(const T* x, T* y, std::size_t n);
 // dx = dy where x > 0, else 0 (x may be the forward's output: same sign).
 template <class T>
-void relu_backward(const T* x, const T* dy, T* dx, std::size_t n);
+SCRATCHNET_API void relu_backward(const T* x, const T* dy, T* dx, std::size_t n);
 template <class T>
-void leaky_relu_forward(const T* x, T* y, std::size_t n, T alpha);
+SCRATCHNET_API void leaky_relu_forward(const T* x, T* y, std::size_t n, T alpha);
 template <class T>
-void leaky_relu_backward(const T* x, const T* dy, T* dx, std::size_t n, T alpha);
+SCRATCHNET_API void leaky_relu_backward(const T* x, const T* dy, T* dx, std::size_t n, T alpha);
 template <class T>
-void sigmoid_forward(const T* x, T* y, std::size_t n);
+SCRATCHNET_API void sigmoid_forward(const T* x, T* y, std::size_t n);
 // dx = dy * y (1 - y), from the forward's output y.
 template <class T>
-void sigmoid_backward(const T* y, const T* dy, T* dx, std::size_t n);
+SCRATCHNET_API void sigmoid_backward(const T* y, const T* dy, T* dx, std::size_t n);
 template <class T>
-void tanh_forward(const T* x, T* y, std::size_t n);
+SCRATCHNET_API void tanh_forward(const T* x, T* y, std::size_t n);
 // dx = dy * (1 - y^2), from the forward's output y.
 template <class T>
-void tanh_backward(const T* y, const T* dy, T* dx, std::size_t n);
+SCRATCHNET_API void tanh_backward(const T* y, const T* dy, T* dx, std::size_t n);
 // y = e^x (float: the vectorised approximation, within 1e-6 relative of
 // std::exp where the result is a normal float; 0 and inf where std::exp
 // underflows or overflows).
 template <class T>
-void exp_values(const T* x, T* y, std::size_t n);
+SCRATCHNET_API void exp_values(const T* x, T* y, std::size_t n);
 
 // Threads used by the matrix kernels (and the convolution layers' samples).
 // Defaults to 1: the models scratchnet trains on tabular data are too small
@@ -108,15 +114,15 @@ void exp_values(const T* x, T* y, std::size_t n);
 // without AVX-512, large ones are cut into row blocks for the pool). Every
 // split depends on the shapes only, never on the thread count, so any
 // number of threads gives the same numbers, bit for bit.
-void set_num_threads(int threads);
-int num_threads();
+SCRATCHNET_API void set_num_threads(int threads);
+SCRATCHNET_API int num_threads();
 // The thread count a run uses by default: the machine's cores divided among
 // `parallel_jobs` jobs running side by side and the processes of an mpirun
 // job on this host, at least 1 (the machine is never oversubscribed).
-int default_thread_count(int parallel_jobs = 1);
+SCRATCHNET_API int default_thread_count(int parallel_jobs = 1);
 
 namespace detail {
-void run_chunks(int chunks, void (*body)(void*, int), void* context);
+SCRATCHNET_API void run_chunks(int chunks, void (*body)(void*, int), void* context);
 }  // namespace detail
 
 // Calls f(i) for i = 0 .. count-1, spread over num_threads() threads: the
@@ -135,13 +141,13 @@ void parallel_for(std::size_t count, F&& f) {
 // Inside parallel_for: which of the num_threads() threads runs this call
 // (0 for the calling thread), e.g. to pick a per-thread scratch buffer.
 // 0 outside.
-int current_thread();
+SCRATCHNET_API int current_thread();
 
 // The instruction set of the float kernels: "avx512", "avx2" or "generic".
 // The environment variable SCRATCHNET_ISA (same names) lowers the start-up
 // choice. set_kernel_isa switches (tests and benchmarks compare the paths);
 // it returns false, changing nothing, when the CPU lacks that instruction set.
-std::string kernel_isa();
-bool set_kernel_isa(const std::string& isa);
+SCRATCHNET_API std::string kernel_isa();
+SCRATCHNET_API bool set_kernel_isa(const std::string& isa);
 
 }  // namespace scratchnet

@@ -5,13 +5,15 @@
 
 #include <vector>
 
+#include "scratchnet/core/export.h"
+
 namespace scratchnet {
 
-struct MeanStd {
+struct SCRATCHNET_API MeanStd {
   double mean = 0, std = 0;  // sample standard deviation; 0 for one value
 };
 
 // Over the finite values; NaN for both when there are none.
-MeanStd mean_std(const std::vector<double>& values);
+SCRATCHNET_API MeanStd mean_std(const std::vector<double>& values);
 
 }  // namespace scratchnet

@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "scratchnet/core/export.h"
 #include "scratchnet/core/tensor.h"
 
 namespace scratchnet {
@@ -12,7 +13,7 @@ namespace scratchnet {
 // A trained tensor and its gradient. Pointers stay valid for the life of the
 // layer that owns them.
 template <class T>
-struct Param {
+struct SCRATCHNET_API Param {
   std::string name;             // e.g. "W", "b"
   BasicTensor<T>* value;
   BasicTensor<T>* grad;
@@ -22,7 +23,7 @@ struct Param {
 // A named tensor of a layer that is saved but not trained (batch-norm
 // running statistics).
 template <class T>
-struct Buffer {
+struct SCRATCHNET_API Buffer {
   std::string name;  // e.g. "running_mean"
   BasicTensor<T>* value;
 };

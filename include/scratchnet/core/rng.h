@@ -14,9 +14,11 @@
 #include <span>
 #include <utility>
 
+#include "scratchnet/core/export.h"
+
 namespace scratchnet {
 
-class Rng {
+class SCRATCHNET_API Rng {
  public:
   explicit Rng(std::uint64_t seed = 0);
 

@@ -10,9 +10,11 @@
 #include <initializer_list>
 #include <string>
 
+#include "scratchnet/core/export.h"
+
 namespace scratchnet {
 
-class Shape {
+class SCRATCHNET_API Shape {
  public:
   static constexpr int kMaxRank = 4;
 
@@ -32,7 +34,7 @@ class Shape {
   Shape without_batch() const;
   std::string str() const;
 
-  friend bool operator==(const Shape& a, const Shape& b);
+  friend SCRATCHNET_API bool operator==(const Shape& a, const Shape& b);
 
  private:
   std::array<std::size_t, kMaxRank> dims_{};

@@ -15,12 +15,13 @@
 #include <span>
 #include <vector>
 
+#include "scratchnet/core/export.h"
 #include "scratchnet/core/shape.h"
 
 namespace scratchnet {
 
 template <class T>
-struct AlignedAllocator {
+struct SCRATCHNET_API AlignedAllocator {
   using value_type = T;
   static constexpr std::align_val_t kAlignment{64};
   AlignedAllocator() = default;
@@ -33,7 +34,7 @@ struct AlignedAllocator {
 };
 
 template <class T>
-class BasicTensor {
+class SCRATCHNET_API BasicTensor {
  public:
   using value_type = T;
 

@@ -10,10 +10,11 @@
 
 #include <string>
 
+#include "scratchnet/core/export.h"
 #include "scratchnet/data/dataset.h"
 
 namespace scratchnet {
 
-Dataset load_arem(const std::string& directory, int classes, bool keep_duplicates);
+SCRATCHNET_API Dataset load_arem(const std::string& directory, int classes, bool keep_duplicates);
 
 }  // namespace scratchnet

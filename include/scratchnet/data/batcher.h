@@ -8,11 +8,12 @@
 #include <span>
 #include <vector>
 
+#include "scratchnet/core/export.h"
 #include "scratchnet/core/rng.h"
 
 namespace scratchnet {
 
-class BatchSampler {
+class SCRATCHNET_API BatchSampler {
  public:
   // Requires batch_size >= 1 (usage error otherwise).
   BatchSampler(std::size_t samples, std::size_t batch_size);

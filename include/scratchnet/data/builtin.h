@@ -35,6 +35,7 @@
 #include <string>
 #include <vector>
 
+#include "scratchnet/core/export.h"
 #include "scratchnet/data/arem.h"
 #include "scratchnet/data/csv.h"
 #include "scratchnet/data/dataset.h"
@@ -43,7 +44,7 @@
 
 namespace scratchnet {
 
-struct DataOptions {
+struct SCRATCHNET_API DataOptions {
   std::string source = "arem";   // a built-in name or a path
   CsvOptions csv;                // for paths
   int arem_classes = 6;          // 6 (bending merged) or 7
@@ -53,28 +54,32 @@ struct DataOptions {
   ImageFolderOptions image;      // image folders (issue 14)
 };
 
-Dataset load_dataset(const DataOptions& options);
-std::vector<std::string> builtin_dataset_names();
+SCRATCHNET_API Dataset load_dataset(const DataOptions& options);
+SCRATCHNET_API std::vector<std::string> builtin_dataset_names();
 
 // What kind of data a `--data` source names: a built-in set, IDX files, an
 // image folder or a CSV table. A usage error naming the forms for a bare
 // word that is none of them.
 enum class DataSourceKind { kBuiltin, kIdx, kImageFolder, kCsv };
-DataSourceKind classify_data_source(const std::string& source);
+SCRATCHNET_API DataSourceKind classify_data_source(const std::string& source);
 
 // A data set's own train/test split.
-struct TrainTest {
+struct SCRATCHNET_API TrainTest {
   Dataset train, test;
 };
 // The published split of an IDX set (fashion-mnist, mnist, idx:..., a folder
 // of IDX files) or of an image folder with train/ and test/; nullopt for
 // every other source, which the caller splits.
-std::optional<TrainTest> load_predefined_split(const DataOptions& options);
+SCRATCHNET_API std::optional<TrainTest> load_predefined_split(const DataOptions& options);
 
-// Where bundled data lives: $SCRATCHNET_DATA_DIR if set, else the repo's data/
-// folder recorded at build time.
-std::string data_directory();
+// Where the bundled data sets (arem/, digits/, iris/) live: $SCRATCHNET_DATA_DIR if
+// set, else the nearest share/scratchnet at or above the folder of the file
+// holding the library (the program, or libscratchnet.so), else the configured
+// install folder (<CMAKE_INSTALL_PREFIX>/share/scratchnet). The build tree
+// has build/share/scratchnet, a link to the repository's data/. Throws a data
+// error naming where it looked when none exists.
+SCRATCHNET_API std::string data_directory();
 
-Dataset load_digits(const std::string& path);
+SCRATCHNET_API Dataset load_digits(const std::string& path);
 
 }  // namespace scratchnet

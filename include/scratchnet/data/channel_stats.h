@@ -11,6 +11,7 @@
 
 #include <vector>
 
+#include "scratchnet/core/export.h"
 #include "scratchnet/core/shape.h"
 #include "scratchnet/core/tensor.h"
 #include "scratchnet/data/dataset.h"
@@ -18,19 +19,19 @@
 
 namespace scratchnet {
 
-struct ChannelStats {
+struct SCRATCHNET_API ChannelStats {
   std::vector<float> mean, std;  // one per channel
 };
 
 // Fits on an image set: pixels held as bytes, sample_shape (C, H, W).
 // Requires at least one sample (data error otherwise).
-ChannelStats fit_channel_stats(const Dataset& images);
+SCRATCHNET_API ChannelStats fit_channel_stats(const Dataset& images);
 
 // Standardises x (B, C, H, W) in place. Requires C == stats.mean.size().
-void standardize_channels(const ChannelStats& stats, Tensor& x);
+SCRATCHNET_API void standardize_channels(const ChannelStats& stats, Tensor& x);
 
 // The same transform as a per-feature Scaler over (C, H, W) features:
 // offset = mean[c], factor = 1 / std[c] for every feature of channel c.
-Scaler channel_scaler(const ChannelStats& stats, const Shape& sample_shape);
+SCRATCHNET_API Scaler channel_scaler(const ChannelStats& stats, const Shape& sample_shape);
 
 }  // namespace scratchnet

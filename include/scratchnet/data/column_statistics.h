@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "scratchnet/core/export.h"
 #include "scratchnet/data/tabular_options.h"
 
 namespace scratchnet {
@@ -16,9 +17,9 @@ namespace scratchnet {
 // `values` (requires at least one): median (the mean of the two middle
 // values for an even count, as numpy), mean, the most frequent value (the
 // smallest when tied, as scikit-learn's SimpleImputer) or the constant.
-double impute_value(std::vector<double> values, const ImputeStrategy& strategy);
+SCRATCHNET_API double impute_value(std::vector<double> values, const ImputeStrategy& strategy);
 
-struct CategoryCounts {
+struct SCRATCHNET_API CategoryCounts {
   // Distinct cells, sorted: numerically when every one is a number (so
   // "2" < "10"), else by bytes.
   std::vector<std::string> categories;
@@ -27,6 +28,6 @@ struct CategoryCounts {
 };
 
 // The categories of a column from its present cells (requires at least one).
-CategoryCounts count_categories(const std::vector<std::string_view>& cells);
+SCRATCHNET_API CategoryCounts count_categories(const std::vector<std::string_view>& cells);
 
 }  // namespace scratchnet

@@ -35,6 +35,7 @@
 #include <vector>
 
 #include "scratchnet/core/binary.h"  // read_text_file
+#include "scratchnet/core/export.h"
 #include "scratchnet/data/dataset.h"
 #include "scratchnet/data/tabular_options.h"
 
@@ -43,7 +44,7 @@ namespace scratchnet {
 enum class HeaderMode { kAuto, kYes, kNo };
 enum class TaskMode { kAuto, kClassification, kRegression };
 
-struct CsvOptions {
+struct SCRATCHNET_API CsvOptions {
   char delimiter = 0;                     // 0 = detect
   HeaderMode header = HeaderMode::kAuto;
   // Label column: a header name, a 0-based index ("0", "3"), or "-1"/"" for
@@ -59,7 +60,7 @@ struct CsvOptions {
 
 // A parsed table of strings: the header (may be empty) and the rows, with the
 // 1-based line number of each row in the source for error messages.
-struct CsvTable {
+struct SCRATCHNET_API CsvTable {
   std::vector<std::string> header;
   std::vector<std::vector<std::string>> rows;
   std::vector<std::size_t> line_numbers;
@@ -68,43 +69,45 @@ struct CsvTable {
 };
 
 // Splits `text` into a table. `source` names the input in error messages.
-CsvTable parse_csv_table(std::string_view text, const std::string& source, const CsvOptions& options);
+SCRATCHNET_API CsvTable parse_csv_table(std::string_view text, const std::string& source,
+                                        const CsvOptions& options);
 
 // The index of the label column: a header name, a 0-based index ("0", "3"),
 // or ""/"-1" for the last column. Usage error naming the available columns
 // otherwise.
-std::size_t label_column_index(const CsvTable& table, const std::string& label,
-                               const std::string& source);
+SCRATCHNET_API std::size_t label_column_index(const CsvTable& table, const std::string& label,
+                                              const std::string& source);
 
 // The labels of every row of `table` as a Dataset without features
 // (sample_shape (0)): class ids (class names sorted, integers numerically) or
 // regression targets, the task chosen as CsvOptions::task says. Data error
 // naming file:line for an empty class label or a target that is not a number.
-Dataset table_labels(const CsvTable& table, std::size_t label_column, TaskMode task,
-                     const std::string& source);
+SCRATCHNET_API Dataset table_labels(const CsvTable& table, std::size_t label_column, TaskMode task,
+                                    const std::string& source);
 
 // Turns a table into a Dataset: the label column becomes labels (string or
 // integer class names mapped to ids in sorted order; integers sorted
 // numerically) or regression targets; every other column must be numeric.
-Dataset table_to_dataset(const CsvTable& table, const std::string& source, const CsvOptions& options);
+SCRATCHNET_API Dataset table_to_dataset(const CsvTable& table, const std::string& source,
+                                        const CsvOptions& options);
 
 // The numbers in `columns` of every row, row-major (rows x columns.size()).
 // Throws a data error naming file:line and the column for a cell that is not
 // a finite number.
-std::vector<float> table_columns(const CsvTable& table, const std::vector<std::size_t>& columns,
-                                 const std::string& source);
-
+SCRATCHNET_API std::vector<float> table_columns(const CsvTable& table,
+                                                const std::vector<std::size_t>& columns,
+                                                const std::string& source);
 
 // "auto" | "yes" | "no", and back; a usage error naming `key` and the choices.
-HeaderMode parse_header_mode(const std::string& text, const std::string& key);
-std::string to_string(HeaderMode mode);
+SCRATCHNET_API HeaderMode parse_header_mode(const std::string& text, const std::string& key);
+SCRATCHNET_API std::string to_string(HeaderMode mode);
 
 // read_text_file + parse_csv_table + table_to_dataset.
-Dataset load_csv(const std::string& path, const CsvOptions& options);
+SCRATCHNET_API Dataset load_csv(const std::string& path, const CsvOptions& options);
 
 // `text` as one field of a CSV file we write (RFC 4180): as it is, or
 // double-quoted with inner quotes doubled when it holds a comma, a quote or
 // a line break (a varied model.layers=30,30 in an experiment's results.csv).
-std::string csv_field(std::string_view text);
+SCRATCHNET_API std::string csv_field(std::string_view text);
 
 }  // namespace scratchnet

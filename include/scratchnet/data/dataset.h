@@ -29,6 +29,7 @@
 #include <string>
 #include <vector>
 
+#include "scratchnet/core/export.h"
 #include "scratchnet/core/shape.h"
 #include "scratchnet/core/tensor.h"
 
@@ -38,7 +39,7 @@ class ImageStream;
 
 enum class Task { kClassification, kRegression };
 
-struct Dataset {
+struct SCRATCHNET_API Dataset {
   std::string name;                        // where it came from, for messages
   Task task = Task::kClassification;
   Shape sample_shape;                      // e.g. (6) for AReM

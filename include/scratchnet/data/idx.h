@@ -18,28 +18,30 @@
 #include <string_view>
 #include <vector>
 
+#include "scratchnet/core/export.h"
 #include "scratchnet/data/dataset.h"
 
 namespace scratchnet {
 
-struct IdxImages {
+struct SCRATCHNET_API IdxImages {
   std::size_t count = 0, rows = 0, cols = 0;
   std::vector<std::uint8_t> pixels;  // count * rows * cols
 };
 
-IdxImages read_idx_images(const std::string& path);
-std::vector<std::uint8_t> read_idx_labels(const std::string& path);
+SCRATCHNET_API IdxImages read_idx_images(const std::string& path);
+SCRATCHNET_API std::vector<std::uint8_t> read_idx_labels(const std::string& path);
 // The same, from the bytes of a file already in memory (decompressed);
 // `source` names it in error messages. The file readers call these.
-IdxImages parse_idx_images(std::string_view bytes, const std::string& source);
-std::vector<std::uint8_t> parse_idx_labels(std::string_view bytes, const std::string& source);
+SCRATCHNET_API IdxImages parse_idx_images(std::string_view bytes, const std::string& source);
+SCRATCHNET_API std::vector<std::uint8_t> parse_idx_labels(std::string_view bytes,
+                                                          const std::string& source);
 
 // A classification data set of the images in `images` labelled by `labels`:
 // sample_shape (1, rows, cols), features held as bytes in Dataset::pixels
 // (scale 1/255, so values lie in [0, 1]). Requires as many labels as images
 // and every label < class_names.size(); with empty `class_names` the classes
 // are named "0" .. "L", L the largest label. Data errors otherwise.
-Dataset load_idx(const std::string& images, const std::string& labels,
-                 const std::vector<std::string>& class_names);
+SCRATCHNET_API Dataset load_idx(const std::string& images, const std::string& labels,
+                                const std::vector<std::string>& class_names);
 
 }  // namespace scratchnet

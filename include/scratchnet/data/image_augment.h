@@ -18,12 +18,13 @@
 #include <string>
 #include <vector>
 
+#include "scratchnet/core/export.h"
 #include "scratchnet/core/rng.h"
 #include "scratchnet/core/tensor.h"
 
 namespace scratchnet {
 
-struct ImageAugmentOptions {
+struct SCRATCHNET_API ImageAugmentOptions {
   std::size_t crop_padding = 0;  // crop:P (0 = no crop)
   bool flip = false;             // flip
   float jitter = 0.0f;           // jitter:J (0 = none), 0 <= J < 1
@@ -31,11 +32,11 @@ struct ImageAugmentOptions {
 };
 
 // Parses the list form; a usage error naming the bad item and the accepted forms.
-ImageAugmentOptions parse_image_augment(const std::vector<std::string>& items);
+SCRATCHNET_API ImageAugmentOptions parse_image_augment(const std::vector<std::string>& items);
 // The list form again (for run headers and model files): parse(format(o)) == o.
-std::vector<std::string> format_image_augment(const ImageAugmentOptions& options);
+SCRATCHNET_API std::vector<std::string> format_image_augment(const ImageAugmentOptions& options);
 
-class ImageAugmenter {
+class SCRATCHNET_API ImageAugmenter {
  public:
   ImageAugmenter(const ImageAugmentOptions& options, std::uint64_t seed);
 

@@ -30,6 +30,7 @@
 #include <string>
 #include <vector>
 
+#include "scratchnet/core/export.h"
 #include "scratchnet/data/dataset.h"
 #include "scratchnet/data/image_augment.h"
 #include "scratchnet/data/image_decode.h"
@@ -39,15 +40,16 @@ namespace scratchnet {
 
 // data.cache: "memory" keeps the decoded images, "none" decodes per epoch.
 enum class ImageCache { kMemory, kNone };
-ImageCache parse_image_cache(const std::string& text);  // usage error naming the value
-std::string to_string(ImageCache cache);
+// Parses data.cache; an unknown value is a usage error naming it.
+SCRATCHNET_API ImageCache parse_image_cache(const std::string& text);
+SCRATCHNET_API std::string to_string(ImageCache cache);
 
-struct BadImage {
+struct SCRATCHNET_API BadImage {
   std::string path, reason;  // reason: the decoder's message
 };
 
 // What loading found, for the run header and summary.json.
-struct ImageFolderReport {
+struct SCRATCHNET_API ImageFolderReport {
   std::string root;
   bool predefined_split = false;
   std::size_t height = 0, width = 0, channels = 0;  // as loaded
@@ -61,7 +63,7 @@ struct ImageFolderReport {
   std::size_t pixel_bytes = 0;        // held in memory (0 with cache = kNone)
 };
 
-struct ImageFolderOptions {
+struct SCRATCHNET_API ImageFolderOptions {
   std::size_t height = 0, width = 0;       // data.image_size = [H, W]; 0, 0 = first image's size
   int channels = 0;                        // data.channels: 1, 3, or 0 = auto
   bool skip_bad_images = false;            // --skip-bad-images
@@ -79,7 +81,7 @@ struct ImageFolderOptions {
   ImageFolderReport* report = nullptr;
 };
 
-struct ImageFolderData {
+struct SCRATCHNET_API ImageFolderData {
   Dataset train;  // every image when there is no predefined split
   Dataset test;   // DIR/test's images (predefined split), else empty
   // The file of each sample of train and test, in the same order.
@@ -89,14 +91,17 @@ struct ImageFolderData {
 
 // Scans and loads the image folder `root`. With cache = kNone the Datasets
 // hold labels, classes and sample_shape but no pixels (see ImageStream).
-ImageFolderData load_image_folder(const std::string& root, const ImageFolderOptions& options);
+SCRATCHNET_API ImageFolderData load_image_folder(const std::string& root,
+                                                 const ImageFolderOptions& options);
 // The same from a scan already made.
-ImageFolderData load_image_folder(const ImageFolderScan& scan, const ImageFolderOptions& options);
+SCRATCHNET_API ImageFolderData load_image_folder(const ImageFolderScan& scan,
+                                                 const ImageFolderOptions& options);
 
 // Writes one decoded image, resized to height x width, as planes (C, H, W)
 // with `channels` channels (1 or 3, converting gray <-> colour) into `out`.
 // `scratch` holds the resized interleaved image between calls.
-void image_to_planes(const DecodedImage& image, std::size_t height, std::size_t width,
-                     std::size_t channels, std::uint8_t* out, std::vector<std::uint8_t>& scratch);
+SCRATCHNET_API void image_to_planes(const DecodedImage& image, std::size_t height,
+                                    std::size_t width, std::size_t channels, std::uint8_t* out,
+                                    std::vector<std::uint8_t>& scratch);
 
 }  // namespace scratchnet

@@ -32,22 +32,25 @@
 #include <string_view>
 #include <vector>
 
+#include "scratchnet/core/export.h"
+
 namespace scratchnet {
 
 enum class ImageFormat { kUnknown, kPng, kJpeg, kBmp, kPnm };
 enum class ImageColor { kGray, kColor };
 
-std::string to_string(ImageFormat format);  // "PNG", "JPEG", "BMP", "PPM/PGM", "unknown"
+SCRATCHNET_API std::string to_string(
+    ImageFormat format);  // "PNG", "JPEG", "BMP", "PPM/PGM", "unknown"
 // The format announced by the first bytes of a file.
-ImageFormat sniff_image_format(std::span<const std::uint8_t> bytes);
+SCRATCHNET_API ImageFormat sniff_image_format(std::span<const std::uint8_t> bytes);
 
 // Limits on the declared size of an image, checked before decoding.
-struct DecodeLimits {
+struct SCRATCHNET_API DecodeLimits {
   std::uint32_t max_side = 32768;         // pixels per side
   std::uint64_t max_pixels = 1ull << 26;  // width * height (64 Mi, e.g. 8192 x 8192)
 };
 
-struct DecodedImage {
+struct SCRATCHNET_API DecodedImage {
   std::size_t width = 0, height = 0;
   int channels = 0;                      // 1 (gray) or 3 (RGB), as asked for
   ImageColor color = ImageColor::kGray;  // what the file holds
@@ -61,31 +64,34 @@ struct DecodedImage {
 // min_width), by libjpeg-turbo's scaled inverse DCT: an average over 2x2,
 // 4x4 or 8x8 pixels done in the frequency domain, several times faster than
 // decoding every pixel and averaging them afterwards. Other formats ignore it.
-struct ShrinkHint {
+struct SCRATCHNET_API ShrinkHint {
   std::size_t min_height = 0, min_width = 0;
 };
 
 // Decodes the bytes of an image file. `channels`: 0 = as the file holds them
 // (1 for gray, 3 for colour), 1 = gray, 3 = RGB. `source` names the file in
 // messages. The overload with `out` reuses its capacity.
-DecodedImage decode_image(std::span<const std::uint8_t> bytes, const std::string& source,
-                          int channels = 0, const DecodeLimits& limits = {});
-void decode_image(std::span<const std::uint8_t> bytes, const std::string& source, int channels,
-                  const DecodeLimits& limits, DecodedImage& out, const ShrinkHint& hint = {});
+SCRATCHNET_API DecodedImage decode_image(std::span<const std::uint8_t> bytes,
+                                         const std::string& source, int channels = 0,
+                                         const DecodeLimits& limits = {});
+SCRATCHNET_API void decode_image(std::span<const std::uint8_t> bytes, const std::string& source,
+                                 int channels, const DecodeLimits& limits, DecodedImage& out,
+                                 const ShrinkHint& hint = {});
 
 // Reads the file at `path` (a data error naming it if it cannot) and decodes it.
-DecodedImage read_image(const std::string& path, int channels = 0, const DecodeLimits& limits = {});
+SCRATCHNET_API DecodedImage read_image(const std::string& path, int channels = 0,
+                                       const DecodeLimits& limits = {});
 // The whole file as bytes, reusing `out`'s capacity; a data error naming it if unreadable.
-void read_file_bytes(const std::string& path, std::vector<std::uint8_t>& out);
+SCRATCHNET_API void read_file_bytes(const std::string& path, std::vector<std::uint8_t>& out);
 
 // The file-name extensions of images scratchnet decodes, lower case with the
 // dot: .png .jpg .jpeg .bmp .ppm .pgm. `has_image_extension` compares
 // case-insensitively ("photo.JPG" is an image).
-const std::vector<std::string>& image_extensions();
-bool has_image_extension(std::string_view filename);
+SCRATCHNET_API const std::vector<std::string>& image_extensions();
+SCRATCHNET_API bool has_image_extension(std::string_view filename);
 
 // Colour conversions on interleaved pixels (count = width * height).
-void rgb_to_gray(const std::uint8_t* rgb, std::size_t count, std::uint8_t* gray);
-void gray_to_rgb(const std::uint8_t* gray, std::size_t count, std::uint8_t* rgb);
+SCRATCHNET_API void rgb_to_gray(const std::uint8_t* rgb, std::size_t count, std::uint8_t* gray);
+SCRATCHNET_API void gray_to_rgb(const std::uint8_t* gray, std::size_t count, std::uint8_t* rgb);
 
 }  // namespace scratchnet

@@ -9,19 +9,21 @@
 #include <string>
 #include <vector>
 
+#include "scratchnet/core/export.h"
 #include "scratchnet/data/dataset.h"
 
 namespace scratchnet {
 
 // An 8-bit gray (channels 1) or RGB (channels 3) PNG of an image held as
 // planes (C, H, W).
-std::vector<std::uint8_t> encode_png(const std::uint8_t* planes, std::size_t channels,
-                                     std::size_t height, std::size_t width);
+SCRATCHNET_API std::vector<std::uint8_t> encode_png(const std::uint8_t* planes,
+                                                    std::size_t channels, std::size_t height,
+                                                    std::size_t width);
 
 // A class name as a folder name: '/', '\\' and control characters become
 // '-', a leading '.' becomes '_' (hidden folders are not read), an empty
 // name "_". ("T-shirt/top" -> "T-shirt-top".)
-std::string class_folder_name(const std::string& class_name);
+SCRATCHNET_API std::string class_folder_name(const std::string& class_name);
 
 // Writes every sample of `images` (pixels as bytes, sample_shape (C, H, W),
 // C = 1 or 3, classification) to dir/<class folder>/<index>.png, the index
@@ -29,7 +31,8 @@ std::string class_folder_name(const std::string& class_name);
 // needed; existing files are overwritten. `progress` (optional) is called
 // after each file with (written, total). Data errors name the file that
 // could not be written.
-void write_image_folder(const Dataset& images, const std::string& dir,
-                        const std::function<void(std::size_t, std::size_t)>& progress = {});
+SCRATCHNET_API void write_image_folder(
+    const Dataset& images, const std::string& dir,
+    const std::function<void(std::size_t, std::size_t)>& progress = {});
 
 }  // namespace scratchnet

@@ -26,14 +26,16 @@
 #include <string>
 #include <vector>
 
+#include "scratchnet/core/export.h"
+
 namespace scratchnet {
 
-struct ImageFile {
+struct SCRATCHNET_API ImageFile {
   std::string path;
   std::int32_t label = 0;
 };
 
-struct ImageFolderScan {
+struct SCRATCHNET_API ImageFolderScan {
   std::string root;
   std::vector<std::string> class_names;  // sorted
   std::vector<ImageFile> train;          // every image when there is no predefined split
@@ -46,11 +48,11 @@ struct ImageFolderScan {
   std::vector<std::string> warnings;
 };
 
-ImageFolderScan scan_image_folder(const std::string& root);
+SCRATCHNET_API ImageFolderScan scan_image_folder(const std::string& root);
 
 // Whether `dir` looks like an image folder: it (or its train/ folder) has a
 // subfolder holding, at any depth, a file with an image extension. Does not
 // decode anything; stops at the first image found.
-bool looks_like_image_folder(const std::string& dir);
+SCRATCHNET_API bool looks_like_image_folder(const std::string& dir);
 
 }  // namespace scratchnet

@@ -16,12 +16,14 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "scratchnet/core/export.h"
+
 namespace scratchnet {
 
 // Requires non-zero sizes and `out` holding out_height * out_width * channels
 // bytes (not overlapping `in`). Thread-safe (scratch memory is per thread).
-void resize_image(const std::uint8_t* in, std::size_t in_height, std::size_t in_width,
-                  std::size_t channels, std::uint8_t* out, std::size_t out_height,
-                  std::size_t out_width);
+SCRATCHNET_API void resize_image(const std::uint8_t* in, std::size_t in_height,
+                                 std::size_t in_width, std::size_t channels, std::uint8_t* out,
+                                 std::size_t out_height, std::size_t out_width);
 
 }  // namespace scratchnet

@@ -29,13 +29,14 @@
 #include <string>
 #include <vector>
 
+#include "scratchnet/core/export.h"
 #include "scratchnet/core/shape.h"
 #include "scratchnet/core/tensor.h"
 #include "scratchnet/data/image_decode.h"
 
 namespace scratchnet {
 
-class ImageStream {
+class SCRATCHNET_API ImageStream {
  public:
   // Sample i is files[i] with labels[i], decoded to sample_shape (C, H, W)
   // (C = 1 or 3) and scaled by pixel_scale. workers: decoding threads, 0 =

@@ -10,16 +10,17 @@
 #include <string>
 #include <vector>
 
+#include "scratchnet/core/export.h"
 #include "scratchnet/data/dataset.h"
 
 namespace scratchnet {
 
 enum class ScalerKind { kNone, kStandard, kMinMax };
 
-ScalerKind parse_scaler_kind(const std::string& text);  // usage error on unknown
-std::string to_string(ScalerKind kind);
+SCRATCHNET_API ScalerKind parse_scaler_kind(const std::string& text);  // usage error on unknown
+SCRATCHNET_API std::string to_string(ScalerKind kind);
 
-class Scaler {
+class SCRATCHNET_API Scaler {
  public:
   Scaler() = default;
   Scaler(ScalerKind kind, std::vector<float> offset, std::vector<float> factor);

@@ -8,18 +8,19 @@
 #include <cstddef>
 #include <vector>
 
+#include "scratchnet/core/export.h"
 #include "scratchnet/core/rng.h"
 #include "scratchnet/data/dataset.h"
 
 namespace scratchnet {
 
-struct SplitIndices {
+struct SCRATCHNET_API SplitIndices {
   std::vector<std::size_t> kept;      // e.g. train
   std::vector<std::size_t> held_out;  // e.g. test
 };
 
 // Requires 0 <= fraction < 1 (usage error otherwise).
-SplitIndices split_dataset(const Dataset& data, double fraction, Rng& rng);
+SCRATCHNET_API SplitIndices split_dataset(const Dataset& data, double fraction, Rng& rng);
 
 // K-fold cross-validation: k splits whose held_out parts (the folds)
 // partition the samples; kept is every other sample. Classification folds
@@ -28,6 +29,6 @@ SplitIndices split_dataset(const Dataset& data, double fraction, Rng& rng);
 // floor or ceil(count / k) of each class and fold sizes differ by at most
 // one. Regression: one seeded shuffle dealt the same way. Requires
 // 2 <= k <= size() (usage error otherwise).
-std::vector<SplitIndices> kfold_splits(const Dataset& data, std::size_t k, Rng& rng);
+SCRATCHNET_API std::vector<SplitIndices> kfold_splits(const Dataset& data, std::size_t k, Rng& rng);
 
 }  // namespace scratchnet

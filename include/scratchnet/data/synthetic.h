@@ -10,12 +10,13 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "scratchnet/core/export.h"
 #include "scratchnet/data/dataset.h"
 
 namespace scratchnet {
 
-Dataset make_xor(std::size_t samples, std::uint64_t seed);
-Dataset make_or(std::size_t samples, std::uint64_t seed);
-Dataset make_sine(std::size_t samples, std::uint64_t seed);
+SCRATCHNET_API Dataset make_xor(std::size_t samples, std::uint64_t seed);
+SCRATCHNET_API Dataset make_or(std::size_t samples, std::uint64_t seed);
+SCRATCHNET_API Dataset make_sine(std::size_t samples, std::uint64_t seed);
 
 }  // namespace scratchnet

@@ -39,6 +39,7 @@
 #include <string_view>
 #include <vector>
 
+#include "scratchnet/core/export.h"
 #include "scratchnet/data/csv.h"
 #include "scratchnet/data/tabular_options.h"
 
@@ -48,7 +49,7 @@ class ByteReader;
 class ByteWriter;
 
 // One input column as the fitted pipeline uses it.
-struct TabularColumn {
+struct SCRATCHNET_API TabularColumn {
   enum class Kind : std::uint8_t { kNumeric = 0, kCategorical = 1 };
   std::string name;        // header name, or the 0-based position as text without a header
   std::size_t position = 0;  // in the training table
@@ -65,7 +66,7 @@ struct TabularColumn {
 
 // Rows through a pipeline: features (rows x output_width, row-major) and the
 // cells whose category the training rows never had (encoded as all zeros).
-struct TabularRows {
+struct SCRATCHNET_API TabularRows {
   std::vector<float> features;
   std::size_t rows = 0;
   std::size_t unseen = 0;                   // cells with an unseen category, in all
@@ -74,7 +75,7 @@ struct TabularRows {
   std::string unseen_summary(const std::vector<TabularColumn>& columns) const;
 };
 
-class TabularPipeline {
+class SCRATCHNET_API TabularPipeline {
  public:
   TabularPipeline() = default;
 
@@ -122,7 +123,7 @@ class TabularPipeline {
   void encode(ByteWriter& out) const;
   static TabularPipeline decode(ByteReader& in);
 
-  friend bool operator==(const TabularPipeline&, const TabularPipeline&);
+  friend SCRATCHNET_API bool operator==(const TabularPipeline&, const TabularPipeline&);
 
  private:
   // Where each column is in `table`; throws naming a missing column.
@@ -139,11 +140,12 @@ class TabularPipeline {
   std::size_t dropped_rows_ = 0;
 };
 
-bool operator==(const TabularColumn& a, const TabularColumn& b);
+SCRATCHNET_API bool operator==(const TabularColumn& a, const TabularColumn& b);
 
 // The pipeline alone as bytes (with a leading format byte), and back; decode
 // rejects trailing bytes. What a fuzz target feeds.
-std::string encode_tabular_pipeline(const TabularPipeline& pipeline);
-TabularPipeline decode_tabular_pipeline(std::string_view bytes, const std::string& source);
+SCRATCHNET_API std::string encode_tabular_pipeline(const TabularPipeline& pipeline);
+SCRATCHNET_API TabularPipeline decode_tabular_pipeline(std::string_view bytes,
+                                                       const std::string& source);
 
 }  // namespace scratchnet

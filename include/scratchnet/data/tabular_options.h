@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "scratchnet/core/export.h"
+
 namespace scratchnet {
 
 // Fill value of a numeric column for its missing cells, from the training
@@ -16,26 +18,26 @@ namespace scratchnet {
 // frequent category.
 enum class ImputeKind { kMedian, kMean, kMostFrequent, kConstant };
 
-struct ImputeStrategy {
+struct SCRATCHNET_API ImputeStrategy {
   ImputeKind kind = ImputeKind::kMedian;
   double constant = 0;  // kConstant only
 };
 
 // "median" | "mean" | "most_frequent" | "constant:V" (V a finite number);
 // a usage error naming the text otherwise.
-ImputeStrategy parse_impute_strategy(const std::string& text);
-std::string to_string(const ImputeStrategy& strategy);  // the text parse accepts
+SCRATCHNET_API ImputeStrategy parse_impute_strategy(const std::string& text);
+SCRATCHNET_API std::string to_string(const ImputeStrategy& strategy);  // the text parse accepts
 
 // A row whose label cell is missing: dropped and counted, or a data error.
 enum class MissingLabels { kDrop, kError };
-MissingLabels parse_missing_labels(const std::string& text);  // "drop" | "error"
-std::string to_string(MissingLabels mode);
+SCRATCHNET_API MissingLabels parse_missing_labels(const std::string& text);  // "drop" | "error"
+SCRATCHNET_API std::string to_string(MissingLabels mode);
 
 // NA, N/A, NaN, nan, null, None, ?, - : cells that mean "no value". An empty
 // cell is always missing, whatever the list.
-std::vector<std::string> default_missing_markers();
+SCRATCHNET_API std::vector<std::string> default_missing_markers();
 
-struct TabularOptions {
+struct SCRATCHNET_API TabularOptions {
   std::vector<std::string> missing = default_missing_markers();  // data.missing
   bool missing_indicator = false;  // data.missing_indicator: a 0/1 column per column with holes
   ImputeStrategy impute;           // data.impute

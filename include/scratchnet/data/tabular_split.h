@@ -29,6 +29,7 @@
 #include <string>
 #include <vector>
 
+#include "scratchnet/core/export.h"
 #include "scratchnet/core/rng.h"
 #include "scratchnet/data/csv.h"
 #include "scratchnet/data/dataset.h"
@@ -37,7 +38,7 @@
 
 namespace scratchnet {
 
-struct LabelledTable {
+struct SCRATCHNET_API LabelledTable {
   std::string source;
   CsvTable table;                // the rows that have a label
   std::size_t label_column = 0;
@@ -50,22 +51,25 @@ struct LabelledTable {
 // first such line with options.tabular.missing_labels == kError. Labels are
 // read as table_labels reads them. Data errors for a header naming a column
 // twice and for a file where no row has a label.
-LabelledTable label_table(CsvTable table, const std::string& source, const CsvOptions& options);
+SCRATCHNET_API LabelledTable label_table(CsvTable table, const std::string& source,
+                                         const CsvOptions& options);
 // read_text_file + parse_csv_table + label_table.
-LabelledTable read_labelled_table(const std::string& path, const CsvOptions& options);
+SCRATCHNET_API LabelledTable read_labelled_table(const std::string& path,
+                                                 const CsvOptions& options);
 
 // Rows through a pipeline: the data set and the cells with a category the
 // training rows did not have (encoded as all zeros), for a warning.
-struct TabularPart {
+struct SCRATCHNET_API TabularPart {
   Dataset data;                // features and labels; feature_names = the output names
   std::size_t unseen = 0;
   std::string unseen_summary;  // "color: 2, city: 1"
 };
 
-TabularPart tabular_part(const LabelledTable& labelled, const TabularPipeline& pipeline,
-                         std::span<const std::size_t> rows);
+SCRATCHNET_API TabularPart tabular_part(const LabelledTable& labelled,
+                                        const TabularPipeline& pipeline,
+                                        std::span<const std::size_t> rows);
 
-struct TabularSplit {
+struct SCRATCHNET_API TabularSplit {
   TabularPipeline pipeline;  // fitted on train's rows; dropped_rows set
   TabularPart train, validation, test;  // validation empty when its fraction is 0
   std::vector<std::size_t> train_rows, validation_rows, test_rows;  // rows of labelled.table
@@ -76,21 +80,23 @@ struct TabularSplit {
 // code splits today), keeps the first train_limit training rows when it is
 // not 0, fits the pipeline on the training rows and transforms the three
 // parts. A classification table with a single class is a data error.
-TabularSplit split_tabular(const LabelledTable& labelled, const TabularOptions& options,
-                           double test_fraction, double validation_fraction,
-                           std::size_t train_limit, Rng& rng);
+SCRATCHNET_API TabularSplit split_tabular(const LabelledTable& labelled,
+                                          const TabularOptions& options, double test_fraction,
+                                          double validation_fraction, std::size_t train_limit,
+                                          Rng& rng);
 
 // K stratified folds of `rows` (rows of labelled.table): kfold_splits on
 // those rows' labels, mapped back to table rows (sorted).
-std::vector<SplitIndices> kfold_rows(const LabelledTable& labelled,
-                                     std::span<const std::size_t> rows, std::size_t k, Rng& rng);
+SCRATCHNET_API std::vector<SplitIndices> kfold_rows(const LabelledTable& labelled,
+                                                    std::span<const std::size_t> rows,
+                                                    std::size_t k, Rng& rng);
 
-struct TabularFold {
+struct SCRATCHNET_API TabularFold {
   TabularPipeline pipeline;  // fitted on the fold's kept rows only
   TabularPart train, held_out;
 };
 // Fits a pipeline on fold.kept and transforms fold.kept and fold.held_out.
-TabularFold fit_fold(const LabelledTable& labelled, const SplitIndices& fold,
-                     const TabularOptions& options);
+SCRATCHNET_API TabularFold fit_fold(const LabelledTable& labelled, const SplitIndices& fold,
+                                    const TabularOptions& options);
 
 }  // namespace scratchnet

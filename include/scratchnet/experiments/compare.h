@@ -26,6 +26,7 @@
 #include <string>
 #include <vector>
 
+#include "scratchnet/core/export.h"
 #include "scratchnet/experiments/conclusion.h"
 #include "scratchnet/experiments/experiment.h"
 
@@ -35,17 +36,17 @@ namespace scratchnet {
 // separated by ';' instead when the text holds one (model.layers=30,30;50,50).
 // The key "config" takes TOML files (config=a.toml,b.toml) to compare whole
 // setups, e.g. two networks.
-struct Variation {
+struct SCRATCHNET_API Variation {
   std::string key;
   std::vector<std::string> values;
 };
-Variation parse_variation(const std::string& text);
+SCRATCHNET_API Variation parse_variation(const std::string& text);
 
 // Every combination, the first variation varying slowest. No variations: one
 // empty assignment (the base config).
-std::vector<Assignment> cartesian_product(const std::vector<Variation>& variations);
+SCRATCHNET_API std::vector<Assignment> cartesian_product(const std::vector<Variation>& variations);
 
-struct CompareOptions {
+struct SCRATCHNET_API CompareOptions {
   std::vector<Variation> vary;
   std::size_t repeats = 1;
   std::size_t jobs = 1;  // runs in parallel
@@ -65,19 +66,21 @@ struct CompareOptions {
 // cartesian_product(vary)) that take it, labelled by their other settings.
 // Empty when there is no facet: fewer than two varied keys, or "none".
 // Throws a usage error when `facet` is not a varied key (naming them).
-struct Facet {
+struct SCRATCHNET_API Facet {
   std::string title;  // "batch_norm=true"
   std::vector<std::size_t> variants;
   std::vector<std::string> labels;  // "init=normal:0.1"
 };
-std::vector<Facet> facets(const std::vector<Variation>& vary, const std::string& facet);
+SCRATCHNET_API std::vector<Facet> facets(const std::vector<Variation>& vary,
+                                         const std::string& facet);
 
-struct VariantResult {
+struct SCRATCHNET_API VariantResult {
   Assignment assignment;
   std::vector<RunSummary> runs;  // one per finished repeat
 };
 
-std::vector<VariantResult> run_compare(const TrainConfig& base, const CompareOptions& options,
-                                       ExperimentObserver* observer);
+SCRATCHNET_API std::vector<VariantResult> run_compare(const TrainConfig& base,
+                                                      const CompareOptions& options,
+                                                      ExperimentObserver* observer);
 
 }  // namespace scratchnet

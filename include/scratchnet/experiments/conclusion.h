@@ -20,13 +20,14 @@
 #include <string>
 #include <vector>
 
+#include "scratchnet/core/export.h"
 #include "scratchnet/experiments/report.h"
 #include "scratchnet/experiments/stats.h"
 
 namespace scratchnet {
 
 // How a variant's scores were obtained, which decides the test.
-struct ScoreDesign {
+struct SCRATCHNET_API ScoreDesign {
   enum class Kind { kRepeats, kFolds } kind = Kind::kRepeats;
   std::size_t train_rows = 0, test_rows = 0;  // kFolds: one fold's training and held-out rows
 
@@ -40,17 +41,17 @@ struct ScoreDesign {
   std::string test_name() const;
 };
 
-struct Metric {
+struct SCRATCHNET_API Metric {
   std::string name;  // as the sentence says it: "test accuracy"
   bool higher_is_better = true;
 };
 
-struct VariantScores {
+struct SCRATCHNET_API VariantScores {
   std::string label;           // "optimizer=adam"
   std::vector<double> scores;  // one per repeat or fold; NaN: diverged
 };
 
-struct VariantVerdict {
+struct SCRATCHNET_API VariantVerdict {
   enum class Standing {
     kBest,
     kTied,      // p >= alpha
@@ -63,7 +64,7 @@ struct VariantVerdict {
   TTest test;  // this variant against the best (difference = this - best); unset for the best
 };
 
-struct MetricVerdict {
+struct SCRATCHNET_API MetricVerdict {
   Metric metric;
   static constexpr std::size_t kNone = static_cast<std::size_t>(-1);
   std::size_t best = kNone;              // kNone when every variant diverged
@@ -73,19 +74,19 @@ struct MetricVerdict {
 
 // Requires at least one variant; throws a usage error otherwise, or when
 // alpha is not in (0, 1).
-MetricVerdict judge(const Metric& metric, const std::vector<VariantScores>& variants,
-                    const ScoreDesign& design, double alpha = 0.05);
+SCRATCHNET_API MetricVerdict judge(const Metric& metric, const std::vector<VariantScores>& variants,
+                                   const ScoreDesign& design, double alpha = 0.05);
 
 // One row per variant (the labels of the scores judged), one column per
 // metric: "best (0.9727)", "-0.0180, p = 0.04", "-0.0030, p = 0.57 (tied)",
 // "-0.0100 (no spread)", "diverged"; when no variant has a p-value (one run
 // each) the caption says so and the cells hold the differences alone.
 // Requires verdicts over the same variants.
-ReportTable differences_table(const std::vector<MetricVerdict>& verdicts,
-                              const std::vector<std::string>& labels, const ScoreDesign& design,
-                              double alpha = 0.05);
+SCRATCHNET_API ReportTable differences_table(const std::vector<MetricVerdict>& verdicts,
+                                             const std::vector<std::string>& labels,
+                                             const ScoreDesign& design, double alpha = 0.05);
 
 // Two significant digits: "p = 0.57", "p = 0.050", "p = 0.0042", "p < 0.001".
-std::string format_p(double p);
+SCRATCHNET_API std::string format_p(double p);
 
 }  // namespace scratchnet

@@ -40,6 +40,7 @@
 #include <utility>
 #include <vector>
 
+#include "scratchnet/core/export.h"
 #include "scratchnet/experiments/plot.h"
 #include "scratchnet/experiments/run_plots.h"
 
@@ -47,17 +48,17 @@ namespace scratchnet {
 
 // The diagnostics figures of the run in `run_dir`, rendered there; nothing
 // (and any such figure of an earlier run removed) when it has no diagnostics.
-PlotOutcome plot_diagnostics(const std::string& run_dir);
+SCRATCHNET_API PlotOutcome plot_diagnostics(const std::string& run_dir);
 
 // Runs shown side by side: a title (a facet value, or empty) and its runs
 // as (label, run folder) pairs.
-struct RunGroup {
+struct SCRATCHNET_API RunGroup {
   std::string title;
   std::vector<std::pair<std::string, std::string>> runs;
 };
 
 // The comparison figures over `groups` (see above); empty when no run has
 // diagnostics. Charts are returned to be rendered by the caller.
-std::vector<Chart> compare_diagnostics_charts(const std::vector<RunGroup>& groups);
+SCRATCHNET_API std::vector<Chart> compare_diagnostics_charts(const std::vector<RunGroup>& groups);
 
 }  // namespace scratchnet

@@ -24,9 +24,11 @@
 #include <string>
 #include <vector>
 
+#include "scratchnet/core/export.h"
+
 namespace scratchnet {
 
-struct ExperimentSpec {
+struct SCRATCHNET_API ExperimentSpec {
   std::string kind;  // "compare", "search" or empty (no [experiment] section)
   std::string title;
   std::string out;
@@ -44,11 +46,11 @@ struct ExperimentSpec {
 
 // Reads the [experiment] section of a TOML file (other sections are ignored
 // here). Errors name the file, line and key.
-ExperimentSpec load_experiment_spec(const std::string& path);
+SCRATCHNET_API ExperimentSpec load_experiment_spec(const std::string& path);
 
 // Settings given on top of an experiment file (command-line flags, Python
 // keyword arguments): each one that is set replaces the file's.
-struct ExperimentOverrides {
+struct SCRATCHNET_API ExperimentOverrides {
   std::vector<std::string> vary, params;  // replace the file's lists when non-empty
   std::optional<std::size_t> repeats, trials, top, refine_top, refine_trials, jobs;
   std::optional<std::uint64_t> search_seed;
@@ -56,6 +58,7 @@ struct ExperimentOverrides {
 };
 // `spec` with `overrides` applied; usage errors when no output folder is
 // named or jobs is 0.
-ExperimentSpec apply_overrides(ExperimentSpec spec, const ExperimentOverrides& overrides);
+SCRATCHNET_API ExperimentSpec apply_overrides(ExperimentSpec spec,
+                                              const ExperimentOverrides& overrides);
 
 }  // namespace scratchnet

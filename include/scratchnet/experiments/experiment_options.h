@@ -4,6 +4,7 @@
 // apply_overrides), as `scratchnet compare`/`search` and the Python
 // package's compare()/search() both run them.
 
+#include "scratchnet/core/export.h"
 #include "scratchnet/experiments/compare.h"
 #include "scratchnet/experiments/experiment_file.h"
 #include "scratchnet/experiments/search.h"
@@ -11,8 +12,8 @@
 namespace scratchnet {
 
 // Parses each `vary` entry (usage errors name it); title "comparison" when none.
-CompareOptions compare_options(const ExperimentSpec& spec);
+SCRATCHNET_API CompareOptions compare_options(const ExperimentSpec& spec);
 // Parses each `params` entry (usage errors name it).
-SearchOptions search_options(const ExperimentSpec& spec);
+SCRATCHNET_API SearchOptions search_options(const ExperimentSpec& spec);
 
 }  // namespace scratchnet

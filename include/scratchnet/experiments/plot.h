@@ -30,6 +30,8 @@
 #include <string>
 #include <vector>
 
+#include "scratchnet/core/export.h"
+
 namespace scratchnet {
 
 // One curve. An empty `x` numbers the points 1, 2, 3, ... (epochs). An
@@ -37,7 +39,7 @@ namespace scratchnet {
 // data): a diverged run, whose loss explodes, then leaves the plot at the
 // top instead of flattening every other curve; its key entry (or its
 // panel's title) says "off scale" when it does.
-struct Series {
+struct SCRATCHNET_API Series {
   std::string label;
   std::vector<double> x, y;
   bool outlier = false;
@@ -45,7 +47,7 @@ struct Series {
 
 // One panel of small multiples (Chart::panels); `note`, when given, is
 // written inside the panel at its top right.
-struct Panel {
+struct SCRATCHNET_API Panel {
   std::string title;
   std::vector<Series> series;
   std::string note{};  // defaulted: Panel{title, series} stays valid
@@ -76,7 +78,7 @@ struct Panel {
 // label names the same thing in every panel and keeps its colour (colours
 // in order of first appearance). A panel lists in its title the series
 // that have no data there ("no data: batch_norm=false").
-struct Chart {
+struct SCRATCHNET_API Chart {
   std::string name;  // file stem: <dir>/<name>.dat/.gp/.png/.svg
   std::string title, x_label, y_label;
   bool log_x = false, log_y = false;
@@ -96,7 +98,7 @@ struct Chart {
 // hyperparameter search). values[row][col]; row 0 is drawn at the top. Tick
 // lists are either empty (cells numbered from 0) or one label per column/row.
 // With `annotate`, each cell shows its value. Non-finite cells are NaN.
-struct Heatmap {
+struct SCRATCHNET_API Heatmap {
   std::string name, title, x_label, y_label;
   std::vector<std::string> x_ticks, y_ticks;
   std::vector<std::vector<double>> values;  // values[row][col]
@@ -111,7 +113,7 @@ struct Heatmap {
 // likewise from x_min. Requires grid_x, grid_y >= 2, x_min < x_max,
 // y_min < y_max, and px, py, pclass of one length. Classes without a name in
 // class_names are called "class k".
-struct RegionMap {
+struct SCRATCHNET_API RegionMap {
   std::string name, title;
   double x_min = 0, x_max = 1, y_min = 0, y_max = 1;
   std::size_t grid_x = 0, grid_y = 0;
@@ -122,24 +124,24 @@ struct RegionMap {
   std::string x_label, y_label;  // the two features; may be empty
 };
 
-struct RenderResult {
+struct SCRATCHNET_API RenderResult {
   bool rendered = false;
   // Empty when rendered; otherwise what went wrong and how to render later,
   // e.g. "gnuplot not found on PATH: ... render with `gnuplot out/loss.gp`".
   std::string message;
 };
 
-RenderResult render(const Chart& chart, const std::string& dir);
-RenderResult render(const Heatmap& map, const std::string& dir);
-RenderResult render(const RegionMap& map, const std::string& dir);
+SCRATCHNET_API RenderResult render(const Chart& chart, const std::string& dir);
+SCRATCHNET_API RenderResult render(const Heatmap& map, const std::string& dir);
+SCRATCHNET_API RenderResult render(const RegionMap& map, const std::string& dir);
 
 // Whether an executable `gnuplot` is on PATH (searched directly, no shell).
-bool gnuplot_available();
+SCRATCHNET_API bool gnuplot_available();
 
 // Re-runs gnuplot on every .gp script in `dir`, in name order (for
 // `scratchnet plot DIR`); returns how many rendered. `message` (may be null)
 // receives what failed and why, or is cleared when all rendered. Throws a
 // data error when `dir` is not a readable folder.
-std::size_t rerender_all(const std::string& dir, std::string* message);
+SCRATCHNET_API std::size_t rerender_all(const std::string& dir, std::string* message);
 
 }  // namespace scratchnet

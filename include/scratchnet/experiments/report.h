@@ -13,11 +13,13 @@
 #include <utility>
 #include <vector>
 
+#include "scratchnet/core/export.h"
+
 namespace scratchnet {
 
 // A table; rows may be shorter or longer than the header (padded with empty
 // cells). Cells that read as numbers are right-aligned.
-struct ReportTable {
+struct SCRATCHNET_API ReportTable {
   std::string caption;
   std::vector<std::string> header;
   std::vector<std::vector<std::string>> rows;
@@ -27,7 +29,7 @@ struct ReportTable {
 // figures): "label: text · text". An href is a path relative to the
 // report's folder (or an absolute one); one with a URL scheme
 // ("javascript:", "https:") is shown as text, not linked.
-struct ReportLinks {
+struct SCRATCHNET_API ReportLinks {
   std::string label;
   std::vector<std::pair<std::string, std::string>> links;  // (text, href)
 };
@@ -36,7 +38,7 @@ struct ReportLinks {
 // tables, then plots, then lists of links. A relative SVG path is looked up in the report's
 // folder first, then relative to the working directory. A missing SVG
 // (gnuplot absent when the plots were made) shows a note on how to render it.
-struct ReportSection {
+struct SCRATCHNET_API ReportSection {
   std::string heading;
   std::string text;
   std::vector<ReportTable> tables;
@@ -49,17 +51,17 @@ struct ReportSection {
 // the sections. A first section without a heading reads as the page's lead
 // (a conclusion above everything else).
 // Throws a data error when the file cannot be written.
-void write_report(const std::string& dir, const std::string& title,
-                  const std::vector<ReportSection>& sections);
+SCRATCHNET_API void write_report(const std::string& dir, const std::string& title,
+                                 const std::vector<ReportSection>& sections);
 
 // The same table as GitHub markdown: the caption in bold on a line of its
 // own (when there is one), then the table; in cells '|' is escaped, '<'
 // becomes &lt; and line breaks <br>; all-numeric columns are right-aligned.
 // Ends with a newline.
-std::string markdown_table(const ReportTable& table);
+SCRATCHNET_API std::string markdown_table(const ReportTable& table);
 
 // The links as a markdown list, one item per ReportLinks; hrefs with a URL
 // scheme are shown as text. Ends with a newline (empty for no links).
-std::string markdown_links(const std::vector<ReportLinks>& links);
+SCRATCHNET_API std::string markdown_links(const std::vector<ReportLinks>& links);
 
 }  // namespace scratchnet

@@ -15,18 +15,20 @@
 #include <string>
 #include <vector>
 
+#include "scratchnet/core/export.h"
+
 namespace scratchnet {
 
-struct PlotOutcome {
+struct SCRATCHNET_API PlotOutcome {
   std::vector<std::string> made;  // chart names
   std::string message;            // how to render when gnuplot is missing
 };
 
-PlotOutcome plot_run(const std::string& run_dir);
+SCRATCHNET_API PlotOutcome plot_run(const std::string& run_dir);
 
 // The figures (PNG files) in a run folder, for reports to link: first the
 // ones plot_run draws, in the order above, then any other, by name. File names,
 // not paths; empty when there are none (the run was never plotted).
-std::vector<std::string> run_figure_files(const std::string& run_dir);
+SCRATCHNET_API std::vector<std::string> run_figure_files(const std::string& run_dir);
 
 }  // namespace scratchnet

@@ -25,12 +25,13 @@
 #include <string>
 #include <vector>
 
+#include "scratchnet/core/export.h"
 #include "scratchnet/core/rng.h"
 #include "scratchnet/experiments/experiment.h"
 
 namespace scratchnet {
 
-struct ParamDistribution {
+struct SCRATCHNET_API ParamDistribution {
   enum class Kind { kLog, kUniform, kInt, kChoice };
   std::string key;
   Kind kind = Kind::kLog;
@@ -42,12 +43,12 @@ struct ParamDistribution {
 };
 
 // Parses "train.lr=log:1e-6:1e-2"; validates the key and the bounds.
-ParamDistribution parse_param(const std::string& text);
+SCRATCHNET_API ParamDistribution parse_param(const std::string& text);
 // The ranges narrowed to the values in `best` (the best trials' assignments).
-std::vector<ParamDistribution> narrow(const std::vector<ParamDistribution>& params,
-                                      const std::vector<Assignment>& best);
+SCRATCHNET_API std::vector<ParamDistribution> narrow(const std::vector<ParamDistribution>& params,
+                                                     const std::vector<Assignment>& best);
 
-struct SearchOptions {
+struct SCRATCHNET_API SearchOptions {
   std::vector<ParamDistribution> params;
   std::size_t trials = 20;
   std::uint64_t seed = 1;
@@ -58,7 +59,7 @@ struct SearchOptions {
   std::string out;                // required
 };
 
-struct Trial {
+struct SCRATCHNET_API Trial {
   std::size_t number = 0;  // 1-based
   int pass = 1;
   Assignment values;
@@ -66,7 +67,7 @@ struct Trial {
   double score = kNaN;     // validation accuracy, or minus the validation loss
 };
 
-struct SearchResult {
+struct SCRATCHNET_API SearchResult {
   std::vector<Trial> trials;        // in trial order
   std::vector<std::size_t> ranked;  // indices into trials, best first
   std::vector<ParamDistribution> refined;  // second-pass ranges (empty without one)
@@ -74,7 +75,7 @@ struct SearchResult {
   RunSummary best_test;             // the best config trained once and tested
 };
 
-SearchResult run_search(const TrainConfig& base, const SearchOptions& options,
-                        ExperimentObserver* observer);
+SCRATCHNET_API SearchResult run_search(const TrainConfig& base, const SearchOptions& options,
+                                       ExperimentObserver* observer);
 
 }  // namespace scratchnet

@@ -19,19 +19,21 @@
 #include <cstddef>
 #include <vector>
 
+#include "scratchnet/core/export.h"
+
 namespace scratchnet {
 
 // I_x(a, b) for a, b > 0 and x in [0, 1]; NaN outside.
-double regularized_incomplete_beta(double a, double b, double x);
+SCRATCHNET_API double regularized_incomplete_beta(double a, double b, double x);
 
 // P(T <= t) for Student's t with `dof` > 0 degrees of freedom (not
 // necessarily whole: Welch's test has fractional ones).
-double student_t_cdf(double t, double dof);
+SCRATCHNET_API double student_t_cdf(double t, double dof);
 
 // P(|T| >= |t|): the two-sided p-value of a t statistic.
-double student_t_two_sided_p(double t, double dof);
+SCRATCHNET_API double student_t_two_sided_p(double t, double dof);
 
-struct TTest {
+struct SCRATCHNET_API TTest {
   double difference = 0;  // mean(a) - mean(b)
   double t = 0;           // +-inf when the scores have no spread but differ
   double dof = 0;
@@ -41,7 +43,7 @@ struct TTest {
 
 // Welch: t = (mean_a - mean_b) / sqrt(s_a^2/n_a + s_b^2/n_b) with the
 // Welch-Satterthwaite degrees of freedom. Needs two finite scores per side.
-TTest welch_t_test(const std::vector<double>& a, const std::vector<double>& b);
+SCRATCHNET_API TTest welch_t_test(const std::vector<double>& a, const std::vector<double>& b);
 
 // Nadeau-Bengio: a[j] and b[j] are the scores of fold j (the same folds for
 // both); d_j = a[j] - b[j] over the J pairs where both are finite, and
@@ -52,7 +54,8 @@ TTest welch_t_test(const std::vector<double>& a, const std::vector<double>& b);
 // train on overlapping rows. Repeated K-fold (r x K pairs) is covered too
 // (Bouckaert & Frank, PAKDD 2004). Throws a usage error when the lists
 // differ in length or a row count is 0.
-TTest corrected_resampled_t_test(const std::vector<double>& a, const std::vector<double>& b,
-                                 std::size_t train_rows, std::size_t test_rows);
+SCRATCHNET_API TTest corrected_resampled_t_test(const std::vector<double>& a,
+                                                const std::vector<double>& b,
+                                                std::size_t train_rows, std::size_t test_rows);
 
 }  // namespace scratchnet

@@ -15,6 +15,7 @@
 #include <string>
 #include <string_view>
 
+#include "scratchnet/core/export.h"
 #include "scratchnet/core/rng.h"
 #include "scratchnet/core/tensor.h"
 
@@ -25,7 +26,7 @@ namespace scratchnet {
 // rest (Glorot & Bengio derived it for symmetric saturating activations).
 enum class InitFamily { kXavier, kHe };
 
-class InitScheme {
+class SCRATCHNET_API InitScheme {
  public:
   enum class Kind { kAuto, kNormal, kUniform, kXavierNormal, kXavierUniform, kHeNormal, kHeUniform };
 

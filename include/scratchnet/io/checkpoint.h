@@ -9,22 +9,23 @@
 
 #include <string>
 
+#include "scratchnet/core/export.h"
 #include "scratchnet/train/training_state.h"
 
 namespace scratchnet {
 
 inline constexpr std::uint32_t kCheckpointFormatVersion = 1;
 
-struct Checkpoint {
+struct SCRATCHNET_API Checkpoint {
   std::string config_toml;
   std::string metrics_csv;
   TrainingState state;
 };
 
-std::string encode_checkpoint(const Checkpoint& checkpoint);
-Checkpoint decode_checkpoint(std::string_view bytes, const std::string& source);
-void save_checkpoint(const Checkpoint& checkpoint, const std::string& path);
+SCRATCHNET_API std::string encode_checkpoint(const Checkpoint& checkpoint);
+SCRATCHNET_API Checkpoint decode_checkpoint(std::string_view bytes, const std::string& source);
+SCRATCHNET_API void save_checkpoint(const Checkpoint& checkpoint, const std::string& path);
 // Throws a data error naming the file when it is missing, truncated or corrupt.
-Checkpoint load_checkpoint(const std::string& path);
+SCRATCHNET_API Checkpoint load_checkpoint(const std::string& path);
 
 }  // namespace scratchnet

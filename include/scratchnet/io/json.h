@@ -4,9 +4,11 @@
 
 #include <string>
 
+#include "scratchnet/core/export.h"
+
 namespace scratchnet {
 
-std::string json_number(double value);
-std::string json_string(const std::string& text);
+SCRATCHNET_API std::string json_number(double value);
+SCRATCHNET_API std::string json_string(const std::string& text);
 
 }  // namespace scratchnet

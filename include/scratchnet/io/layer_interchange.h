@@ -47,6 +47,7 @@
 #include <string_view>
 #include <vector>
 
+#include "scratchnet/core/export.h"
 #include "scratchnet/layers/layer.h"
 
 namespace scratchnet {
@@ -60,7 +61,7 @@ using OnnxLayerEmitter = std::string (*)(OnnxGraphBuilder& graph, Layer<float>& 
 // Adds the modules and state_dict tensors of `layer`.
 using TorchLayerMapper = void (*)(TorchLayoutBuilder& builder, Layer<float>& layer);
 
-struct LayerInterchange {
+struct SCRATCHNET_API LayerInterchange {
   const char* type;
   OnnxLayerEmitter onnx;   // null when it has no ONNX form...
   TorchLayerMapper torch;  // ...or no PyTorch form,
@@ -68,8 +69,8 @@ struct LayerInterchange {
 };
 
 // The table: one entry per layer type.
-const std::vector<LayerInterchange>& layer_interchange_table();
+SCRATCHNET_API const std::vector<LayerInterchange>& layer_interchange_table();
 // The entry of `type`, or null.
-const LayerInterchange* find_layer_interchange(std::string_view type);
+SCRATCHNET_API const LayerInterchange* find_layer_interchange(std::string_view type);
 
 }  // namespace scratchnet

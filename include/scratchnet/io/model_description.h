@@ -23,6 +23,7 @@
 #include <string>
 #include <vector>
 
+#include "scratchnet/core/export.h"
 #include "scratchnet/data/scaler.h"
 #include "scratchnet/data/tabular.h"
 #include "scratchnet/train/model.h"
@@ -32,23 +33,23 @@ namespace scratchnet {
 
 // A float as JSON: the shortest text that reads back as the same float; null
 // when not finite.
-std::string json_float(float value);
-std::string json_string_array(const std::vector<std::string>& items);
-std::string json_float_array(const std::vector<float>& values);
+SCRATCHNET_API std::string json_float(float value);
+SCRATCHNET_API std::string json_string_array(const std::vector<std::string>& items);
+SCRATCHNET_API std::string json_float_array(const std::vector<float>& values);
 
 // What a model does to its input before the network, as exporters see it.
-struct InputPreprocessing {
+struct SCRATCHNET_API InputPreprocessing {
   const TabularPipeline* encoding = nullptr;  // raw table columns -> features (outside any graph)
   std::vector<float> channel_mean, channel_std;  // images: (x - mean[c]) / std[c]; empty: none
   Scaler scaler;                                 // then per feature: (x - offset) * factor
 };
 // The preprocessing of `model`: the one place exporters read the Model's
 // preprocessing fields (scaler, table pipeline, per-channel image statistics).
-InputPreprocessing input_preprocessing(const Model& model);
+SCRATCHNET_API InputPreprocessing input_preprocessing(const Model& model);
 
-std::string task_name(Task task);  // "classification" | "regression"
-std::string architecture_json(const Architecture& architecture);
-std::string preprocessing_json(const InputPreprocessing& preprocessing);
-std::string tabular_encoding_json(const TabularPipeline& pipeline);
+SCRATCHNET_API std::string task_name(Task task);  // "classification" | "regression"
+SCRATCHNET_API std::string architecture_json(const Architecture& architecture);
+SCRATCHNET_API std::string preprocessing_json(const InputPreprocessing& preprocessing);
+SCRATCHNET_API std::string tabular_encoding_json(const TabularPipeline& pipeline);
 
 }  // namespace scratchnet

@@ -27,27 +27,28 @@
 #include <string>
 #include <vector>
 
+#include "scratchnet/core/export.h"
 #include "scratchnet/train/model.h"
 
 namespace scratchnet {
 
 inline constexpr std::uint32_t kModelFormatVersion = 2;
 
-void save_model(const Model& model, const std::string& path);
+SCRATCHNET_API void save_model(const Model& model, const std::string& path);
 // Throws a data error naming the file for a missing, truncated, corrupt or
 // incompatible file.
-Model load_model(const std::string& path);
+SCRATCHNET_API Model load_model(const std::string& path);
 
 // Encodes / decodes the file image in memory (what save/load write and read).
 // decode_model treats `bytes` as untrusted: every length is checked against
 // what remains before anything is allocated, and the architecture is sized
 // (plan_architecture) before it is built, so a hostile file of N bytes makes
 // the loader allocate O(N) at most; every problem is a data error.
-std::string encode_model(const Model& model);
-Model decode_model(std::string_view bytes, const std::string& source);
+SCRATCHNET_API std::string encode_model(const Model& model);
+SCRATCHNET_API Model decode_model(std::string_view bytes, const std::string& source);
 
 // What `scratchnet verify` reports about a sound model file.
-struct ModelInfo {
+struct SCRATCHNET_API ModelInfo {
   std::uint32_t format_version = 0;
   std::string writer_version;  // the scratchnet version that wrote the file
   std::size_t file_bytes = 0;
@@ -63,13 +64,13 @@ struct ModelInfo {
 // architecture, every tensor against the architecture) and also checks that
 // every weight and scaler value is finite and that the stored settings parse.
 // Trains and predicts nothing. Throws a data error naming the file otherwise.
-ModelInfo verify_model(const std::string& path);
+SCRATCHNET_API ModelInfo verify_model(const std::string& path);
 
 // The size of an architecture, computed from its specs alone: nothing is
 // allocated, so the loader can compare it with the file before building the
 // network. Mirrors the layer constructors (a test checks it against real
 // networks of every registered layer type).
-struct ArchitecturePlan {
+struct SCRATCHNET_API ArchitecturePlan {
   double values = 0;        // parameter + buffer values of the planned layers
   std::size_t planned = 0;  // layers planned: all of them unless one could not be
   std::string problem;      // empty, or why the input or layer `planned` (0-based) could not be
@@ -77,6 +78,6 @@ struct ArchitecturePlan {
 };
 // Largest sample (input or any layer output) the loader accepts, in values.
 inline constexpr double kMaxSampleValues = 268'435'456;  // 2^28
-ArchitecturePlan plan_architecture(const Architecture& architecture);
+SCRATCHNET_API ArchitecturePlan plan_architecture(const Architecture& architecture);
 
 }  // namespace scratchnet

@@ -29,6 +29,7 @@
 #include <string>
 #include <vector>
 
+#include "scratchnet/core/export.h"
 #include "scratchnet/io/model_description.h"
 #include "scratchnet/io/onnx_model.h"
 #include "scratchnet/train/model.h"
@@ -37,25 +38,25 @@ namespace scratchnet {
 
 inline constexpr int kOnnxMinOpset = 13, kOnnxMaxOpset = 17;
 
-struct OnnxExportOptions {
+struct SCRATCHNET_API OnnxExportOptions {
   int opset = kOnnxMaxOpset;  // kOnnxMinOpset..kOnnxMaxOpset (a usage error otherwise)
   bool softmax = true;        // classifiers end in Softmax (else they output logits)
 };
 
-struct OnnxExport {
+struct SCRATCHNET_API OnnxExport {
   OnnxModel model;
   std::vector<std::string> notes;  // what a user must know (e.g. the encoding stays outside)
 };
 
 // The ONNX form of `model`. Usage errors name a layer that cannot be
 // expressed, or a bad option.
-OnnxExport export_onnx(const Model& model, const OnnxExportOptions& options);
+SCRATCHNET_API OnnxExport export_onnx(const Model& model, const OnnxExportOptions& options);
 // The same with the preprocessing given (input_preprocessing(model) above).
-OnnxExport export_onnx(const Model& model, const InputPreprocessing& input,
-                       const OnnxExportOptions& options);
+SCRATCHNET_API OnnxExport export_onnx(const Model& model, const InputPreprocessing& input,
+                                      const OnnxExportOptions& options);
 
 // Builds the graph; emitters use it to add nodes and constants.
-class OnnxGraphBuilder {
+class SCRATCHNET_API OnnxGraphBuilder {
  public:
   OnnxGraphBuilder(OnnxModel& model, int opset) : model_(model), opset_(opset) {}
 

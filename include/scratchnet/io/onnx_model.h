@@ -14,13 +14,15 @@
 #include <utility>
 #include <vector>
 
+#include "scratchnet/core/export.h"
+
 namespace scratchnet {
 
 inline constexpr std::int64_t kOnnxIrVersion = 8;
 
 // An attribute of a node: one of an int, a float, a string, a list of ints
 // or a list of floats.
-struct OnnxAttribute {
+struct SCRATCHNET_API OnnxAttribute {
   enum class Kind { kInt, kFloat, kString, kInts, kFloats };
   std::string name;
   Kind kind = Kind::kInt;
@@ -36,7 +38,7 @@ struct OnnxAttribute {
   static OnnxAttribute integers(std::string name, std::vector<std::int64_t> values);
 };
 
-struct OnnxNode {
+struct SCRATCHNET_API OnnxNode {
   std::string op_type;
   std::vector<std::string> inputs, outputs;
   std::string name;
@@ -44,7 +46,7 @@ struct OnnxNode {
 };
 
 // A constant float tensor of the graph (weights, scaler statistics).
-struct OnnxInitializer {
+struct SCRATCHNET_API OnnxInitializer {
   std::string name;
   std::vector<std::int64_t> dims;
   std::vector<float> values;  // row-major, product(dims) values
@@ -52,13 +54,13 @@ struct OnnxInitializer {
 
 // A graph input or output: a float tensor. A dimension is a number, or the
 // symbol in `symbols` at the same position when that is non-empty.
-struct OnnxValueInfo {
+struct SCRATCHNET_API OnnxValueInfo {
   std::string name;
   std::vector<std::int64_t> dims;
   std::vector<std::string> symbols;  // empty, or one per dimension ("" where dims holds the size)
 };
 
-struct OnnxModel {
+struct SCRATCHNET_API OnnxModel {
   std::int64_t ir_version = kOnnxIrVersion;
   std::int64_t opset = 17;  // of the default domain ""
   std::string producer_name, producer_version;
@@ -71,6 +73,6 @@ struct OnnxModel {
 };
 
 // The ModelProto bytes of `model` (what a .onnx file holds).
-std::string encode_onnx(const OnnxModel& model);
+SCRATCHNET_API std::string encode_onnx(const OnnxModel& model);
 
 }  // namespace scratchnet

@@ -23,12 +23,14 @@
 #include <string>
 #include <string_view>
 
+#include "scratchnet/core/export.h"
+
 namespace scratchnet {
 
 // Appends the varint encoding of `value` to `out`.
-void append_varint(std::string& out, std::uint64_t value);
+SCRATCHNET_API void append_varint(std::string& out, std::uint64_t value);
 
-class ProtoWriter {
+class SCRATCHNET_API ProtoWriter {
  public:
   enum WireType : std::uint32_t { kVarint = 0, kFixed64 = 1, kLengthDelimited = 2, kFixed32 = 5 };
 

@@ -31,21 +31,23 @@
 #include <utility>
 #include <vector>
 
+#include "scratchnet/core/export.h"
+
 namespace scratchnet {
 
 // Bytes per element of a safetensors dtype ("F32" -> 4), or nullopt when the
 // format does not define it.
-std::optional<std::size_t> safetensors_dtype_size(std::string_view dtype);
-std::vector<std::string> safetensors_dtypes();
+SCRATCHNET_API std::optional<std::size_t> safetensors_dtype_size(std::string_view dtype);
+SCRATCHNET_API std::vector<std::string> safetensors_dtypes();
 
-struct SafetensorsTensor {
+struct SCRATCHNET_API SafetensorsTensor {
   std::string name;
   std::string dtype;                 // "F32", "I64", ...
   std::vector<std::uint64_t> shape;  // [] for a scalar
   std::string_view data;             // the tensor's bytes (reading: a view into the file's bytes)
 };
 
-struct SafetensorsFile {
+struct SCRATCHNET_API SafetensorsFile {
   std::vector<std::pair<std::string, std::string>> metadata;  // __metadata__, in header order
   std::vector<SafetensorsTensor> tensors;                     // in the order of their data
 
@@ -59,10 +61,11 @@ inline constexpr std::uint64_t kMaxSafetensorsHeader = 100'000'000;
 
 // Parses and checks `bytes` (see above); the tensors' data are views into
 // `bytes`, which must outlive the result. `source` names the file in errors.
-SafetensorsFile parse_safetensors(std::string_view bytes, const std::string& source);
+SCRATCHNET_API SafetensorsFile parse_safetensors(std::string_view bytes, const std::string& source);
 // The file image of `tensors` (each tensor's data must be shape x dtype size
 // bytes; an internal error otherwise) with `metadata` as __metadata__.
-std::string encode_safetensors(const std::vector<SafetensorsTensor>& tensors,
-                               const std::vector<std::pair<std::string, std::string>>& metadata);
+SCRATCHNET_API std::string encode_safetensors(
+    const std::vector<SafetensorsTensor>& tensors,
+    const std::vector<std::pair<std::string, std::string>>& metadata);
 
 }  // namespace scratchnet

@@ -23,6 +23,7 @@
 #include <cstddef>
 #include <string>
 
+#include "scratchnet/core/export.h"
 #include "scratchnet/io/model_description.h"
 #include "scratchnet/io/safetensors.h"
 #include "scratchnet/train/model.h"
@@ -31,11 +32,12 @@ namespace scratchnet {
 
 // The safetensors file image of `model`'s weights (see above). A usage error
 // names a layer that has no PyTorch form.
-std::string encode_safetensors_weights(const Model& model);
+SCRATCHNET_API std::string encode_safetensors_weights(const Model& model);
 // The same with the preprocessing given (io/model_description.h input_preprocessing).
-std::string encode_safetensors_weights(const Model& model, const InputPreprocessing& input);
+SCRATCHNET_API std::string encode_safetensors_weights(const Model& model,
+                                                      const InputPreprocessing& input);
 
-struct WeightImport {
+struct SCRATCHNET_API WeightImport {
   std::size_t tensors = 0;  // tensors copied
   std::size_t values = 0;   // values copied
 };
@@ -44,7 +46,7 @@ struct WeightImport {
 // Throws a data error naming `source` and the first tensor that is missing,
 // has another shape or dtype, holds a non-finite value, or has no place in
 // the network.
-WeightImport import_safetensors_weights(Model& model, const SafetensorsFile& file,
-                                        const std::string& source);
+SCRATCHNET_API WeightImport import_safetensors_weights(Model& model, const SafetensorsFile& file,
+                                                       const std::string& source);
 
 }  // namespace scratchnet

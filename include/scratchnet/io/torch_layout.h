@@ -22,12 +22,13 @@
 #include <string>
 #include <vector>
 
+#include "scratchnet/core/export.h"
 #include "scratchnet/train/network.h"
 
 namespace scratchnet {
 
 // One child module of the Sequential (or of a Residual's branches).
-struct TorchModule {
+struct SCRATCHNET_API TorchModule {
   std::string type;       // torch.nn class name, or "Residual"
   std::string args_json;  // keyword arguments of its constructor, as a JSON object
   std::size_t layer = 0;  // the top-level scratchnet layer it comes from
@@ -35,7 +36,7 @@ struct TorchModule {
 };
 
 // One entry of the state_dict.
-struct TorchTensor {
+struct SCRATCHNET_API TorchTensor {
   enum class Layout {
     kSame,        // the scratchnet tensor's values in order
     kTransposed,  // the transpose of the scratchnet (rows, cols) matrix
@@ -48,19 +49,19 @@ struct TorchTensor {
   std::string origin;                   // "layer 3 (residual): main conv2d W", for messages
 };
 
-struct TorchLayout {
+struct SCRATCHNET_API TorchLayout {
   std::vector<TorchModule> modules;  // the Sequential's children
   std::vector<TorchTensor> tensors;  // the state_dict, in module order
 };
 
 // The layout of `network` (pointers into it: it must outlive the result).
 // A usage error names the first layer that has no PyTorch form.
-TorchLayout torch_layout(Network<float>& network);
+SCRATCHNET_API TorchLayout torch_layout(Network<float>& network);
 // The modules as JSON (see above).
-std::string torch_modules_json(const std::vector<TorchModule>& modules);
+SCRATCHNET_API std::string torch_modules_json(const std::vector<TorchModule>& modules);
 
 // Used by mappers: appends modules and tensors under the current prefix.
-class TorchLayoutBuilder {
+class SCRATCHNET_API TorchLayoutBuilder {
  public:
   explicit TorchLayoutBuilder(TorchLayout& layout) : layout_(layout), modules_(&layout.modules) {}
 

@@ -8,15 +8,17 @@
 #include <string>
 #include <string_view>
 
+#include "scratchnet/core/export.h"
+
 namespace scratchnet {
 
 // The byte offset of the first sequence of `text` that is not UTF-8 (a bad
 // lead or continuation byte, a truncated, overlong or surrogate form, a value
 // past U+10FFFF), or std::string_view::npos when all of it is.
-std::size_t invalid_utf8_at(std::string_view text);
+SCRATCHNET_API std::size_t invalid_utf8_at(std::string_view text);
 // `text` with every byte that does not start a valid sequence replaced by U+FFFD.
-std::string valid_utf8(std::string_view text);
+SCRATCHNET_API std::string valid_utf8(std::string_view text);
 // Appends code point `cp` (at most U+10FFFF) encoded as UTF-8.
-void append_utf8(std::string& out, std::uint32_t cp);
+SCRATCHNET_API void append_utf8(std::string& out, std::uint32_t cp);
 
 }  // namespace scratchnet

@@ -11,13 +11,14 @@
 //   void forward(const T* x, T* y, std::size_t n) const
 //   void backward(const T* x, const T* y, const T* dy, T* dx, std::size_t n) const
 
+#include "scratchnet/core/export.h"
 #include "scratchnet/layers/layer_type.h"
 #include "scratchnet/layers/registry.h"
 
 namespace scratchnet {
 
 template <class T, class Fn>
-class Elementwise final : public LayerBase<T> {
+class SCRATCHNET_API Elementwise final : public LayerBase<T> {
  public:
   Elementwise(const Shape& input, const LayerSpec& spec)
       : LayerBase<T>(spec, input, plan_layer(spec, input).output), fn_(spec) {}

@@ -10,14 +10,15 @@
 // shape (C, H, W) with size <= H and size <= W (usage errors otherwise).
 // No parameters.
 
+#include "scratchnet/core/export.h"
 #include "scratchnet/layers/conv2d.h"
 
 namespace scratchnet {
 
-const LayerType& avg_pool2d_layer_type();
+SCRATCHNET_API const LayerType& avg_pool2d_layer_type();
 
 template <class T>
-class AvgPool2D final : public LayerBase<T> {
+class SCRATCHNET_API AvgPool2D final : public LayerBase<T> {
  public:
   AvgPool2D(const Shape& input, const LayerSpec& spec);
 

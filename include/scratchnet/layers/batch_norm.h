@@ -29,14 +29,15 @@
 //   dgamma += sum(dy * x_hat), dbeta += sum(dy).
 //   After an eval forward the statistics are constants: dx = gamma * inv_std * dy.
 
+#include "scratchnet/core/export.h"
 #include "scratchnet/layers/layer_type.h"
 
 namespace scratchnet {
 
-const LayerType& batch_norm_layer_type();
+SCRATCHNET_API const LayerType& batch_norm_layer_type();
 
 template <class T>
-class BatchNorm final : public LayerBase<T> {
+class SCRATCHNET_API BatchNorm final : public LayerBase<T> {
  public:
   BatchNorm(const Shape& input, const LayerSpec& spec);
 

@@ -32,12 +32,13 @@
 
 #include <cstddef>
 
+#include "scratchnet/core/export.h"
 #include "scratchnet/layers/layer_type.h"
 
 namespace scratchnet {
 
 // The geometry of a convolution or pooling window over (C, H, W) images.
-struct ConvGeometry {
+struct SCRATCHNET_API ConvGeometry {
   std::size_t channels = 0, height = 0, width = 0;  // input sample
   std::size_t kernel = 0, stride = 1, padding = 0;
   std::size_t out_height = 0, out_width = 0;
@@ -48,26 +49,27 @@ struct ConvGeometry {
 };
 
 // A pooling layer's stride attribute: an integer >= 1 defaulting to its size.
-AttrSchema pool_stride_schema();
+SCRATCHNET_API AttrSchema pool_stride_schema();
 // The integer attribute `key` of a validated spec (registry.h layer_attr).
-std::size_t size_attr(const LayerSpec& spec, const char* key);
+SCRATCHNET_API std::size_t size_attr(const LayerSpec& spec, const char* key);
 // The window geometry over `input` (which must be (C, H, W)); a usage error
 // naming the layer when the input is not an image or the window does not fit.
-ConvGeometry window_geometry(const LayerSpec& spec, const Shape& input, std::size_t kernel,
-                             std::size_t stride, std::size_t padding);
+SCRATCHNET_API ConvGeometry window_geometry(const LayerSpec& spec, const Shape& input,
+                                            std::size_t kernel, std::size_t stride,
+                                            std::size_t padding);
 
 // Unrolls one image (C, H, W) into col (C*k*k rows of OH*OW, row r starting at
 // col + r * ld, ld >= OH*OW); padding reads as 0.
 template <class T>
-void im2col(const ConvGeometry& g, const T* image, T* col, std::size_t ld);
+SCRATCHNET_API void im2col(const ConvGeometry& g, const T* image, T* col, std::size_t ld);
 // The adjoint of im2col: adds each entry of col back into image (C, H, W).
 template <class T>
-void col2im_add(const ConvGeometry& g, const T* col, std::size_t ld, T* image);
+SCRATCHNET_API void col2im_add(const ConvGeometry& g, const T* col, std::size_t ld, T* image);
 
-const LayerType& conv2d_layer_type();
+SCRATCHNET_API const LayerType& conv2d_layer_type();
 
 template <class T>
-class Conv2D final : public LayerBase<T> {
+class SCRATCHNET_API Conv2D final : public LayerBase<T> {
  public:
   Conv2D(const Shape& input, const LayerSpec& spec);
 

@@ -7,14 +7,15 @@
 // computed after set_input_gradient(false): the network's first layer).
 // Spec: {"dense", {units}}.
 
+#include "scratchnet/core/export.h"
 #include "scratchnet/layers/layer_type.h"
 
 namespace scratchnet {
 
-const LayerType& dense_layer_type();
+SCRATCHNET_API const LayerType& dense_layer_type();
 
 template <class T>
-class Dense final : public LayerBase<T> {
+class SCRATCHNET_API Dense final : public LayerBase<T> {
  public:
   Dense(const Shape& input, const LayerSpec& spec);
 

@@ -17,14 +17,15 @@
 // Randomness: the layer owns its Rng; reseed(s) restarts it as Rng(s), and
 //   before any reseed it is Rng(0). One uniform draw per element, in order.
 
+#include "scratchnet/core/export.h"
 #include "scratchnet/layers/layer_type.h"
 
 namespace scratchnet {
 
-const LayerType& dropout_layer_type();
+SCRATCHNET_API const LayerType& dropout_layer_type();
 
 template <class T>
-class Dropout final : public LayerBase<T> {
+class SCRATCHNET_API Dropout final : public LayerBase<T> {
  public:
   Dropout(const Shape& input, const LayerSpec& spec);
 

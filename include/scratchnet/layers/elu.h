@@ -7,12 +7,13 @@
 
 #include <cmath>
 
+#include "scratchnet/core/export.h"
 #include "scratchnet/layers/activation.h"
 
 namespace scratchnet {
 
 template <class T>
-struct EluFn {
+struct SCRATCHNET_API EluFn {
   explicit EluFn(const LayerSpec& spec) : alpha(static_cast<T>(layer_attr(spec, "alpha"))) {}
   T value(T x) const { return x > T(0) ? x : alpha * std::expm1(x); }
   T derivative(T x, T y) const { return x > T(0) ? T(1) : y + alpha; }
@@ -22,6 +23,6 @@ struct EluFn {
 template <class T>
 using Elu = Elementwise<T, EluFn<T>>;
 
-const LayerType& elu_layer_type();
+SCRATCHNET_API const LayerType& elu_layer_type();
 
 }  // namespace scratchnet

@@ -7,14 +7,15 @@
 // tensor and backward copies dL/dy back into x's shape.
 // Spec: {"flatten", {}}. No parameters.
 
+#include "scratchnet/core/export.h"
 #include "scratchnet/layers/layer_type.h"
 
 namespace scratchnet {
 
-const LayerType& flatten_layer_type();
+SCRATCHNET_API const LayerType& flatten_layer_type();
 
 template <class T>
-class Flatten final : public LayerBase<T> {
+class SCRATCHNET_API Flatten final : public LayerBase<T> {
  public:
   Flatten(const Shape& input, const LayerSpec& spec);
 

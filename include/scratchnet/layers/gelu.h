@@ -9,12 +9,13 @@
 #include <cmath>
 #include <numbers>
 
+#include "scratchnet/core/export.h"
 #include "scratchnet/layers/activation.h"
 
 namespace scratchnet {
 
 template <class T>
-struct GeluFn {
+struct SCRATCHNET_API GeluFn {
   explicit GeluFn(const LayerSpec&) {}
   static T phi_cdf(T x) { return T(0.5) * (T(1) + std::erf(x / T(std::numbers::sqrt2))); }
   T value(T x) const { return x * phi_cdf(x); }
@@ -27,6 +28,6 @@ struct GeluFn {
 template <class T>
 using Gelu = Elementwise<T, GeluFn<T>>;
 
-const LayerType& gelu_layer_type();
+SCRATCHNET_API const LayerType& gelu_layer_type();
 
 }  // namespace scratchnet

@@ -8,14 +8,15 @@
 // Spec: {"global_avg_pool2d", {}}. Requires a rank-3 input sample shape
 // (usage error otherwise). No parameters.
 
+#include "scratchnet/core/export.h"
 #include "scratchnet/layers/layer_type.h"
 
 namespace scratchnet {
 
-const LayerType& global_avg_pool2d_layer_type();
+SCRATCHNET_API const LayerType& global_avg_pool2d_layer_type();
 
 template <class T>
-class GlobalAvgPool2D final : public LayerBase<T> {
+class SCRATCHNET_API GlobalAvgPool2D final : public LayerBase<T> {
  public:
   GlobalAvgPool2D(const Shape& input, const LayerSpec& spec);
 

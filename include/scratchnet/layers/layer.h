@@ -37,6 +37,7 @@
 #include <string_view>
 #include <vector>
 
+#include "scratchnet/core/export.h"
 #include "scratchnet/core/param.h"
 #include "scratchnet/core/rng.h"
 #include "scratchnet/core/shape.h"
@@ -48,7 +49,7 @@ namespace scratchnet {
 enum class Mode { kTrain, kEval };
 
 // A layer's type name and numeric attributes, e.g. {"dense", {{"units", 50}}}.
-struct LayerSpec {
+struct SCRATCHNET_API LayerSpec {
   std::string type;
   std::map<std::string, double> attrs;
 
@@ -61,7 +62,7 @@ struct LayerSpec {
 };
 
 template <class T>
-class Layer {
+class SCRATCHNET_API Layer {
  public:
   using value_type = T;
   Layer() = default;
@@ -84,7 +85,7 @@ class Layer {
 
 // Holds the spec and shapes that every concrete layer has.
 template <class T>
-class LayerBase : public Layer<T> {
+class SCRATCHNET_API LayerBase : public Layer<T> {
  public:
   LayerBase(LayerSpec spec, Shape input, Shape output)
       : spec_(std::move(spec)), input_(input), output_(output) {}

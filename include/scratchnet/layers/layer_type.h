@@ -22,13 +22,14 @@
 #include <string>
 #include <vector>
 
+#include "scratchnet/core/export.h"
 #include "scratchnet/core/shape.h"
 #include "scratchnet/init/initializer.h"
 #include "scratchnet/layers/layer.h"
 
 namespace scratchnet {
 
-struct AttrSchema {
+struct SCRATCHNET_API AttrSchema {
   enum class Kind { kInteger, kReal };
   const char* name;
   Kind kind;
@@ -44,7 +45,7 @@ struct AttrSchema {
 
 // What a layer makes of an input sample shape. Counts are doubles so that a
 // hostile spec cannot overflow them.
-struct LayerPlan {
+struct SCRATCHNET_API LayerPlan {
   Shape output;
   double parameters = 0;     // trained values
   double buffer_values = 0;  // saved, untrained values (batch-norm running statistics)
@@ -63,7 +64,7 @@ enum class OutputRange {
 template <class T>
 using LayerFactory = std::unique_ptr<Layer<T>> (*)(const Shape& input, const LayerSpec& spec);
 
-struct LayerType {
+struct SCRATCHNET_API LayerType {
   const char* name;
   const char* summary;
   std::vector<AttrSchema> attrs;
@@ -96,13 +97,15 @@ std::unique_ptr<Layer<typename L::value_type>> construct_layer(const Shape& inpu
 }
 
 // Attribute-schema shorthands for descriptors.
-AttrSchema integer_attr_schema(const char* name, double min, std::optional<double> default_value,
-                               const char* help);
-AttrSchema real_attr_schema(const char* name, double min, double max, bool min_open, bool max_open,
-                            std::optional<double> default_value, const char* help);
+SCRATCHNET_API AttrSchema integer_attr_schema(const char* name, double min,
+                                              std::optional<double> default_value,
+                                              const char* help);
+SCRATCHNET_API AttrSchema real_attr_schema(const char* name, double min, double max, bool min_open,
+                                           bool max_open, std::optional<double> default_value,
+                                           const char* help);
 
 // The planner of a layer that keeps its input shape and stores nothing
 // (activations, dropout).
-LayerPlan same_shape_plan(const LayerSpec& spec, const Shape& input);
+SCRATCHNET_API LayerPlan same_shape_plan(const LayerSpec& spec, const Shape& input);
 
 }  // namespace scratchnet

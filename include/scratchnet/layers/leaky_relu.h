@@ -3,13 +3,14 @@
 // Spec: {"leaky_relu", {alpha}}, alpha in [0, 1), default 0.01.
 
 #include "scratchnet/core/error.h"
+#include "scratchnet/core/export.h"
 #include "scratchnet/core/kernels.h"
 #include "scratchnet/layers/activation.h"
 
 namespace scratchnet {
 
 template <class T>
-struct LeakyReluFn {
+struct SCRATCHNET_API LeakyReluFn {
   explicit LeakyReluFn(const LayerSpec& spec) : alpha(static_cast<T>(layer_attr(spec, "alpha"))) {}
   T value(T x) const { return x > T(0) ? x : alpha * x; }
   T derivative(T x, T /*y*/) const { return x > T(0) ? T(1) : alpha; }
@@ -23,6 +24,6 @@ struct LeakyReluFn {
 template <class T>
 using LeakyRelu = Elementwise<T, LeakyReluFn<T>>;
 
-const LayerType& leaky_relu_layer_type();
+SCRATCHNET_API const LayerType& leaky_relu_layer_type();
 
 }  // namespace scratchnet

@@ -16,14 +16,15 @@
 #include <cstdint>
 #include <vector>
 
+#include "scratchnet/core/export.h"
 #include "scratchnet/layers/conv2d.h"
 
 namespace scratchnet {
 
-const LayerType& max_pool2d_layer_type();
+SCRATCHNET_API const LayerType& max_pool2d_layer_type();
 
 template <class T>
-class MaxPool2D final : public LayerBase<T> {
+class SCRATCHNET_API MaxPool2D final : public LayerBase<T> {
  public:
   MaxPool2D(const Shape& input, const LayerSpec& spec);
 

@@ -17,14 +17,15 @@
 #include <memory>
 #include <vector>
 
+#include "scratchnet/core/export.h"
 #include "scratchnet/layers/layer_type.h"
 
 namespace scratchnet {
 
-const LayerType& residual_layer_type();
+SCRATCHNET_API const LayerType& residual_layer_type();
 
 template <class T>
-class Residual final : public LayerBase<T> {
+class SCRATCHNET_API Residual final : public LayerBase<T> {
  public:
   Residual(const Shape& input, const LayerSpec& spec);
 

@@ -4,13 +4,14 @@
 
 #include <cmath>
 
+#include "scratchnet/core/export.h"
 #include "scratchnet/core/kernels.h"
 #include "scratchnet/layers/activation.h"
 
 namespace scratchnet {
 
 template <class T>
-struct SigmoidFn {
+struct SCRATCHNET_API SigmoidFn {
   explicit SigmoidFn(const LayerSpec&) {}
   T value(T x) const {
     if (x >= T(0)) return T(1) / (T(1) + std::exp(-x));
@@ -27,6 +28,6 @@ struct SigmoidFn {
 template <class T>
 using Sigmoid = Elementwise<T, SigmoidFn<T>>;
 
-const LayerType& sigmoid_layer_type();
+SCRATCHNET_API const LayerType& sigmoid_layer_type();
 
 }  // namespace scratchnet

@@ -6,12 +6,13 @@
 
 #include <cmath>
 
+#include "scratchnet/core/export.h"
 #include "scratchnet/layers/activation.h"
 
 namespace scratchnet {
 
 template <class T>
-struct SiluFn {
+struct SCRATCHNET_API SiluFn {
   explicit SiluFn(const LayerSpec&) {}
   // sigma(x) without overflow: the form whose exponent is negative.
   static T sigma(T x) {
@@ -29,6 +30,6 @@ struct SiluFn {
 template <class T>
 using Silu = Elementwise<T, SiluFn<T>>;
 
-const LayerType& silu_layer_type();
+SCRATCHNET_API const LayerType& silu_layer_type();
 
 }  // namespace scratchnet

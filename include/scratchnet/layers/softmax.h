@@ -5,14 +5,15 @@
 // Training uses the fused SoftmaxCrossEntropy loss instead (cheaper and
 // exact); this layer is for networks that must output probabilities.
 
+#include "scratchnet/core/export.h"
 #include "scratchnet/layers/layer_type.h"
 
 namespace scratchnet {
 
-const LayerType& softmax_layer_type();
+SCRATCHNET_API const LayerType& softmax_layer_type();
 
 template <class T>
-class Softmax final : public LayerBase<T> {
+class SCRATCHNET_API Softmax final : public LayerBase<T> {
  public:
   Softmax(const Shape& input, const LayerSpec& spec);
   const BasicTensor<T>& forward(const BasicTensor<T>& x, Mode mode) override;
@@ -24,6 +25,6 @@ class Softmax final : public LayerBase<T> {
 
 // Writes the softmax of each row of the n x k matrix `x` into `y` (may alias).
 template <class T>
-void softmax_rows(const T* x, T* y, std::size_t n, std::size_t k);
+SCRATCHNET_API void softmax_rows(const T* x, T* y, std::size_t n, std::size_t k);
 
 }  // namespace scratchnet

@@ -7,12 +7,13 @@
 
 #include <cmath>
 
+#include "scratchnet/core/export.h"
 #include "scratchnet/layers/activation.h"
 
 namespace scratchnet {
 
 template <class T>
-struct SoftplusFn {
+struct SCRATCHNET_API SoftplusFn {
   explicit SoftplusFn(const LayerSpec& spec)
       : beta(static_cast<T>(layer_attr(spec, "beta"))), threshold(static_cast<T>(layer_attr(spec, "threshold"))) {}
   T value(T x) const {
@@ -32,6 +33,6 @@ struct SoftplusFn {
 template <class T>
 using Softplus = Elementwise<T, SoftplusFn<T>>;
 
-const LayerType& softplus_layer_type();
+SCRATCHNET_API const LayerType& softplus_layer_type();
 
 }  // namespace scratchnet

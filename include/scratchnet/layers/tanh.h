@@ -3,13 +3,14 @@
 
 #include <cmath>
 
+#include "scratchnet/core/export.h"
 #include "scratchnet/core/kernels.h"
 #include "scratchnet/layers/activation.h"
 
 namespace scratchnet {
 
 template <class T>
-struct TanhFn {
+struct SCRATCHNET_API TanhFn {
   explicit TanhFn(const LayerSpec&) {}
   T value(T x) const { return std::tanh(x); }
   T derivative(T /*x*/, T y) const { return T(1) - y * y; }
@@ -22,6 +23,6 @@ struct TanhFn {
 template <class T>
 using Tanh = Elementwise<T, TanhFn<T>>;
 
-const LayerType& tanh_layer_type();
+SCRATCHNET_API const LayerType& tanh_layer_type();
 
 }  // namespace scratchnet

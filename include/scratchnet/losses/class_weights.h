@@ -16,23 +16,24 @@
 #include <string>
 #include <vector>
 
+#include "scratchnet/core/export.h"
 #include "scratchnet/losses/loss.h"
 
 namespace scratchnet {
 
-std::vector<double> balanced_class_weights(std::span<const std::size_t> counts);
+SCRATCHNET_API std::vector<double> balanced_class_weights(std::span<const std::size_t> counts);
 
 // Parses the text form for the classes `class_names` with training counts
 // `counts` (used by "balanced"). Usage errors name an unknown class (listing
 // the classes), a class given twice, or a weight that is not a finite
 // number > 0.
-std::vector<double> parse_class_weights(const std::string& text,
-                                        const std::vector<std::string>& class_names,
-                                        std::span<const std::size_t> counts);
+SCRATCHNET_API std::vector<double> parse_class_weights(const std::string& text,
+                                                       const std::vector<std::string>& class_names,
+                                                       std::span<const std::size_t> counts);
 
 // Sets the weights on a softmax cross-entropy loss; a usage error for any
 // other loss (class weights need classes).
 template <class T>
-void set_class_weights(Loss<T>& loss, const std::vector<double>& weights);
+SCRATCHNET_API void set_class_weights(Loss<T>& loss, const std::vector<double>& weights);
 
 }  // namespace scratchnet

@@ -12,19 +12,20 @@
 #include <string>
 #include <vector>
 
+#include "scratchnet/core/export.h"
 #include "scratchnet/core/tensor.h"
 
 namespace scratchnet {
 
 // Integer class labels for classification, or real-valued targets (N, K) for regression.
 template <class T>
-struct Targets {
+struct SCRATCHNET_API Targets {
   std::span<const std::int32_t> labels;
   const BasicTensor<T>* values = nullptr;
 };
 
 template <class T>
-class Loss {
+class SCRATCHNET_API Loss {
  public:
   Loss() = default;
   Loss(const Loss&) = delete;
@@ -38,7 +39,7 @@ class Loss {
 
 // "softmax_cross_entropy" or "mse".
 template <class T>
-std::unique_ptr<Loss<T>> make_loss(const std::string& type);
-std::vector<std::string> registered_loss_types();
+SCRATCHNET_API std::unique_ptr<Loss<T>> make_loss(const std::string& type);
+SCRATCHNET_API std::vector<std::string> registered_loss_types();
 
 }  // namespace scratchnet

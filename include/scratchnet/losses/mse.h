@@ -2,12 +2,13 @@
 // Mean squared error: loss = (1 / (N K)) sum_i sum_k (y_ik - t_ik)^2,
 // dL/dy = 2 (y - t) / (N K). For regression (seed 002).
 
+#include "scratchnet/core/export.h"
 #include "scratchnet/losses/loss.h"
 
 namespace scratchnet {
 
 template <class T>
-class MeanSquaredError final : public Loss<T> {
+class SCRATCHNET_API MeanSquaredError final : public Loss<T> {
  public:
   std::string type() const override { return "mse"; }
   T forward(const BasicTensor<T>& outputs, const Targets<T>& targets) override;

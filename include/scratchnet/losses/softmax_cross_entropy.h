@@ -9,12 +9,13 @@
 // CrossEntropyLoss(weight=w): loss = sum_i w[y_i] l_i / sum_i w[y_i] and
 // dL/dz_i = w[y_i] (softmax(z_i) - onehot(y_i)) / sum_i w[y_i].
 
+#include "scratchnet/core/export.h"
 #include "scratchnet/losses/loss.h"
 
 namespace scratchnet {
 
 template <class T>
-class SoftmaxCrossEntropy final : public Loss<T> {
+class SCRATCHNET_API SoftmaxCrossEntropy final : public Loss<T> {
  public:
   std::string type() const override { return "softmax_cross_entropy"; }
   T forward(const BasicTensor<T>& logits, const Targets<T>& targets) override;

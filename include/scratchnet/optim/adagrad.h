@@ -4,17 +4,18 @@
 // Hyper-parameters: eps (default 1e-7, the book's value). Default rate 0.01.
 // State slots per parameter: 1 (h).
 
+#include "scratchnet/core/export.h"
 #include "scratchnet/optim/optimizer.h"
 
 namespace scratchnet {
 
-struct AdaGradOptions {
+struct SCRATCHNET_API AdaGradOptions {
   double lr = 0.01;
   double eps = 1e-7;
   double weight_decay = 0;
 };
 
-class AdaGrad final : public Optimizer {
+class SCRATCHNET_API AdaGrad final : public Optimizer {
  public:
   explicit AdaGrad(const AdaGradOptions& options = {});
   static const OptimizerType& descriptor();

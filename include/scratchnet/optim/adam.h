@@ -6,11 +6,12 @@
 // Hyper-parameters: beta1 0.9, beta2 0.999, eps 1e-8. Default rate 0.001.
 // State slots per parameter: 2 (m, v).
 
+#include "scratchnet/core/export.h"
 #include "scratchnet/optim/optimizer.h"
 
 namespace scratchnet {
 
-struct AdamOptions {
+struct SCRATCHNET_API AdamOptions {
   double lr = 0.001;
   double beta1 = 0.9;
   double beta2 = 0.999;
@@ -18,7 +19,7 @@ struct AdamOptions {
   double weight_decay = 0;
 };
 
-class Adam : public Optimizer {
+class SCRATCHNET_API Adam : public Optimizer {
  public:
   explicit Adam(const AdamOptions& options = {}) : Adam(options, false) {}
   static const OptimizerType& descriptor();
@@ -38,6 +39,6 @@ class Adam : public Optimizer {
 };
 
 // The hyper-parameters Adam and AdamW share, with their defaults and ranges.
-std::vector<HyperParameter> adam_hyper_parameters();
+SCRATCHNET_API std::vector<HyperParameter> adam_hyper_parameters();
 
 }  // namespace scratchnet

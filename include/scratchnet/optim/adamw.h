@@ -4,11 +4,12 @@
 // weights directly:  w -= lr * (m^ / (sqrt(v^) + eps) + lambda * w).
 // Hyper-parameters and defaults as Adam's. State slots per parameter: 2 (m, v).
 
+#include "scratchnet/core/export.h"
 #include "scratchnet/optim/adam.h"
 
 namespace scratchnet {
 
-class AdamW final : public Adam {
+class SCRATCHNET_API AdamW final : public Adam {
  public:
   explicit AdamW(const AdamOptions& options = {}) : Adam(options, true) {}
   static const OptimizerType& descriptor();

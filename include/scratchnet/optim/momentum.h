@@ -4,17 +4,18 @@
 // Hyper-parameters: momentum mu (default 0.9). Default rate 0.01.
 // State slots per parameter: 1 (v).
 
+#include "scratchnet/core/export.h"
 #include "scratchnet/optim/optimizer.h"
 
 namespace scratchnet {
 
-struct MomentumOptions {
+struct SCRATCHNET_API MomentumOptions {
   double lr = 0.01;
   double momentum = 0.9;
   double weight_decay = 0;
 };
 
-class Momentum final : public Optimizer {
+class SCRATCHNET_API Momentum final : public Optimizer {
  public:
   explicit Momentum(const MomentumOptions& options = {});
   static const OptimizerType& descriptor();

@@ -4,17 +4,18 @@
 // Hyper-parameters: momentum mu (default 0.9). Default rate 0.01.
 // State slots per parameter: 1 (v).
 
+#include "scratchnet/core/export.h"
 #include "scratchnet/optim/optimizer.h"
 
 namespace scratchnet {
 
-struct NesterovOptions {
+struct SCRATCHNET_API NesterovOptions {
   double lr = 0.01;
   double momentum = 0.9;
   double weight_decay = 0;
 };
 
-class Nesterov final : public Optimizer {
+class SCRATCHNET_API Nesterov final : public Optimizer {
  public:
   explicit Nesterov(const NesterovOptions& options = {});
   static const OptimizerType& descriptor();

@@ -26,6 +26,7 @@
 #include <utility>
 #include <vector>
 
+#include "scratchnet/core/export.h"
 #include "scratchnet/core/param.h"
 #include "scratchnet/core/tensor.h"
 
@@ -35,7 +36,7 @@ class Optimizer;
 
 // A hyper-parameter of an optimizer, set as `train.<name>` in a config.
 // Valid values lie in [min, max], with an open end where `*_open` says so.
-struct HyperParameter {
+struct SCRATCHNET_API HyperParameter {
   const char* name;
   double default_value;
   double min, max;
@@ -50,14 +51,14 @@ struct HyperParameter {
 // optimizer's default), the L2 coefficient, and hyper-parameters by name
 // (names the optimizer does not use are ignored; unset ones take their
 // defaults).
-struct OptimizerSettings {
+struct SCRATCHNET_API OptimizerSettings {
   std::optional<double> lr;
   double weight_decay = 0;
   std::map<std::string, double> hyper;
 };
 
 // What the registry knows of an optimizer type.
-struct OptimizerType {
+struct SCRATCHNET_API OptimizerType {
   const char* name;
   const char* summary;  // one line, with the paper
   double default_lr;
@@ -68,7 +69,7 @@ struct OptimizerType {
                                      const std::map<std::string, double>& hyper);
 };
 
-class Optimizer {
+class SCRATCHNET_API Optimizer {
  public:
   // `lr` > 0 and `weight_decay` >= 0 (usage errors naming them otherwise);
   // `state_slots` tensors of state per parameter.
@@ -117,21 +118,22 @@ class Optimizer {
 };
 
 // Every optimizer type, in the order of `--help`.
-const std::vector<const OptimizerType*>& optimizer_types();
+SCRATCHNET_API const std::vector<const OptimizerType*>& optimizer_types();
 // The type called `name`; a usage error naming the choices otherwise.
-const OptimizerType& optimizer_type(std::string_view name);
-std::vector<std::string> registered_optimizer_types();
+SCRATCHNET_API const OptimizerType& optimizer_type(std::string_view name);
+SCRATCHNET_API std::vector<std::string> registered_optimizer_types();
 // The learning rate `name` uses when none is given.
-double default_learning_rate(const std::string& name);
+SCRATCHNET_API double default_learning_rate(const std::string& name);
 // Builds optimizer `name` from run settings. Hyper-parameter values out of
 // range are usage errors naming the key and its range.
-std::unique_ptr<Optimizer> make_optimizer(const std::string& name, const OptimizerSettings& settings);
+SCRATCHNET_API std::unique_ptr<Optimizer> make_optimizer(const std::string& name,
+                                                         const OptimizerSettings& settings);
 // The hyper-parameter `name` of any optimizer (the first that declares it:
 // all that share a name share its range), or null.
-const HyperParameter* find_hyper_parameter(std::string_view name);
+SCRATCHNET_API const HyperParameter* find_hyper_parameter(std::string_view name);
 
 // The value of hyper-parameter `name` in a map that holds every declared
 // one (what OptimizerType::make receives).
-double hyper_value(const std::map<std::string, double>& hyper, const char* name);
+SCRATCHNET_API double hyper_value(const std::map<std::string, double>& hyper, const char* name);
 
 }  // namespace scratchnet

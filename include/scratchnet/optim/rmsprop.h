@@ -5,18 +5,19 @@
 // 1e-7, the book's value). Default rate 0.001.
 // State slots per parameter: 1 (h).
 
+#include "scratchnet/core/export.h"
 #include "scratchnet/optim/optimizer.h"
 
 namespace scratchnet {
 
-struct RmsPropOptions {
+struct SCRATCHNET_API RmsPropOptions {
   double lr = 0.001;
   double rho = 0.99;
   double eps = 1e-7;
   double weight_decay = 0;
 };
 
-class RmsProp final : public Optimizer {
+class SCRATCHNET_API RmsProp final : public Optimizer {
  public:
   explicit RmsProp(const RmsPropOptions& options = {});
   static const OptimizerType& descriptor();

@@ -18,9 +18,11 @@
 #include <string>
 #include <vector>
 
+#include "scratchnet/core/export.h"
+
 namespace scratchnet {
 
-class LrSchedule {
+class SCRATCHNET_API LrSchedule {
  public:
   virtual ~LrSchedule() = default;
   // `current` is the rate used in the finished epoch; `monitored` the loss the

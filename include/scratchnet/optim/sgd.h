@@ -3,16 +3,17 @@
 // Hyper-parameters: none besides the rate (default 0.01) and weight decay.
 // State slots per parameter: 0.
 
+#include "scratchnet/core/export.h"
 #include "scratchnet/optim/optimizer.h"
 
 namespace scratchnet {
 
-struct SgdOptions {
+struct SCRATCHNET_API SgdOptions {
   double lr = 0.01;
   double weight_decay = 0;
 };
 
-class Sgd final : public Optimizer {
+class SCRATCHNET_API Sgd final : public Optimizer {
  public:
   explicit Sgd(const SgdOptions& options = {});
   static const OptimizerType& descriptor();

@@ -14,11 +14,12 @@
 
 #include <cstddef>
 
+#include "scratchnet/core/export.h"
 #include "scratchnet/train/trainer.h"
 
 namespace scratchnet {
 
-class BatchSumDecay final : public TrainCallback {
+class SCRATCHNET_API BatchSumDecay final : public TrainCallback {
  public:
   // alpha >= 0 (a usage error otherwise).
   explicit BatchSumDecay(double alpha);

@@ -22,18 +22,19 @@
 #include <memory>
 #include <string>
 
+#include "scratchnet/core/export.h"
 #include "scratchnet/optim/schedule.h"
 #include "scratchnet/train/early_stopping.h"
 #include "scratchnet/train/trainer.h"
 
 namespace scratchnet {
 
-class DivergenceGuard final : public TrainCallback {
+class SCRATCHNET_API DivergenceGuard final : public TrainCallback {
  public:
   void on_step(Trainer& trainer, const StepInfo& step) override;
 };
 
-class EarlyStoppingCallback final : public TrainCallback {
+class SCRATCHNET_API EarlyStoppingCallback final : public TrainCallback {
  public:
   EarlyStoppingCallback(std::size_t patience, Monitor monitor, double min_delta);
   void on_fit_begin(Trainer& trainer, const FitData& data, const TrainingState* resume) override;
@@ -49,7 +50,7 @@ class EarlyStoppingCallback final : public TrainCallback {
   std::vector<Tensor> best_weights_;
 };
 
-class LossToleranceCallback final : public TrainCallback {
+class SCRATCHNET_API LossToleranceCallback final : public TrainCallback {
  public:
   explicit LossToleranceCallback(double tolerance) : tolerance_(tolerance) {}
   void on_fit_begin(Trainer& trainer, const FitData& data, const TrainingState* resume) override;
@@ -60,7 +61,7 @@ class LossToleranceCallback final : public TrainCallback {
   double previous_ = kNaN;  // the last epoch's training loss
 };
 
-class LrScheduleCallback final : public TrainCallback {
+class SCRATCHNET_API LrScheduleCallback final : public TrainCallback {
  public:
   // `base_lr`: the configured rate the closed-form rules start from.
   LrScheduleCallback(const std::string& schedule, double base_lr, std::size_t total_epochs);

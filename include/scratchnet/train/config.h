@@ -22,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "scratchnet/core/export.h"
 #include "scratchnet/data/csv.h"
 #include "scratchnet/data/image_dataset.h"
 #include "scratchnet/data/tabular_options.h"
@@ -35,7 +36,7 @@ namespace scratchnet {
 // One entry of a TOML layer list ([[layer]] tables): a layer plus the
 // conveniences that follow it: batch norm (after the layer, before the
 // activation), the activation, and dropout.
-struct LayerEntry {
+struct SCRATCHNET_API LayerEntry {
   LayerSpec spec;           // type and numeric settings, e.g. dense with units
   bool batch_norm = false;
   std::string activation;   // empty: none
@@ -46,7 +47,7 @@ struct LayerEntry {
 // data.scale: a scaler kind, or auto (resolved per run).
 enum class ScaleChoice { kAuto, kStandard, kMinMax, kNone };
 
-struct TrainConfig {
+struct SCRATCHNET_API TrainConfig {
   // [data]
   std::string data = "arem";          // built-in name or path
   std::string label;                  // CSV label column (name or index; empty = last)
@@ -133,7 +134,7 @@ struct TrainConfig {
   std::vector<LayerSpec> network_layers(std::size_t outputs) const;
 };
 
-std::string to_string(ScaleChoice scale);
-std::string to_string(Monitor monitor);
+SCRATCHNET_API std::string to_string(ScaleChoice scale);
+SCRATCHNET_API std::string to_string(Monitor monitor);
 
 }  // namespace scratchnet

@@ -44,6 +44,7 @@
 #include <string>
 #include <vector>
 
+#include "scratchnet/core/export.h"
 #include "scratchnet/core/tensor.h"
 #include "scratchnet/layers/layer_type.h"
 #include "scratchnet/losses/loss.h"
@@ -59,7 +60,7 @@ inline constexpr std::size_t kDefaultProbeSize = 1000;
 //   "off"       none at all (the default)
 //   "epoch"     after every epoch; "epoch:K" after every K-th
 //   "every:N"   after every N-th optimizer step (iteration)
-struct DiagnosticsCadence {
+struct SCRATCHNET_API DiagnosticsCadence {
   enum class Kind { kOff, kEpochs, kIterations };
   Kind kind = Kind::kOff;
   std::size_t every = 1;
@@ -73,7 +74,7 @@ struct DiagnosticsCadence {
 // A histogram of one layer's outputs. bins[k] counts the values in
 // [low + k w, low + (k + 1) w), w = (high - low) / bins.size(), the last
 // bin closed; `zeros` counts exact zeros kept apart (ReLU family: has_zeros).
-struct Histogram {
+struct SCRATCHNET_API Histogram {
   double low = 0, high = 0;
   std::vector<std::size_t> bins;
   bool has_zeros = false;
@@ -83,13 +84,13 @@ struct Histogram {
   double bin_high(std::size_t k) const;
 };
 
-struct ParamDiagnostics {
+struct SCRATCHNET_API ParamDiagnostics {
   std::string name;  // the layer's name for it: "W", "b", "gamma", ...
   std::size_t size = 0;
   double grad_norm = 0, weight_norm = 0, update_ratio = kNaN;
 };
 
-struct LayerDiagnostics {
+struct SCRATCHNET_API LayerDiagnostics {
   std::size_t layer = 0;  // 1-based, as Network::summary numbers them
   std::string type;
   OutputRange range = OutputRange::kUnbounded;
@@ -104,7 +105,7 @@ struct LayerDiagnostics {
   std::vector<ParamDiagnostics> params;
 };
 
-struct DiagnosticsRecord {
+struct SCRATCHNET_API DiagnosticsRecord {
   std::size_t record = 0;    // 0, 1, 2, ... in the order taken
   double epoch = 0;          // epochs done: 0 at initialisation, 2.5 halfway through epoch 3
   std::int64_t iteration = 0;
@@ -116,10 +117,11 @@ struct DiagnosticsRecord {
 // The output statistics and histogram of one layer's output y (N x sample
 // elements, `units` the size of the sample shape's first axis) for a layer
 // whose outputs take `range`.
-void describe_output(const Tensor& y, std::size_t units, OutputRange range, LayerDiagnostics& out);
+SCRATCHNET_API void describe_output(const Tensor& y, std::size_t units, OutputRange range,
+                                    LayerDiagnostics& out);
 
 // The probe batch and the weights at the previous record; measure() takes a record.
-class LayerProbe {
+class SCRATCHNET_API LayerProbe {
  public:
   // The first min(data.size(), probe_size) samples of `data`.
   LayerProbe(const Dataset& data, std::size_t probe_size = kDefaultProbeSize);
@@ -138,7 +140,7 @@ class LayerProbe {
 // The training callback: a record at the start of the fit (initialisation,
 // or the point a resumed run continues from), then at the cadence, each
 // handed to `sink` (app/diagnostics_file.h writes them to the run folder).
-class DiagnosticsCallback final : public TrainCallback {
+class SCRATCHNET_API DiagnosticsCallback final : public TrainCallback {
  public:
   using Sink = std::function<void(const DiagnosticsRecord&)>;
   DiagnosticsCallback(DiagnosticsCadence cadence, Sink sink, std::size_t probe_size = kDefaultProbeSize);

@@ -8,12 +8,14 @@
 #include <cstddef>
 #include <limits>
 
+#include "scratchnet/core/export.h"
+
 namespace scratchnet {
 
 // The validation metric early stopping watches.
 enum class Monitor { kValLoss, kValAccuracy };
 
-class EarlyStopping {
+class SCRATCHNET_API EarlyStopping {
  public:
   enum class Goal { kMinimize, kMaximize };
   struct Decision {

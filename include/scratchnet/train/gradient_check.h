@@ -31,13 +31,14 @@
 #include <string>
 #include <vector>
 
+#include "scratchnet/core/export.h"
 #include "scratchnet/core/param.h"
 #include "scratchnet/layers/layer.h"
 #include "scratchnet/train/network.h"
 
 namespace scratchnet {
 
-struct GradientCheckOptions {
+struct SCRATCHNET_API GradientCheckOptions {
   double step = 1e-6;            // h
   std::uint64_t seed = 1;        // draws R
   Mode mode = Mode::kTrain;      // of every forward
@@ -45,7 +46,7 @@ struct GradientCheckOptions {
 };
 
 // The worst value of one tensor: the input ("input") or a parameter.
-struct GradientCheckEntry {
+struct SCRATCHNET_API GradientCheckEntry {
   std::string name;              // "input", "W", a network's "2.W"
   std::size_t checked = 0;       // values compared
   double worst_error = 0;
@@ -53,24 +54,25 @@ struct GradientCheckEntry {
   double analytic = 0, numeric = 0;  // the gradients at worst_index
 };
 
-struct GradientCheckReport {
+struct SCRATCHNET_API GradientCheckReport {
   // The input first (layers only: a network does not compute dL/dx of its
   // first layers), then every parameter in params() order.
   std::vector<GradientCheckEntry> entries;
   double worst_error() const;
 };
 
-GradientCheckReport check_gradients(Layer<float>& layer, const Tensor& x,
-                                    const GradientCheckOptions& options = {});
-GradientCheckReport check_gradients(Layer<double>& layer, const BasicTensor<double>& x,
-                                    const GradientCheckOptions& options = {});
+SCRATCHNET_API GradientCheckReport check_gradients(Layer<float>& layer, const Tensor& x,
+                                                   const GradientCheckOptions& options = {});
+SCRATCHNET_API GradientCheckReport check_gradients(Layer<double>& layer,
+                                                   const BasicTensor<double>& x,
+                                                   const GradientCheckOptions& options = {});
 // Every parameter of `network`, named "<layer index>.<name>".
-GradientCheckReport check_gradients(Network<float>& network, const Tensor& x,
-                                    const GradientCheckOptions& options = {});
+SCRATCHNET_API GradientCheckReport check_gradients(Network<float>& network, const Tensor& x,
+                                                   const GradientCheckOptions& options = {});
 
 // Names of `params` that are unique within the list: a name seen before gets
 // "_2", "_3", ... (a residual block has several W).
 template <class T>
-std::vector<std::string> unique_param_names(const std::vector<Param<T>>& params);
+SCRATCHNET_API std::vector<std::string> unique_param_names(const std::vector<Param<T>>& params);
 
 }  // namespace scratchnet

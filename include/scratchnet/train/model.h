@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "scratchnet/core/export.h"
 #include "scratchnet/data/dataset.h"
 #include "scratchnet/data/scaler.h"
 #include "scratchnet/data/tabular.h"
@@ -20,13 +21,13 @@ namespace scratchnet {
 
 // What an image model expects: the size and channels images are converted
 // to, and the per-channel normalisation of its [0, 1] pixels (empty: none).
-struct ImageSettings {
+struct SCRATCHNET_API ImageSettings {
   std::size_t height = 0, width = 0, channels = 0;
   std::vector<float> mean, std;  // one per channel, or empty
   friend bool operator==(const ImageSettings&, const ImageSettings&) = default;
 };
 
-struct Model {
+struct SCRATCHNET_API Model {
   Task task = Task::kClassification;
   std::string loss;                      // "softmax_cross_entropy" or "mse"
   std::vector<std::string> class_names;  // classification

@@ -16,12 +16,13 @@
 #include <string>
 #include <vector>
 
+#include "scratchnet/core/export.h"
 #include "scratchnet/layers/layer.h"
 
 namespace scratchnet {
 
 // What a network is made of: the sample shape it takes and its layers.
-struct Architecture {
+struct SCRATCHNET_API Architecture {
   Shape input_shape;
   std::vector<LayerSpec> layers;
   friend bool operator==(const Architecture&, const Architecture&) = default;
@@ -32,7 +33,7 @@ struct Architecture {
 // activation, as Ioffe & Szegedy place it), the activation, and dropout(p)
 // when `dropout` > 0; finally dense(outputs). `alpha`, when set, is the
 // activation's alpha (leaky_relu's slope); activations without one ignore it.
-struct MlpOptions {
+struct SCRATCHNET_API MlpOptions {
   std::string activation = "relu";
   std::optional<double> alpha;
   bool batch_norm = false;
@@ -40,16 +41,17 @@ struct MlpOptions {
 };
 // The activation layer `activation` with `alpha` when it takes an alpha; a
 // usage error naming the choices when it is not an activation.
-LayerSpec activation_layer(const std::string& activation, const std::optional<double>& alpha);
-std::vector<LayerSpec> mlp_layers(const std::vector<std::size_t>& hidden, std::size_t outputs,
-                                  const MlpOptions& options);
+SCRATCHNET_API LayerSpec activation_layer(const std::string& activation,
+                                          const std::optional<double>& alpha);
+SCRATCHNET_API std::vector<LayerSpec> mlp_layers(const std::vector<std::size_t>& hidden,
+                                                 std::size_t outputs, const MlpOptions& options);
 // The short form: activation only.
-std::vector<LayerSpec> mlp_layers(const std::vector<std::size_t>& hidden,
-                                  const std::string& activation, std::size_t outputs,
-                                  double alpha = 0.01);
+SCRATCHNET_API std::vector<LayerSpec> mlp_layers(const std::vector<std::size_t>& hidden,
+                                                 const std::string& activation, std::size_t outputs,
+                                                 double alpha = 0.01);
 
 template <class T>
-class Network {
+class SCRATCHNET_API Network {
  public:
   explicit Network(const Architecture& architecture);
   Network(const Network&) = delete;

@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "scratchnet/core/communicator.h"
+#include "scratchnet/core/export.h"
 #include "scratchnet/core/rng.h"
 #include "scratchnet/data/batcher.h"
 #include "scratchnet/data/dataset.h"
@@ -36,13 +37,13 @@
 
 namespace scratchnet {
 
-struct EvalResult {
+struct SCRATCHNET_API EvalResult {
   double loss = 0;
   double accuracy = kNaN;  // classification only
   std::size_t samples = 0;
 };
 
-struct TrainOptions {
+struct SCRATCHNET_API TrainOptions {
   std::size_t epochs = 10;
   std::size_t batch_size = 32;
   std::size_t eval_batch_size = 1024;
@@ -56,7 +57,7 @@ struct TrainOptions {
 };
 
 // The data of a fit; validation and test may be null.
-struct FitData {
+struct SCRATCHNET_API FitData {
   const Dataset* train = nullptr;
   const Dataset* validation = nullptr;
   const Dataset* test = nullptr;
@@ -64,7 +65,7 @@ struct FitData {
 };
 
 // What callbacks decide at the end of an epoch.
-struct EpochControl {
+struct SCRATCHNET_API EpochControl {
   bool stop = false;
   std::string reason;
 };
@@ -72,7 +73,7 @@ struct EpochControl {
 class Trainer;
 
 // Hooks into the loop. The trainer calls each in the order given to fit().
-class TrainCallback {
+class SCRATCHNET_API TrainCallback {
  public:
   virtual ~TrainCallback() = default;
   // Before the first epoch; `resume` is the state being resumed from, or null.
@@ -89,7 +90,7 @@ class TrainCallback {
   virtual void save(TrainingState& /*state*/) const {}
 };
 
-class Trainer {
+class SCRATCHNET_API Trainer {
  public:
   Trainer(Network<float>& network, Loss<float>& loss, Optimizer& optimizer,
           const TrainOptions& options, Rng& rng);
@@ -146,6 +147,6 @@ class Trainer {
 };
 
 // Index of the largest value in each row of `scores` -> `out` (resized).
-void argmax_rows(const Tensor& scores, std::vector<std::int32_t>& out);
+SCRATCHNET_API void argmax_rows(const Tensor& scores, std::vector<std::int32_t>& out);
 
 }  // namespace scratchnet

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "scratchnet/core/export.h"
 #include "scratchnet/core/tensor.h"
 #include "scratchnet/train/early_stopping.h"
 
@@ -16,13 +17,13 @@ namespace scratchnet {
 
 inline constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-struct StepInfo {
+struct SCRATCHNET_API StepInfo {
   std::size_t epoch, batch, batches;
   std::int64_t iteration;
   double loss;
 };
 
-struct EpochStats {
+struct SCRATCHNET_API EpochStats {
   std::size_t epoch = 0;          // 1-based
   std::int64_t iteration = 0;     // optimizer steps taken so far
   // The running mean of the epoch's mini-batch losses (data term only), in
@@ -43,7 +44,7 @@ struct EpochStats {
   std::size_t samples = 0;        // training samples seen this epoch
 };
 
-struct FitResult {
+struct SCRATCHNET_API FitResult {
   std::vector<EpochStats> history;  // one entry per epoch run
   std::size_t best_epoch = 0;       // by the monitored metric; the last epoch without one
   bool stopped_early = false;
@@ -54,7 +55,7 @@ struct FitResult {
 // an epoch boundary: resuming from it gives the same numbers, bit for bit, as
 // never having stopped (layer randomness restarts from the run seed each
 // epoch). The loop fills the first part; callbacks fill their own fields.
-struct TrainingState {
+struct SCRATCHNET_API TrainingState {
   std::size_t epochs_done = 0;
   std::vector<EpochStats> history;
   std::array<std::uint64_t, 4> rng{};   // the shuffle generator
