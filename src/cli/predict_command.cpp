@@ -110,7 +110,9 @@ std::string one_image(const Predictions& p, const std::string& file, const Datas
 }  // namespace
 
 Command add_predict_command(CLI::App& app) {
-  auto* cmd = app.add_subcommand("predict", "Predict each row of a CSV file with a saved model");
+  auto* cmd = app.add_subcommand("predict",
+                                 "Predict with a saved model: each row of a CSV file, an image file, every "
+                                 "image of a folder, or a data set sample (--index)");
   struct State {
     std::string model, input, output, header = "auto", data, split = "test";
     long long index = -1;
