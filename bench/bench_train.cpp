@@ -16,6 +16,8 @@
 //                                                            time of single training steps on the
 //                                                            workload's data: min, p10 and median (us);
 //                                                            robust on a busy machine (bench/README.md)
+//   any training workload: [--max-shares S]                   batch-parallel steps with at most S shares
+//                                                            (train/batch_parallel.h; 1: plain steps)
 //   bench_train sgemm                                        OpenBLAS sgemm GFLOP/s (the peak to compare with)
 //   bench_train export-arem DIR                              writes the scaled AReM split for the other peers
 //
@@ -82,6 +84,7 @@ struct Args {
   std::string diagnostics = "off";
   std::string model = "mlp";  // steps
   std::size_t count = 2000;   // steps
+  std::size_t max_shares = TrainOptions{}.max_shares;  // 1: no batch-parallel steps
 };
 
 Args parse(int argc, char** argv) {
@@ -106,6 +109,7 @@ Args parse(int argc, char** argv) {
     else if (flag == "--diagnostics") a.diagnostics = value;
     else if (flag == "--model") a.model = value;
     else if (flag == "--count") a.count = std::stoul(value);
+    else if (flag == "--max-shares") a.max_shares = std::stoul(value);
     else throw_usage("unknown option {}", flag);
   }
   return a;
@@ -210,6 +214,7 @@ struct Training {
     options.batch_size = config.batch_size;
     options.evaluate_train = false;
     options.seed = config.seed;
+    options.max_shares = a.max_shares;
     trainer = std::make_unique<Trainer>(net, *loss, *optimizer, options, shuffle_rng);
   }
   TrainConfig config;
