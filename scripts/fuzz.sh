@@ -11,7 +11,8 @@ cd "$(dirname "$0")/.."
 seconds=${1:-60}
 shift || true
 targets=("$@")
-((${#targets[@]})) || targets=(csv_fuzzer idx_fuzzer model_fuzzer config_fuzzer tabular_fuzzer image_fuzzer)
+((${#targets[@]})) || targets=(csv_fuzzer idx_fuzzer model_fuzzer config_fuzzer tabular_fuzzer image_fuzzer
+  safetensors_fuzzer)
 jobs=${FUZZ_BUILD_JOBS:-2}
 
 CC=clang CXX=clang++ cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo \

@@ -15,6 +15,11 @@ packages=(
   gnuplot-nox                      # plots of runs and experiments
   libopenmpi-dev openmpi-bin       # data-parallel training (mpirun -np N)
   dataset-fashion-mnist            # the fashion-mnist data set (IDX files)
+  # The Python package (python/, issue 12): build, tests, scikit-learn estimators, notebooks
+  pybind11-dev python3-dev python3-numpy
+  python3-pytest python3-sklearn python3-pandas
+  python3-onnx python3-torch       # interchange tests: ONNX checker, PyTorch (issue 15)
+  jupyter-nbconvert python3-ipykernel python3-matplotlib
 )
 missing=()
 for p in "${packages[@]}"; do

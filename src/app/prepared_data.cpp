@@ -1,6 +1,7 @@
 #include "scratchnet/app/prepared_data.h"
 
 #include <array>
+#include <numeric>
 
 #include "scratchnet/core/error.h"
 #include "scratchnet/data/channel_stats.h"
@@ -78,6 +79,15 @@ PreparedData load_and_split(const TrainConfig& config) {
     // IDX sets (MNIST, Fashion-MNIST) come with their own test set.
     prepared.train = std::move(given->train);
     prepared.test = std::move(given->test);
+    if (kind == DataSourceKind::kImageFolder) {
+      // A folder's files come sorted by class: put the training images in a
+      // seeded order once, so that data.train_limit and a validation share
+      // draw from every class (training shuffles every epoch anyway).
+      std::vector<std::size_t> order(prepared.train.size());
+      std::iota(order.begin(), order.end(), 0);
+      split_rng.shuffle(std::span<std::size_t>(order));
+      prepared.train = prepared.train.subset(order);
+    }
   } else {
     Dataset all = load_dataset(options);
     if (all.size() == 0) throw_data("{}: the data set is empty", all.name);
@@ -115,8 +125,9 @@ void fit_scaler(PreparedData& data, ScalerKind kind) {
     data.scaler = Scaler();
     return;
   }
-  // Other scalings of images need float features.
-  if (kind != ScalerKind::kNone && data.train.is_image())
+  // Other scalings of images need float features; borrowed features
+  // (Python's arrays) are copied before scaling writes into them.
+  if (kind != ScalerKind::kNone)
     for (Dataset* d : parts) d->materialize_features();
   data.scaler = data.tabular ? Scaler::fit(kind, data.train, data.tabular->scaled_outputs())
                              : Scaler::fit(kind, data.train);

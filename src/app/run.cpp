@@ -11,7 +11,9 @@
 
 #include "scratchnet/app/diagnostics_file.h"
 #include "scratchnet/app/cross_validation.h"
+#include "scratchnet/app/interchange.h"
 #include "scratchnet/app/metrics_file.h"
+#include "scratchnet/app/model_training.h"
 #include "scratchnet/app/run_folder.h"
 #include "scratchnet/core/communicator.h"
 #include "scratchnet/core/error.h"
@@ -127,35 +129,12 @@ RunSummary train_prepared(const TrainConfig& config, PreparedData& data, RunObse
   fit_scaler(data, config.scaler_kind());
   const Task task = data.train.task;
 
-  Model model;
-  model.task = task;
-  model.loss = task == Task::kClassification ? "softmax_cross_entropy" : "mse";
-  model.class_names = data.train.class_names;
-  model.feature_names = data.train.feature_names;
-  model.tabular = data.tabular;
-  model.image = data.image;
-  model.scaler = data.scaler;
-  model.config_toml = config.to_toml();
-  model.network = std::make_unique<Network<float>>(
-      Architecture{data.train.sample_shape, config.network_layers(data.train.num_outputs())});
+  // The model, optimizer, loss, trainer and standard callbacks, as the Python package's Model.fit builds them.
+  Model model = new_model(config, data);
   Network<float>& net = *model.network;
-
-  Rng init_rng = run_stream(config.seed, RunStream::kInit);
-  net.initialize(config.init, init_rng);
-  auto optimizer = make_optimizer(config.optimizer, {config.lr, config.weight_decay, config.hyper});
-  auto loss = make_loss<float>(model.loss);
-  if (!config.class_weight.empty()) {
-    if (task != Task::kClassification) throw_usage("train.class_weight: class weights need a classification task");
-    set_class_weights(*loss, parse_class_weights(config.class_weight, data.train.class_names, data.train.class_counts()));
-  }
-  Rng shuffle_rng = run_stream(config.seed, RunStream::kShuffle);
-  TrainOptions options;
-  options.epochs = config.epochs;
-  options.batch_size = config.batch_size;
-  options.seed = run_stream(config.seed, RunStream::kLayers).next_u64();
-  if (data.train.is_image()) options.augment = parse_image_augment(config.augment);
-  options.comm = &comm;
-  Trainer trainer(net, *loss, *optimizer, options, shuffle_rng);
+  ModelTrainer setup(config, model, &comm, true, &data.train);
+  Trainer& trainer = setup.trainer();
+  Optimizer* optimizer = &setup.optimizer();
 
   RunFolder out(config.out.empty() ? default_run_dir() : config.out, lead && write_folder);
   if (observer) observer->on_start(config, data, net, *optimizer);
@@ -164,12 +143,6 @@ RunSummary train_prepared(const TrainConfig& config, PreparedData& data, RunObse
                         resume ? resume->metrics_csv : std::string());
   Checkpointer checkpointer(checkpoint_path(out.dir()), config.checkpoint_every, model.config_toml, metrics,
                             out.active());
-  DivergenceGuard guard;
-  EarlyStoppingCallback early_stopping(config.early_stopping, config.monitor, config.min_delta);
-  LossToleranceCallback tolerance(config.loss_tolerance);
-  LrScheduleCallback schedule(config.lr_schedule, optimizer->lr(), config.epochs);
-  std::vector<TrainCallback*> callbacks = {&guard, &metrics};
-  if (observer) callbacks.push_back(observer);
   // Per-layer diagnostics (issue 18): layers.csv, histograms.csv and
   // parameters.csv, from the lead process (every process holds the same model).
   const DiagnosticsCadence cadence = DiagnosticsCadence::parse(config.diagnostics);
@@ -180,10 +153,9 @@ RunSummary train_prepared(const TrainConfig& config, PreparedData& data, RunObse
                                                             out.staged(kParametersFile));
     diagnostics = std::make_unique<DiagnosticsCallback>(
         cadence, [files = diagnostics_files.get()](const DiagnosticsRecord& r) { files->write(r); });
-    callbacks.push_back(diagnostics.get());
   }
-  for (TrainCallback* c : std::initializer_list<TrainCallback*>{&early_stopping, &tolerance, &schedule, &checkpointer})
-    callbacks.push_back(c);
+  const std::vector<TrainCallback*> callbacks =
+      setup.callbacks({&metrics, observer, diagnostics.get()}, {&checkpointer});
 
   RunSummary s;
   s.task = task;

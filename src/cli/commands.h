@@ -19,5 +19,7 @@ Command add_compare_command(CLI::App& app);
 Command add_search_command(CLI::App& app);
 Command add_plot_command(CLI::App& app);
 Command add_verify_command(CLI::App& app);
+Command add_export_command(CLI::App& app);  // issue 15
+Command add_import_command(CLI::App& app);  // issue 15
 
 }  // namespace scratchnet::cli

@@ -13,6 +13,7 @@
 #include "scratchnet/core/error.h"
 #include "scratchnet/experiments/compare.h"
 #include "scratchnet/experiments/experiment_file.h"
+#include "scratchnet/experiments/experiment_options.h"
 #include "scratchnet/experiments/search.h"
 
 namespace scratchnet::cli {
@@ -104,14 +105,7 @@ Command add_compare_command(CLI::App& app) {
   cmd->footer("Example: scratchnet compare --data digits --vary train.optimizer=sgd,adam --out runs/opt");
   return [cmd, settings, f] {
     TrainConfig base = resolve_settings(*cmd, *settings, {"experiment"});
-    const ExperimentSpec spec = resolve_spec(*cmd, *settings, *f, base);
-    CompareOptions options;
-    for (const auto& v : spec.vary) options.vary.push_back(parse_variation(v));
-    options.repeats = spec.repeats;
-    options.jobs = spec.jobs;
-    options.out = spec.out;
-    options.title = spec.title.empty() ? "comparison" : spec.title;
-    options.facet = spec.facet;
+    const CompareOptions options = compare_options(resolve_spec(*cmd, *settings, *f, base));
     fmt::print("compare: {} variant(s) x {} repeat(s) -> {}/\n", cartesian_product(options.vary).size(),
                options.repeats, options.out);
     ProgressPrinter progress(false);
@@ -137,16 +131,7 @@ Command add_search_command(CLI::App& app) {
   cmd->footer("Example: scratchnet search --data digits --param train.lr=log:1e-5:1e-1 --trials 30 --out runs/lr");
   return [cmd, settings, f] {
     TrainConfig base = resolve_settings(*cmd, *settings, {"experiment"});
-    const ExperimentSpec spec = resolve_spec(*cmd, *settings, *f, base);
-    SearchOptions options;
-    for (const auto& p : spec.params) options.params.push_back(parse_param(p));
-    options.trials = spec.trials;
-    options.top = spec.top;
-    options.refine_top = spec.refine_top;
-    options.refine_trials = spec.refine_trials;
-    options.seed = spec.search_seed;
-    options.jobs = spec.jobs;
-    options.out = spec.out;
+    const SearchOptions options = search_options(resolve_spec(*cmd, *settings, *f, base));
     fmt::print("search: {} trials on {} job(s) -> {}/\n", options.trials, options.jobs, options.out);
     ProgressPrinter progress(true);
     const SearchResult result = run_search(base, options, &progress);

@@ -42,7 +42,8 @@ int main(int argc, char** argv) {
   for (auto add : {scratchnet::cli::add_train_command, scratchnet::cli::add_eval_command,
                    scratchnet::cli::add_predict_command, scratchnet::cli::add_info_command,
                    scratchnet::cli::add_compare_command, scratchnet::cli::add_search_command,
-                   scratchnet::cli::add_plot_command, scratchnet::cli::add_verify_command}) {
+                   scratchnet::cli::add_plot_command, scratchnet::cli::add_verify_command,
+                   scratchnet::cli::add_export_command, scratchnet::cli::add_import_command}) {
     const std::size_t before = app.get_subcommands({}).size();
     auto run = add(app);
     commands[app.get_subcommands({})[before]] = run;

@@ -37,6 +37,7 @@ const std::vector<Flag>& train_flags() {
       {"--activation", "model.activation"},
       {"--alpha", "model.alpha"},
       {"--init", "model.init"},
+      {"--init-from", "model.init_from"},
       {"--dropout", "model.dropout"},
       {"--optimizer", "train.optimizer"},
       {"--lr", "train.lr"},

@@ -15,6 +15,7 @@
 #include "scratchnet/core/rng.h"
 #include "scratchnet/data/idx.h"
 #include "scratchnet/data/image_folder.h"
+#include "scratchnet/data/image_stream.h"
 
 #ifndef SCRATCHNET_DEFAULT_DATA_DIR
 #define SCRATCHNET_DEFAULT_DATA_DIR "data"
@@ -162,15 +163,21 @@ std::string image_folder_source(const std::string& source) {
   return {};
 }
 
-// The Datasets of an image folder as training takes them: pixels in memory.
-// (data.cache = "none" gives Datasets without pixels, read through
-// ImageStream; the trainer's batch gathering does not call it yet.)
+// The Datasets of an image folder as training takes them: pixels in memory,
+// or with data.cache = "none" read through an ImageStream per part, which
+// decodes each batch when it is gathered (prefetched ahead by the trainer).
 ImageFolderData load_image_folder_in_memory(const ImageFolderScan& scan,
                                             const ImageFolderOptions& options) {
-  if (options.cache != ImageCache::kMemory)
-    throw_usage("data.cache = \"{}\" is not available for training yet: use \"memory\"",
-                to_string(options.cache));
-  return load_image_folder(scan, options);
+  ImageFolderData data = load_image_folder(scan, options);
+  if (options.cache == ImageCache::kMemory) return data;
+  const auto stream = [&](Dataset& part, std::vector<std::string> files) {
+    if (files.empty()) return;
+    part.stream = std::make_shared<ImageStream>(std::move(files), part.labels, part.sample_shape, part.pixel_scale,
+                                                options.workers, options.limits, options.jpeg_shrink);
+  };
+  stream(data.train, data.train_files);
+  stream(data.test, data.test_files);
+  return data;
 }
 
 TrainTest load_idx_split(const IdxSource& source) {

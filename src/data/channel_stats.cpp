@@ -1,10 +1,49 @@
 #include "scratchnet/data/channel_stats.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "scratchnet/core/error.h"
 
 namespace scratchnet {
+
+namespace {
+
+// Images decoded batch by batch (data.cache = "none"): sums in double.
+ChannelStats fit_streamed(const Dataset& images, std::size_t channels, std::size_t plane) {
+  std::vector<double> sum(channels, 0.0), squares(channels, 0.0);
+  constexpr std::size_t kBatch = 256;
+  Tensor x, targets;
+  std::vector<std::int32_t> labels;
+  std::vector<std::size_t> indices;
+  Dataset raw = images;
+  raw.channel_mean.clear();  // the pixels as they come, in [0, 1]
+  raw.channel_std.clear();
+  for (std::size_t start = 0; start < raw.size(); start += kBatch) {
+    indices.clear();
+    for (std::size_t i = start; i < std::min(raw.size(), start + kBatch); ++i) indices.push_back(i);
+    raw.gather(indices, x, labels, targets);
+    for (std::size_t s = 0; s < indices.size(); ++s)
+      for (std::size_t c = 0; c < channels; ++c) {
+        const float* p = x.data() + (s * channels + c) * plane;
+        for (std::size_t i = 0; i < plane; ++i) {
+          sum[c] += p[i];
+          squares[c] += static_cast<double>(p[i]) * p[i];
+        }
+      }
+  }
+  ChannelStats stats;
+  const double count = static_cast<double>(raw.size() * plane);
+  for (std::size_t c = 0; c < channels; ++c) {
+    const double mean = sum[c] / count;
+    const double sd = std::sqrt(std::max(0.0, squares[c] / count - mean * mean));
+    stats.mean.push_back(static_cast<float>(mean));
+    stats.std.push_back(sd > 0.0 ? static_cast<float>(sd) : 1.0f);
+  }
+  return stats;
+}
+
+}  // namespace
 
 ChannelStats fit_channel_stats(const Dataset& images) {
   const Shape& shape = images.sample_shape;
@@ -16,6 +55,7 @@ ChannelStats fit_channel_stats(const Dataset& images) {
   const std::size_t n = images.size();
   if (n == 0) throw_data("{}: cannot fit channel statistics on no images", images.name);
   const std::size_t channels = shape[0], plane = shape[1] * shape[2];
+  if (images.stream) return fit_streamed(images, channels, plane);
 
   // Byte histograms per channel: exact sums whatever the set's size.
   std::vector<std::vector<std::uint64_t>> histogram(channels, std::vector<std::uint64_t>(256, 0));

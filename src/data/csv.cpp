@@ -465,4 +465,11 @@ std::string to_string(HeaderMode mode) {
   return mode == HeaderMode::kYes ? "yes" : mode == HeaderMode::kNo ? "no" : "auto";
 }
 
+std::string csv_field(std::string_view text) {
+  if (text.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(text);
+  std::string quoted = "\"";
+  for (char c : text) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return quoted + "\"";
+}
+
 }  // namespace scratchnet

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "scratchnet/core/error.h"
+#include "scratchnet/data/image_stream.h"
 
 namespace scratchnet {
 
@@ -12,7 +13,7 @@ std::size_t Dataset::size() const {
   if (task == Task::kRegression && !targets.empty()) return target_dim == 0 ? 0 : targets.size() / target_dim;
   const std::size_t d = num_features();
   if (d == 0) return 0;
-  return (is_image() ? pixels.size() : features.size()) / d;
+  return (is_image() ? pixels.size() : float_features().size()) / d;
 }
 
 std::size_t Dataset::num_outputs() const {
@@ -33,8 +34,13 @@ Dataset Dataset::subset(std::span<const std::size_t> indices) const {
 
   const std::size_t d = num_features();
   const std::size_t n = size();
-  const bool image = is_image();
-  if (image) {
+  const bool streamed = stream != nullptr;
+  const bool image = is_image() && !streamed;
+  const float* feature_values = float_features().data();
+  if (streamed) {
+    out.stream = stream;
+    out.stream_rows.resize(indices.size());
+  } else if (image) {
     out.pixels.resize(indices.size() * d);
   } else {
     out.features.resize(indices.size() * d);
@@ -45,10 +51,12 @@ Dataset Dataset::subset(std::span<const std::size_t> indices) const {
   for (std::size_t i = 0; i < indices.size(); ++i) {
     const std::size_t src = indices[i];
     SCRATCHNET_CHECK(src < n, "subset index {} out of range for {} samples", src, n);
-    if (image) {
+    if (streamed) {
+      out.stream_rows[i] = stream_rows.empty() ? src : stream_rows[src];
+    } else if (image) {
       std::copy_n(pixels.data() + src * d, d, out.pixels.data() + i * d);
     } else {
-      std::copy_n(features.data() + src * d, d, out.features.data() + i * d);
+      std::copy_n(feature_values + src * d, d, out.features.data() + i * d);
     }
     if (!with_labels) continue;
     if (task == Task::kClassification) {
@@ -68,6 +76,22 @@ void Dataset::gather(std::span<const std::size_t> indices, Tensor& x,
   const std::size_t n = size();
   const std::size_t b = indices.size();
   const bool image = is_image();
+  if (stream) {
+    // Decoded now (or ahead, by prefetch) from the files.
+    std::vector<std::size_t> rows(indices.begin(), indices.end());
+    for (std::size_t& r : rows) {
+      SCRATCHNET_CHECK(r < n, "batch index {} out of range for {} samples", r, n);
+      if (!stream_rows.empty()) r = stream_rows[r];
+    }
+    std::vector<std::int32_t> stream_labels;
+    stream->gather(rows, x, stream_labels);
+    batch_labels.resize(b);
+    for (std::size_t i = 0; i < b; ++i) batch_labels[i] = labels.empty() ? 0 : labels[indices[i]];
+    if (augment) augment(x);
+    normalize_channels(x.data(), b);
+    return;
+  }
+  const float* feature_values = float_features().data();
   x.resize(sample_shape.with_batch(b));
   if (task == Task::kClassification) {
     batch_labels.resize(b);
@@ -84,7 +108,7 @@ void Dataset::gather(std::span<const std::size_t> indices, Tensor& x,
       float* out = x.data() + i * d;
       for (std::size_t j = 0; j < d; ++j) out[j] = static_cast<float>(in[j]) * pixel_scale;
     } else {
-      std::copy_n(features.data() + src * d, d, x.data() + i * d);
+      std::copy_n(feature_values + src * d, d, x.data() + i * d);
     }
     // Unlabelled data (rows to predict) gathers zeros as its labels or targets.
     if (task == Task::kClassification) {
@@ -100,8 +124,25 @@ void Dataset::gather(std::span<const std::size_t> indices, Tensor& x,
   if (image) normalize_channels(x.data(), b);
 }
 
+void Dataset::prefetch(std::span<const std::size_t> indices) const {
+  if (!stream) return;
+  std::vector<std::size_t> rows(indices.begin(), indices.end());
+  if (!stream_rows.empty())
+    for (std::size_t& r : rows) r = stream_rows[r];
+  stream->prefetch(rows);
+}
+
 void Dataset::materialize_features() {
+  if (!borrowed_features.empty()) {
+    features.assign(borrowed_features.begin(), borrowed_features.end());
+    borrowed_features = {};
+    return;
+  }
   if (!is_image()) return;
+  if (stream)
+    throw_usage("{}: images read with data.cache = \"none\" are never all in memory: scale them with "
+                "data.scale = \"standard\" (per channel) or \"none\"",
+                name);
   features.resize(pixels.size());
   for (std::size_t i = 0; i < pixels.size(); ++i)
     features[i] = static_cast<float>(pixels[i]) * pixel_scale;

@@ -41,8 +41,8 @@ Scaler Scaler::fit(ScalerKind kind, const Dataset& data, const std::vector<bool>
   if (n == 0) throw_usage("cannot fit a scaler to the empty data set '{}'", data.name);
   std::vector<float> offset(d, 0.0f), factor(d, 1.0f);
   if (kind == ScalerKind::kNone) return Scaler(kind, std::move(offset), std::move(factor));
-  SCRATCHNET_CHECK(data.features.size() == n * d, "{} feature values for {} x {} samples",
-                   data.features.size(), n, d);
+  const std::span<const float> features = data.float_features();
+  SCRATCHNET_CHECK(features.size() == n * d, "{} feature values for {} x {} samples", features.size(), n, d);
   SCRATCHNET_CHECK(scaled.empty() || scaled.size() == d, "a mask of {} for {} features",
                    scaled.size(), d);
 
@@ -54,7 +54,7 @@ Scaler Scaler::fit(ScalerKind kind, const Dataset& data, const std::vector<bool>
     double hi = -lo;
     double sum = 0.0;
     for (std::size_t i = 0; i < n; ++i) {
-      const double x = data.features[i * d + j];
+      const double x = features[i * d + j];
       lo = std::min(lo, x);
       hi = std::max(hi, x);
       sum += x;
@@ -73,7 +73,7 @@ Scaler Scaler::fit(ScalerKind kind, const Dataset& data, const std::vector<bool>
     const double mean = sum / static_cast<double>(n);
     double squares = 0.0;
     for (std::size_t i = 0; i < n; ++i) {
-      const double diff = data.features[i * d + j] - mean;
+      const double diff = features[i * d + j] - mean;
       squares += diff * diff;
     }
     const double std_dev = std::sqrt(squares / static_cast<double>(n));
@@ -81,6 +81,12 @@ Scaler Scaler::fit(ScalerKind kind, const Dataset& data, const std::vector<bool>
     factor[j] = std_dev > 0.0 ? static_cast<float>(1.0 / std_dev) : 1.0f;
   }
   return Scaler(kind, std::move(offset), std::move(factor));
+}
+
+void Scaler::apply(Dataset& data) const {
+  if (kind_ == ScalerKind::kNone) return;
+  data.materialize_features();
+  apply(std::span<float>(data.features));
 }
 
 void Scaler::apply(std::span<float> features) const {

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "scratchnet/app/metrics_file.h"
+#include "scratchnet/data/csv.h"
 #include "scratchnet/experiments/diagnostics_plots.h"
 #include "scratchnet/experiments/plot.h"
 #include "scratchnet/experiments/report.h"
@@ -116,7 +117,7 @@ void write_compare_outputs(const CompareOptions& options, const CompareRecord& r
     if (classification || std::string_view(h).find("accuracy") == std::string_view::npos)
       table.header.emplace_back(h);
   std::string csv;
-  for (const auto& variation : options.vary) csv += variation.key + ",";
+  for (const auto& variation : options.vary) csv += csv_field(variation.key) + ",";
   csv += "runs,train_accuracy,train_accuracy_std,test_accuracy,test_accuracy_std,train_loss,"
          "train_loss_std,test_loss,test_loss_std,best_epoch,seconds\n";
   for (std::size_t v = 0; v < results.size(); ++v) {
@@ -138,7 +139,7 @@ void write_compare_outputs(const CompareOptions& options, const CompareRecord& r
     std::vector<std::string> row;
     for (const auto& [key, value] : result.assignment) {
       row.push_back(value);
-      csv += value + ",";
+      csv += csv_field(value) + ",";  // "30,30": a varied list is quoted
     }
     row.push_back(diverged_runs ? fmt::format("{} ({} diverged)", result.runs.size(), diverged_runs)
                            : std::to_string(result.runs.size()));

@@ -12,6 +12,7 @@
 
 #include "scratchnet/core/error.h"
 #include "scratchnet/core/kernels.h"
+#include "scratchnet/data/csv.h"
 #include "scratchnet/experiments/plot.h"
 #include "scratchnet/experiments/report.h"
 #include "scratchnet/core/binary.h"
@@ -239,11 +240,11 @@ SearchResult run_search(const TrainConfig& base_config, const SearchOptions& opt
 
   // results.csv: trial, each setting, the validation metrics, seconds last.
   std::string csv = "trial,pass";
-  for (const auto& p : options.params) csv += "," + p.key;
+  for (const auto& p : options.params) csv += "," + csv_field(p.key);
   csv += ",val_accuracy,val_loss,train_accuracy,epochs,seconds\n";
   for (const auto& t : result.trials) {
     csv += fmt::format("{},{}", t.number, t.pass);
-    for (const auto& [key, value] : t.values) csv += "," + value;
+    for (const auto& [key, value] : t.values) csv += "," + csv_field(value);  // choice:30,30;50 quoted
     csv += fmt::format(",{},{},{},{},{:.3f}\n", json_number(t.summary.val_accuracy),
                        json_number(t.summary.val_loss), json_number(t.summary.train_accuracy),
                        t.summary.epochs, t.summary.train_seconds);

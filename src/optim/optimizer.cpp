@@ -95,6 +95,19 @@ void Optimizer::set_lr(double lr) {
   lr_ = lr;
 }
 
+void Optimizer::set_weight_decay(double weight_decay) {
+  if (!(weight_decay >= 0) || !std::isfinite(weight_decay))
+    throw_usage("train.weight_decay: must be zero or positive, got {:g}", weight_decay);
+  weight_decay_ = weight_decay;
+}
+
+void Optimizer::init_state(std::span<const Param<float>> params) {
+  if (!state_.empty() || slots_ == 0) return;
+  state_.resize(params.size() * static_cast<std::size_t>(slots_));
+  for (std::size_t p = 0; p < params.size(); ++p)
+    for (int s = 0; s < slots_; ++s) state_[p * slots_ + s].resize(params[p].value->shape());
+}
+
 void Optimizer::step(std::span<const Param<float>> params) {
   begin_update(params);
   std::size_t total = 0;
@@ -103,11 +116,7 @@ void Optimizer::step(std::span<const Param<float>> params) {
 }
 
 void Optimizer::begin_update(std::span<const Param<float>> params) {
-  if (state_.empty() && slots_ > 0) {
-    state_.resize(params.size() * static_cast<std::size_t>(slots_));
-    for (std::size_t p = 0; p < params.size(); ++p)
-      for (int s = 0; s < slots_; ++s) state_[p * slots_ + s].resize(params[p].value->shape());
-  }
+  init_state(params);
   SCRATCHNET_CHECK(slots_ == 0 || state_.size() == params.size() * slots_,
                    "optimizer saw {} parameters, state holds {}", params.size(),
                    state_.size() / slots_);

@@ -308,6 +308,10 @@ std::vector<Setting> make_settings() {
       boolean("model.batch_norm", &Config::batch_norm,
               "batch normalisation after every hidden dense layer, before its activation"),
       real("model.dropout", &Config::dropout, 0.0, 0.99, "dropout rate after every hidden activation (default 0)"),
+      // Issue 15: training from given weights (app/interchange.h load_initial_weights).
+      text("model.init_from", &Config::init_from,
+           "a model file (.snm) of the same architecture whose weights and batch-norm statistics the run "
+           "starts from, instead of drawing them (model.init)"),
       {"train.optimizer", Kind::kString, fmt::format("{}", fmt::join(registered_optimizer_types(), " | ")),
        [](Config& c, const std::string& v) {
          optimizer_type(v);  // a usage error naming the choices

@@ -16,6 +16,15 @@ void Model::prepare(Dataset& data) const {
                  network->input_shape().str());
     data.channel_mean = image->mean;
     data.channel_std = image->std;
+  } else if (image && !image->mean.empty()) {
+    // Rows of a table for an image model: its scaled pixels (pixel / 255),
+    // normalised per channel here as the model's image batches are.
+    data.materialize_features();
+    data.channel_mean = image->mean;
+    data.channel_std = image->std;
+    data.normalize_channels(data.features.data(), data.size());
+    data.channel_mean.clear();
+    data.channel_std.clear();
   }
   if (scaler.kind() == ScalerKind::kNone) return;
   data.materialize_features();

@@ -106,7 +106,10 @@ void Trainer::run_epoch(const Dataset& train, const BatchSampler& sampler, std::
                         std::span<TrainCallback* const> callbacks, EpochStats& stats) {
   const int rank = parallel() ? options_.comm->rank() : 0;
   double loss_sum = 0;
+  if (sampler.num_batches() > 0) train.prefetch(sampler.batch(0));
   for (std::size_t b = 0; b < sampler.num_batches(); ++b) {
+    // Streamed image sets decode the next batch while this one trains.
+    if (b + 1 < sampler.num_batches()) train.prefetch(sampler.batch(b + 1));
     if (interrupt_requested())
       throw Error(ErrorKind::kInterrupted,
                   fmt::format("interrupted at epoch {}, iteration {}", epoch, optimizer_.steps()));

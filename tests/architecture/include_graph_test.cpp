@@ -9,7 +9,6 @@
 #include <fstream>
 #include <functional>
 #include <map>
-#include <regex>
 #include <set>
 #include <string>
 #include <vector>
@@ -43,16 +42,33 @@ std::string area_of(const fs::path& file) {
   return it->string();
 }
 
+// The area named by a `#include "scratchnet/<area>/..."` line, or "".
+// (Parsed by hand: GCC 12's <regex> trips -Werror=maybe-uninitialized.)
+std::string included_area(const std::string& line) {
+  std::size_t i = line.find_first_not_of(" \t");
+  if (i == std::string::npos || line[i] != '#') return "";
+  i = line.find_first_not_of(" \t", i + 1);
+  if (i == std::string::npos || line.compare(i, 7, "include") != 0) return "";
+  i = line.find_first_not_of(" \t", i + 7);
+  const std::string prefix = "\"scratchnet/";
+  if (i == std::string::npos || line.compare(i, prefix.size(), prefix) != 0) return "";
+  i += prefix.size();
+  const std::size_t slash = line.find('/', i);
+  if (slash == std::string::npos) return "";
+  const std::string area = line.substr(i, slash - i);
+  for (char c : area)
+    if (!(c == '_' || (c >= 'a' && c <= 'z'))) return "";
+  return area;
+}
+
 Graph include_graph() {
   Graph graph;
-  const std::regex include(R"re(^\s*#\s*include\s*"scratchnet/([a-z_]+)/)re");
   for (const fs::path& file : library_files()) {
     const std::string from = area_of(file);
     std::ifstream in(file);
     for (std::string line; std::getline(in, line);) {
-      std::smatch m;
-      if (std::regex_search(line, m, include) && m[1] != from)
-        graph[from].emplace(m[1], fs::relative(file, kRoot).string());
+      const std::string to = included_area(line);
+      if (!to.empty() && to != from) graph[from].emplace(to, fs::relative(file, kRoot).string());
     }
   }
   return graph;

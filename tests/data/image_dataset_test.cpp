@@ -302,9 +302,23 @@ TEST(ImageDataset, DataOptionResolution) {
   EXPECT_EQ(all.size(), 2u);
   EXPECT_EQ(all.class_names, (std::vector<std::string>{"one", "two"}));
   EXPECT_EQ(all.pixels, (Bytes{1, 2, 3, 4, 4, 3, 2, 1}));
-  // Training reads image folders from memory only, until ImageStream is wired in.
+  // data.cache = "none": no pixels held, the same values gathered from the files.
   o.image.cache = ImageCache::kNone;
-  EXPECT_TRUE(contains(error_of([&] { load_dataset(o); }, ErrorKind::kUsage), "data.cache"));
+  const Dataset streamed = load_dataset(o);
+  EXPECT_TRUE(streamed.pixels.empty());
+  ASSERT_NE(streamed.stream, nullptr);
+  EXPECT_EQ(streamed.size(), 2u);
+  Tensor a, b, targets;
+  std::vector<std::int32_t> la, lb;
+  const std::vector<std::size_t> order = {1, 0};
+  streamed.prefetch(order);
+  streamed.gather(order, a, la, targets);
+  all.gather(order, b, lb, targets);
+  EXPECT_EQ(std::vector<float>(a.data(), a.data() + a.size()), std::vector<float>(b.data(), b.data() + b.size()));
+  EXPECT_EQ(la, lb);
+  const Dataset one = streamed.subset(std::vector<std::size_t>{1});
+  one.gather(std::vector<std::size_t>{0}, a, la, targets);
+  EXPECT_EQ(a[0], 4.0f / 255);
   o.image.cache = ImageCache::kMemory;
 
   // A folder that is neither form names both.

@@ -102,4 +102,9 @@ std::string to_string(HeaderMode mode);
 // read_text_file + parse_csv_table + table_to_dataset.
 Dataset load_csv(const std::string& path, const CsvOptions& options);
 
+// `text` as one field of a CSV file we write (RFC 4180): as it is, or
+// double-quoted with inner quotes doubled when it holds a comma, a quote or
+// a line break (a varied model.layers=30,30 in an experiment's results.csv).
+std::string csv_field(std::string_view text);
+
 }  // namespace scratchnet

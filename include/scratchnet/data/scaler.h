@@ -32,7 +32,9 @@ class Scaler {
 
   // Scales rows of `features` (rows x offset().size()) in place.
   void apply(std::span<float> features) const;
-  void apply(Dataset& data) const { apply(std::span<float>(data.features)); }
+  // Scales the features of `data`, first copying image bytes or borrowed
+  // features into data.features (Dataset::materialize_features) unless the kind is none.
+  void apply(Dataset& data) const;
 
   ScalerKind kind() const { return kind_; }
   const std::vector<float>& offset() const { return offset_; }

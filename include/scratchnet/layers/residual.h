@@ -35,6 +35,11 @@ class Residual final : public LayerBase<T> {
   void initialize(const InitScheme& scheme, Rng& rng) override;
   void reseed(std::uint64_t seed) override;
 
+  // The inner layers, for exporters (io/onnx_export, io/torch_layout): the
+  // main branch, and the projection shortcut (empty for the identity).
+  const std::vector<std::unique_ptr<Layer<T>>>& main_branch() const { return main_; }
+  const std::vector<std::unique_ptr<Layer<T>>>& shortcut_branch() const { return shortcut_; }
+
  private:
   std::vector<std::unique_ptr<Layer<T>>> main_, shortcut_;
   BasicTensor<T> sum_, y_, grad_sum_, grad_x_;

@@ -91,12 +91,21 @@ class Optimizer {
   double lr() const { return lr_; }
   void set_lr(double lr);
   double weight_decay() const { return weight_decay_; }
+  // Changes the L2 coefficient for the steps that follow (>= 0; a usage error
+  // otherwise): scikit-learn's alpha, which scales with each batch's size
+  // (train/batch_sum_decay.h), sets it before every step.
+  void set_weight_decay(double weight_decay);
   // The hyper-parameters as used, in the order of type().hyper.
   virtual std::vector<std::pair<std::string, double>> hyper_parameters() const = 0;
   std::int64_t steps() const { return steps_; }
   void set_steps(std::int64_t steps) { steps_ = steps; }
   // Per-parameter state tensors (slot-major within each parameter), for checkpoints.
   std::vector<Tensor>& state() { return state_; }
+  // Sizes the state for `params` (zeros) unless it is sized already; step()
+  // calls it, and it lets a caller set the state before the first step.
+  void init_state(std::span<const Param<float>> params);
+  // State tensors per parameter (AdaGrad: h; Adam: m, v; see each optimizer's header).
+  int state_slots() const { return slots_; }
 
  protected:
   // Called once per step, after steps() has counted it, before the updates

@@ -73,6 +73,7 @@ struct TrainConfig {
   InitScheme init;                    // auto
   bool batch_norm = false;            // after every hidden dense layer, before its activation
   double dropout = 0;                 // after every hidden activation
+  std::string init_from;              // a model file whose weights the run starts from (issue 15); empty: model.init
   std::vector<LayerEntry> layer_list; // [[layer]] tables; replaces layers/activation when given
   // [train]
   std::string optimizer = "adam";
