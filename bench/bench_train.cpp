@@ -12,6 +12,12 @@
 //   bench_train lenet --batch 64  --epochs 2                 recipes/lenet5-fashion.toml's layers
 //   bench_train arem  --batch 100 --epochs 20                6-50-50-50-6 sigmoid, AReM (25,055 rows)
 //   bench_train infer [--samples 20000]                      784-256-128-10, one sample per forward
+//   bench_train steps --model mlp|lenet|arem --batch B [--count 2000]
+//                                                            time of single training steps on the
+//                                                            workload's data: min, p10 and median (us);
+//                                                            robust on a busy machine (bench/README.md)
+//   any training workload: [--max-shares S]                   batch-parallel steps with at most S shares
+//                                                            (train/batch_parallel.h; 1: plain steps)
 //   bench_train sgemm                                        OpenBLAS sgemm GFLOP/s (the peak to compare with)
 //   bench_train export-arem DIR                              writes the scaled AReM split for the other peers
 //
@@ -33,6 +39,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <memory>
 #include <string>
 #include <thread>
 #include <vector>
@@ -75,6 +82,9 @@ struct Args {
   int threads = 2;
   std::string source_dir = ".";  // where recipes/ lives
   std::string diagnostics = "off";
+  std::string model = "mlp";  // steps
+  std::size_t count = 2000;   // steps
+  std::size_t max_shares = TrainOptions{}.max_shares;  // 1: no batch-parallel steps
 };
 
 Args parse(int argc, char** argv) {
@@ -97,6 +107,9 @@ Args parse(int argc, char** argv) {
     else if (flag == "--samples") a.samples = std::stoul(value);
     else if (flag == "--source-dir") a.source_dir = value;
     else if (flag == "--diagnostics") a.diagnostics = value;
+    else if (flag == "--model") a.model = value;
+    else if (flag == "--count") a.count = std::stoul(value);
+    else if (flag == "--max-shares") a.max_shares = std::stoul(value);
     else throw_usage("unknown option {}", flag);
   }
   return a;
@@ -182,24 +195,42 @@ class TimedCallback final : public TrainCallback {
   TrainCallback& inner_;
 };
 
+// A workload's data, network, optimizer, loss and trainer, set up as
+// `scratchnet train` would.
+struct Training {
+  explicit Training(const Args& a)
+      : config(workload_config(a)),
+        data((set_num_threads(config.threads), prepare_data(config))),
+        net({data.train.sample_shape, config.network_layers(data.train.num_outputs())}),
+        loss(make_loss<float>("softmax_cross_entropy")),
+        shuffle_rng(config.seed + 1) {
+    Rng init_rng(config.seed);
+    net.initialize(config.init, init_rng);
+    OptimizerSettings opt;
+    opt.lr = config.lr;
+    optimizer = make_optimizer(config.optimizer, opt);
+    TrainOptions options;
+    options.epochs = config.epochs;
+    options.batch_size = config.batch_size;
+    options.evaluate_train = false;
+    options.seed = config.seed;
+    options.max_shares = a.max_shares;
+    trainer = std::make_unique<Trainer>(net, *loss, *optimizer, options, shuffle_rng);
+  }
+  TrainConfig config;
+  PreparedData data;
+  Network<float> net;
+  std::unique_ptr<Optimizer> optimizer;
+  std::unique_ptr<Loss<float>> loss;
+  Rng shuffle_rng;
+  std::unique_ptr<Trainer> trainer;
+};
+
 void train_workload(const Args& a) {
-  const TrainConfig config = workload_config(a);
-  set_num_threads(config.threads);
-  PreparedData data = prepare_data(config);
-  Network<float> net({data.train.sample_shape, config.network_layers(data.train.num_outputs())});
-  Rng init_rng(config.seed);
-  net.initialize(config.init, init_rng);
-  OptimizerSettings opt;
-  opt.lr = config.lr;
-  auto optimizer = make_optimizer(config.optimizer, opt);
-  auto loss = make_loss<float>("softmax_cross_entropy");
-  TrainOptions options;
-  options.epochs = config.epochs;
-  options.batch_size = config.batch_size;
-  options.evaluate_train = false;
-  options.seed = config.seed;
-  Rng shuffle_rng(config.seed + 1);
-  Trainer trainer(net, *loss, *optimizer, options, shuffle_rng);
+  Training run(a);
+  const TrainConfig& config = run.config;
+  PreparedData& data = run.data;
+  Trainer& trainer = *run.trainer;
   // Per-layer diagnostics as `scratchnet train` records them (written to
   // /dev/null), timed apart: what they add to a run.
   DiagnosticsWriter files("/dev/null", "/dev/null", "/dev/null");
@@ -230,6 +261,41 @@ void train_workload(const Args& a) {
       a.workload, config.batch_size, config.epochs, config.threads, data.train.size(), step_seconds,
       static_cast<double>(samples) / step_seconds, epoch_rates, test.accuracy, peak_rss_mb(), a.diagnostics,
       timed.seconds, fit_seconds);
+}
+
+// Single training steps (Trainer::step, as fit runs them) on batches of the
+// workload's data, each timed alone: the minimum and low percentiles are what
+// the step costs when nothing else runs, so they compare code changes on a
+// machine that other programs share.
+void step_times(Args a) {
+  a.workload = a.model;
+  Training run(a);
+  const TrainConfig& config = run.config;
+  const PreparedData& data = run.data;
+  Trainer& trainer = *run.trainer;
+  const std::size_t batch = config.batch_size, batches = std::max<std::size_t>(1, std::min<std::size_t>(
+                                                                     64, data.train.size() / batch));
+  std::vector<Tensor> xs(batches), ys(batches);
+  std::vector<std::vector<std::int32_t>> labels(batches);
+  std::vector<std::size_t> index(batch);
+  for (std::size_t b = 0; b < batches; ++b) {
+    for (std::size_t i = 0; i < batch; ++i) index[i] = (b * batch + i) % data.train.size();
+    data.train.gather(index, xs[b], labels[b], ys[b]);
+  }
+  std::vector<double> us;
+  for (std::size_t s = 0; s < a.count + 20; ++s) {
+    const std::size_t b = s % batches;
+    const auto start = Clock::now();
+    trainer.step(xs[b], Targets<float>{labels[b], &ys[b]});
+    if (s >= 20) us.push_back(seconds_since(start) * 1e6);
+  }
+  std::sort(us.begin(), us.end());
+  auto at = [&](double q) { return us[static_cast<std::size_t>(q * static_cast<double>(us.size() - 1))]; };
+  fmt::print(R"({{"model": "{}", "batch": {}, "threads": {}, "steps": {}, "min_us": {:.1f}, "p10_us": {:.1f}, )"
+             R"("median_us": {:.1f}, "samples_per_second_p10": {:.0f}}})"
+             "\n",
+             a.model, batch, config.threads, us.size(), us.front(), at(0.1), at(0.5),
+             static_cast<double>(batch) / at(0.1) * 1e6);
 }
 
 // Latency of one eval-mode forward of a single sample through 784-256-128-10.
@@ -388,6 +454,7 @@ int main(int argc, char** argv) {
     if (a.workload == "sgemm") sgemm_peak(a);
     else if (a.workload == "infer") inference(a);
     else if (a.workload == "export-arem") export_arem(a);
+    else if (a.workload == "steps") step_times(a);
     else train_workload(a);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "bench_train: %s\n", e.what());

@@ -1,16 +1,21 @@
 """Side-by-side benchmark driver (bench/run.sh runs it with /usr/bin/python3).
 
-For each workload it runs every peer in its own process, in turn (one round:
-scratchnet, PyTorch as installed, PyTorch's best setting, scikit-learn; with
---repeats R the rounds alternate R times and the best figure of each peer is
-kept), then prints a table and writes the results as JSON.
+For each workload it runs every peer in its own process, in turn, for
+--repeats rounds (default 3; the peers' order reversed every other round):
+scratchnet, PyTorch as installed, PyTorch's best setting, scikit-learn. Each
+round gives scratchnet's ratio to the best other peer of that same round, so
+a burst of load from other programs hits both sides of a ratio; a ratio is
+reported as the median of the rounds with their min-max, and a peer's
+samples/s as its median. Then it prints a table and writes every round's
+records and the medians as JSON.
 
 Columns: samples/s of training steps (inference: forwards of one sample); the
 ratio to the best PyTorch/scikit-learn figure; GFLOP/s achieved, counting
 the matrix multiplies only (training = 3x the forward FLOPs: forward, weight
-gradient, input gradient); that as a fraction of the sgemm GFLOP/s measured
-at the start of the same run; the child process's peak resident set size
-(wait4's rusage of the child); test accuracy after the same epochs.
+gradient, input gradient); that as a fraction of the sgemm GFLOP/s and of
+the FMA peak measured at the start of the same run; the child process's
+peak resident set size (wait4's rusage of the child; the largest of the
+rounds); test accuracy after the same epochs.
 """
 
 import argparse
@@ -21,6 +26,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from statistics import median
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -92,7 +98,7 @@ def main():
     parser.add_argument("--bench-train", default=os.path.join(ROOT, "build/bench/bench_train"))
     parser.add_argument("--python", default="/usr/bin/python3")
     parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--repeats", type=int, default=1)
+    parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--only", default="", help="comma-separated workload names (default: all)")
     parser.add_argument("--peers", default="", help="comma-separated peers (default: all)")
     parser.add_argument("--json", default=os.path.join(HERE, "results/latest.json"))
@@ -119,8 +125,10 @@ def main():
     print(f"load average at start: {load_start[0]:.2f} (other programs running on the {os.cpu_count()} cores "
           "make every figure noisier)", flush=True)
     results = []
-    header = (f"| {'workload':<11} | {'peer':<12} | {'samples/s':>9} | {'vs best peer':>12} | "
+    header = (f"| {'workload':<11} | {'peer':<12} | {'samples/s':>9} | {'vs best peer (min-max)':>22} | "
               f"{'GFLOP/s':>7} | {'of GEMM':>7} | {'of FMA':>6} | {'peak RSS MB':>11} | {'test acc':>8} |")
+    print(f"{args.repeats} rounds per workload; samples/s: median; scratchnet's ratio: median of the rounds' "
+          "ratios to that round's best other peer (min-max)")
     print(header)
     print("|" + "|".join("-" * (len(c)) for c in header.split("|")[1:-1]) + "|", flush=True)
     for name, workload, batch, epochs, fwd_flops, peers in WORKLOADS:
@@ -128,28 +136,49 @@ def main():
             continue
         peers = [p for p in peers if not peers_wanted or p in peers_wanted]
         flops = fwd_flops * (1 if workload == "infer" else 3)
-        best = {}
-        for _ in range(args.repeats):
-            for peer in peers:
+        rounds = []  # per round: {peer: record}
+        for r in range(args.repeats):
+            records = {}
+            for peer in (peers if r % 2 == 0 else peers[::-1]):
                 cmd, env = peer_command(peer, workload, batch, epochs, args, arem_dir)
-                record = run_child(cmd, env)
-                if peer not in best or record["samples_per_second"] > best[peer]["samples_per_second"]:
-                    best[peer] = record
-        others = [r["samples_per_second"] for p, r in best.items() if p != "scratchnet"]
-        best_peer = max(others) if others else float("nan")
+                records[peer] = run_child(cmd, env)
+            rounds.append(records)
         entry = {"name": name, "workload": workload, "batch": batch, "epochs": epochs,
-                 "flops_per_sample": flops, "best_peer_samples_per_second": best_peer, "peers": {}}
+                 "flops_per_sample": flops, "rounds": rounds, "peers": {}}
+        ratios = []  # scratchnet over the best other peer, round by round
+        for records in rounds:
+            others = [rec["samples_per_second"] for p, rec in records.items() if p != "scratchnet"]
+            if others and "scratchnet" in records:
+                ratios.append(records["scratchnet"]["samples_per_second"] / max(others))
+        if ratios:
+            entry["ratio_to_best_peer"] = {"median": median(ratios), "min": min(ratios), "max": max(ratios)}
+        best_peer = max((median([rd[p]["samples_per_second"] for rd in rounds]) for p in peers if p != "scratchnet"),
+                        default=float("nan"))
+        entry["best_peer_samples_per_second"] = best_peer
         for peer in peers:
-            r = best[peer]
-            rate = r["samples_per_second"]
+            recs = [rd[peer] for rd in rounds]
+            rates = [rec["samples_per_second"] for rec in recs]
+            rate = median(rates)
             gflops = rate * flops * 1e-9
-            r.update({"ratio_to_best_peer": rate / best_peer, "gflops": gflops,
-                      "fraction_of_gemm_peak": gflops / peak, "fraction_of_fma_peak": gflops / fma_peak})
-            entry["peers"][peer] = r
-            acc = r.get("test_accuracy")
-            print(f"| {name:<11} | {peer:<12} | {fmt_rate(rate):>9} | {rate / best_peer:>11.2f}x | "
+            accs = [rec["test_accuracy"] for rec in recs if rec.get("test_accuracy") is not None]
+            summary = {"samples_per_second": rate, "samples_per_second_min": min(rates),
+                       "samples_per_second_max": max(rates), "gflops": gflops,
+                       "fraction_of_gemm_peak": gflops / peak, "fraction_of_fma_peak": gflops / fma_peak,
+                       "peak_rss_mb": max(rec["peak_rss_mb"] for rec in recs),
+                       "test_accuracy": median(accs) if accs else None}
+            for key in ("us_per_sample",):
+                if key in recs[0]:
+                    summary[key] = median([rec[key] for rec in recs])
+            entry["peers"][peer] = summary
+            acc = summary["test_accuracy"]
+            vs = ""
+            if peer == "scratchnet" and ratios:
+                vs = f"{median(ratios):.2f}x ({min(ratios):.2f}-{max(ratios):.2f})"
+            elif peer != "scratchnet":
+                vs = f"{rate / best_peer:.2f}x"
+            print(f"| {name:<11} | {peer:<12} | {fmt_rate(rate):>9} | {vs:>22} | "
                   f"{gflops:>7.1f} | {gflops / peak:>7.1%} | {gflops / fma_peak:>6.1%} | "
-                  f"{r['peak_rss_mb']:>11.0f} | {'' if acc is None else f'{acc:.4f}':>8} |", flush=True)
+                  f"{summary['peak_rss_mb']:>11.0f} | {'' if acc is None else f'{acc:.4f}':>8} |", flush=True)
         results.append(entry)
 
     os.makedirs(os.path.dirname(args.json), exist_ok=True)
@@ -157,7 +186,7 @@ def main():
         json.dump({"date": time.strftime("%Y-%m-%d %H:%M:%S"),
                    "load_average_start": load_start[0], "load_average_end": os.getloadavg()[0],
                    "machine": {"cpu": platform.processor() or platform.machine(),
-                               "cores": os.cpu_count(), "threads": args.threads,
+                               "cores": os.cpu_count(), "threads": args.threads, "repeats": args.repeats,
                                "openblas_coretype": os.environ.get("OPENBLAS_CORETYPE")},
                    "gemm_gflops": sgemm, "gemm_peak_gflops": peak, "fma_peak_gflops": fma_peak,
                    "workloads": results}, f, indent=2)

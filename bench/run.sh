@@ -5,6 +5,9 @@
 #
 #   bash bench/run.sh [--repeats R] [--only mlp-b128,arem-b100] [--peers scratchnet,sklearn]
 #
+# Default: 3 rounds per workload, the peers in turn within a round; ratios
+# are the median of the rounds' ratios with their min-max (bench/README.md).
+#
 # Installs the comparison packages (Debian's python3-torch, python3-sklearn,
 # python3-numpy: for this benchmark only, never a dependency of scratchnet)
 # and libbenchmark-dev, builds the bench target, runs, prints a table and

@@ -54,12 +54,16 @@ class Sum8 {
 }  // namespace
 
 const LayerType& batch_norm_layer_type() {
-  static const LayerType type{
-      "batch_norm", "batch normalisation over the batch, per feature or channel (Ioffe & Szegedy 2015)",
-      {real_attr_schema("momentum", 0, 1, false, false, 0.9,
-                        "running statistics = momentum * running + (1 - momentum) * batch"),
-       real_attr_schema("eps", 0, 1, true, false, 1e-5, "added to the variance")},
-      &plan, &construct_layer<BatchNorm<float>>, &construct_layer<BatchNorm<double>>};
+  static const LayerType type = [] {
+    LayerType t{
+        "batch_norm", "batch normalisation over the batch, per feature or channel (Ioffe & Szegedy 2015)",
+        {real_attr_schema("momentum", 0, 1, false, false, 0.9,
+                          "running statistics = momentum * running + (1 - momentum) * batch"),
+         real_attr_schema("eps", 0, 1, true, false, 1e-5, "added to the variance")},
+        &plan, &construct_layer<BatchNorm<float>>, &construct_layer<BatchNorm<double>>};
+    t.batch_coupled = true;  // the batch's mean and variance
+    return t;
+  }();
   return type;
 }
 

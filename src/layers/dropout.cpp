@@ -7,11 +7,13 @@
 
 namespace scratchnet {
 const LayerType& dropout_layer_type() {
-  static const LayerType type{"dropout", "inverted dropout: zeroes each value with probability rate in training",
-                              {real_attr_schema("rate", 0, 1, false, true, std::nullopt,
-                                                "the probability of dropping a value")},
-                              &same_shape_plan, &construct_layer<Dropout<float>>,
-                              &construct_layer<Dropout<double>>};
+  static const LayerType type = [] {
+    LayerType t{"dropout", "inverted dropout: zeroes each value with probability rate in training",
+                {real_attr_schema("rate", 0, 1, false, true, std::nullopt, "the probability of dropping a value")},
+                &same_shape_plan, &construct_layer<Dropout<float>>, &construct_layer<Dropout<double>>};
+    t.batch_coupled = true;  // one stream of draws over the batch, in order
+    return t;
+  }();
   return type;
 }
 

@@ -79,7 +79,9 @@ const LayerType& residual_layer_type() {
       &construct_layer<Residual<double>>,
       /*activation=*/false,
       InitFamily::kXavier,
-      /*resolves_own_init=*/true};
+      /*resolves_own_init=*/true,
+      OutputRange::kUnbounded,
+      /*batch_coupled=*/true};  // its batch norms
   return type;
 }
 

@@ -36,8 +36,8 @@ const OptimizerType& AdaGrad::descriptor() {
 
 std::vector<std::pair<std::string, double>> AdaGrad::hyper_parameters() const { return {{"eps", eps_}}; }
 
-void AdaGrad::update(float* w, const float* g, std::size_t n, Tensor* state, float decay) {
-  adagrad_rule(w, g, state[0].data(), n, static_cast<float>(lr()), static_cast<float>(eps_), decay);
+void AdaGrad::update(float* w, const float* g, std::size_t n, float* const* state, float decay) {
+  adagrad_rule(w, g, state[0], n, static_cast<float>(lr()), static_cast<float>(eps_), decay);
 }
 
 }  // namespace scratchnet

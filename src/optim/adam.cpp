@@ -74,13 +74,13 @@ void Adam::begin_step() {
   c2_ = static_cast<float>(1.0 / (1.0 - std::pow(options_.beta2, t)));
 }
 
-void Adam::update(float* w, const float* g, std::size_t n, Tensor* state, float decay) {
+void Adam::update(float* w, const float* g, std::size_t n, float* const* state, float decay) {
   const AdamStep s{static_cast<float>(lr()), static_cast<float>(options_.beta1),
                    static_cast<float>(options_.beta2), static_cast<float>(options_.eps), c1_, c2_, decay};
   if (decoupled_)
-    adamw_rule(w, g, state[0].data(), state[1].data(), n, s);
+    adamw_rule(w, g, state[0], state[1], n, s);
   else
-    adam_rule(w, g, state[0].data(), state[1].data(), n, s);
+    adam_rule(w, g, state[0], state[1], n, s);
 }
 
 }  // namespace scratchnet

@@ -35,8 +35,8 @@ std::vector<std::pair<std::string, double>> Momentum::hyper_parameters() const {
   return {{"momentum", momentum_}};
 }
 
-void Momentum::update(float* w, const float* g, std::size_t n, Tensor* state, float decay) {
-  momentum_rule(w, g, state[0].data(), n, static_cast<float>(lr()), static_cast<float>(momentum_), decay);
+void Momentum::update(float* w, const float* g, std::size_t n, float* const* state, float decay) {
+  momentum_rule(w, g, state[0], n, static_cast<float>(lr()), static_cast<float>(momentum_), decay);
 }
 
 }  // namespace scratchnet

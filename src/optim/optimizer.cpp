@@ -1,5 +1,6 @@
 #include "scratchnet/optim/optimizer.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include <fmt/format.h>
@@ -108,18 +109,37 @@ void Optimizer::init_state(std::span<const Param<float>> params) {
 }
 
 void Optimizer::step(std::span<const Param<float>> params) {
+  begin_update(params);
+  std::size_t total = 0;
+  for (const auto& p : params) total += p.value->size();
+  update_elements(params, 0, total);
+}
+
+void Optimizer::begin_update(std::span<const Param<float>> params) {
   init_state(params);
   SCRATCHNET_CHECK(slots_ == 0 || state_.size() == params.size() * slots_,
                    "optimizer saw {} parameters, state holds {}", params.size(),
                    state_.size() / slots_);
   ++steps_;
   begin_step();
+}
+
+void Optimizer::update_elements(std::span<const Param<float>> params, std::size_t from, std::size_t to) {
   const float decay = static_cast<float>(weight_decay_);
-  for (std::size_t p = 0; p < params.size(); ++p) {
+  constexpr int kMaxSlots = 4;
+  SCRATCHNET_CHECK(slots_ <= kMaxSlots, "{} state slots", slots_);
+  std::size_t begin = 0;  // where parameter p starts among the values end to end
+  for (std::size_t p = 0; p < params.size() && begin < to; ++p) {
     const Param<float>& param = params[p];
-    Tensor* slot = slots_ > 0 ? &state_[p * slots_] : nullptr;
-    update(param.value->data(), param.grad->data(), param.value->size(), slot,
-           param.decay ? decay : 0.0f);
+    const std::size_t end = begin + param.value->size();
+    const std::size_t lo = std::max(from, begin), hi = std::min(to, end);
+    if (lo < hi) {
+      const std::size_t at = lo - begin;
+      float* slot[kMaxSlots] = {};
+      for (int s = 0; s < slots_; ++s) slot[s] = state_[p * slots_ + s].data() + at;
+      update(param.value->data() + at, param.grad->data() + at, hi - lo, slot, param.decay ? decay : 0.0f);
+    }
+    begin = end;
   }
 }
 

@@ -42,8 +42,8 @@ std::vector<std::pair<std::string, double>> RmsProp::hyper_parameters() const {
   return {{"rho", rho_}, {"eps", eps_}};
 }
 
-void RmsProp::update(float* w, const float* g, std::size_t n, Tensor* state, float decay) {
-  rmsprop_rule(w, g, state[0].data(), n, static_cast<float>(lr()), static_cast<float>(rho_),
+void RmsProp::update(float* w, const float* g, std::size_t n, float* const* state, float decay) {
+  rmsprop_rule(w, g, state[0], n, static_cast<float>(lr()), static_cast<float>(rho_),
                static_cast<float>(eps_), decay);
 }
 

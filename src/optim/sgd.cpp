@@ -24,7 +24,7 @@ const OptimizerType& Sgd::descriptor() {
   return type;
 }
 
-void Sgd::update(float* w, const float* g, std::size_t n, Tensor* /*state*/, float decay) {
+void Sgd::update(float* w, const float* g, std::size_t n, float* const* /*state*/, float decay) {
   sgd_rule(w, g, n, static_cast<float>(lr()), decay);
 }
 

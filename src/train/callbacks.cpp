@@ -11,7 +11,7 @@ namespace scratchnet {
 void DivergenceGuard::on_step(Trainer& trainer, const StepInfo& step) {
   if (std::isfinite(step.loss)) return;
   Network<float>& net = trainer.network();
-  const int layer = net.first_non_finite_layer();
+  const int layer = trainer.first_non_finite_layer();
   const std::string where =
       layer < 0 ? "the network outputs are finite, so the loss itself overflowed"
                 : fmt::format("layer {} ({}) is the first whose output is not finite", layer + 1,

@@ -59,9 +59,11 @@ Network<T>::Network(const Architecture& architecture) : architecture_(architectu
   // dL/dx is needed only downstream of a layer with parameters: the first
   // such layer (and any before it) skips its input gradient.
   bool needed = false;
-  for (auto& layer : layers_) {
-    layer->set_input_gradient(needed);
-    needed = needed || !layer->params().empty();
+  first_trained_ = layers_.size();
+  for (std::size_t i = 0; i < layers_.size(); ++i) {
+    layers_[i]->set_input_gradient(needed);
+    if (!needed && !layers_[i]->params().empty()) first_trained_ = i;
+    needed = needed || !layers_[i]->params().empty();
   }
 }
 
@@ -88,8 +90,11 @@ const BasicTensor<T>& Network<T>::forward(const BasicTensor<T>& x, Mode mode) {
 
 template <class T>
 void Network<T>::backward(const BasicTensor<T>& grad_output) {
+  // Layers before the first with parameters have no gradients to add to,
+  // and nobody reads their input gradient (the first one with parameters
+  // returns none: a dropout in front of it would be handed an empty one).
   const BasicTensor<T>* grad = &grad_output;
-  for (auto it = layers_.rbegin(); it != layers_.rend(); ++it) grad = &(*it)->backward(*grad);
+  for (std::size_t i = layers_.size(); i-- > first_trained_;) grad = &layers_[i]->backward(*grad);
 }
 
 template <class T>

@@ -38,6 +38,12 @@ Trainer::Trainer(Network<float>& network, Loss<float>& loss, Optimizer& optimize
 }
 
 double Trainer::step(const Tensor& x, const Targets<float>& targets) {
+  const std::size_t shares = BatchParallelStep::shares_for(network_, x.rows(), options_.max_shares);
+  last_step_parallel_ = shares > 1;
+  if (last_step_parallel_) {
+    if (!batch_parallel_) batch_parallel_ = std::make_unique<BatchParallelStep>(network_, loss_, optimizer_);
+    return batch_parallel_->step(x, targets, shares);
+  }
   network_.zero_grad();
   const Tensor& out = network_.forward(x, Mode::kTrain);
   const double loss = loss_.forward(out, targets);
@@ -45,6 +51,10 @@ double Trainer::step(const Tensor& x, const Targets<float>& targets) {
   network_.backward(loss_.backward());
   optimizer_.step(network_.params());
   return loss;
+}
+
+int Trainer::first_non_finite_layer() const {
+  return last_step_parallel_ ? batch_parallel_->first_non_finite_layer() : network_.first_non_finite_layer();
 }
 
 double Trainer::parallel_step(const Dataset& train, std::span<const std::size_t> shard,

@@ -4,6 +4,7 @@
 // case table must cover every registered type: adding a layer without a case
 // fails here.
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -115,6 +116,35 @@ TEST_P(LayerContract, ForwardLeavesInputUnchangedAndEvalIsDeterministic) {
   for (std::size_t i = 0; i < x.size(); ++i) ASSERT_EQ(x[i], copy[i]);
   ASSERT_EQ(y1.shape(), layer->output_shape().with_batch(4));
   for (std::size_t i = 0; i < y1.size(); ++i) ASSERT_EQ(y1[i], y2[i]);
+}
+
+TEST_P(LayerContract, TrainModeTreatsSamplesApartUnlessBatchCoupled) {
+  // A batch-parallel step (train/batch_parallel.h) runs a layer per share of
+  // the batch unless its type says batch_coupled: then its train-mode output
+  // and input gradient for a row must not depend on the other rows, nor on
+  // draws made for them. Two halves through the layer must give the whole
+  // batch's rows.
+  const LayerCase& c = layer_cases()[GetParam()];
+  if (layer_type(c.spec.type).batch_coupled) GTEST_SKIP() << c.spec.type << " is batch coupled";
+  Rng rng(17);
+  auto layer = build(c, rng);
+  const auto x = random_input(c.input, 4, rng);
+  const BasicTensor<double> y = layer->forward(x, Mode::kTrain);
+  BasicTensor<double> dy(y.shape());
+  testing::fill_away_from_zero(dy, rng);
+  const BasicTensor<double> dx = layer->backward(dy);
+  const std::size_t in_row = x.size() / 4, out_row = y.size() / 4;
+  for (std::size_t half = 0; half < 2; ++half) {
+    BasicTensor<double> xh(c.input.with_batch(2)), dyh(layer->output_shape().with_batch(2));
+    std::copy_n(x.data() + half * 2 * in_row, 2 * in_row, xh.data());
+    std::copy_n(dy.data() + half * 2 * out_row, 2 * out_row, dyh.data());
+    const BasicTensor<double> yh = layer->forward(xh, Mode::kTrain);
+    for (std::size_t i = 0; i < yh.size(); ++i)
+      ASSERT_NEAR(yh[i], y[half * 2 * out_row + i], 1e-12) << "output of half " << half << " [" << i << "]";
+    const BasicTensor<double> dxh = layer->backward(dyh);
+    for (std::size_t i = 0; i < dxh.size(); ++i)
+      ASSERT_NEAR(dxh[i], dx[half * 2 * in_row + i], 1e-12) << "input gradient of half " << half << " [" << i << "]";
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(AllLayers, LayerContract,

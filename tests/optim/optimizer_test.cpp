@@ -123,6 +123,47 @@ TEST(Optimizers, EveryPositionOfATensorIsUpdatedAlike) {
   }
 }
 
+// A batch-parallel step updates parameter ranges on different threads
+// (Optimizer::update_elements): cut anywhere, across and inside parameters,
+// the pieces give step()'s numbers bit for bit, state included.
+TEST(Optimizers, AnUpdateSplitIntoRangesEqualsOneStep) {
+  const std::size_t sizes[] = {37, 5, 64, 1};
+  for (const auto& type : registered_optimizer_types()) {
+    OptimizerSettings settings;
+    settings.weight_decay = 0.01;
+    auto whole = make_optimizer(type, settings), split = make_optimizer(type, settings);
+    std::vector<Tensor> w1, g1, w2, g2;
+    for (std::size_t n : sizes) {
+      for (auto* v : {&w1, &g1, &w2, &g2}) v->emplace_back(Shape{n});
+    }
+    std::vector<Param<float>> p1, p2;
+    std::size_t total = 0;
+    for (std::size_t i = 0; i < std::size(sizes); ++i) {
+      for (std::size_t j = 0; j < sizes[i]; ++j) w1[i][j] = w2[i][j] = 0.1f * static_cast<float>(j % 7) - 0.3f;
+      p1.push_back({"W", &w1[i], &g1[i], i % 2 == 0});
+      p2.push_back({"W", &w2[i], &g2[i], i % 2 == 0});
+      total += sizes[i];
+    }
+    // Cuts inside the first parameter, at a parameter's end, and past the last.
+    const std::size_t cuts[] = {0, 13, 42, 100, total};
+    for (int step = 0; step < 4; ++step) {
+      for (std::size_t i = 0; i < std::size(sizes); ++i)
+        for (std::size_t j = 0; j < sizes[i]; ++j)
+          g1[i][j] = g2[i][j] = 0.05f * static_cast<float>((j * 5 + i + static_cast<std::size_t>(step)) % 11) - 0.2f;
+      whole->step(p1);
+      split->begin_update(p2);
+      for (std::size_t c = std::size(cuts) - 1; c > 0; --c) split->update_elements(p2, cuts[c - 1], cuts[c]);
+    }
+    for (std::size_t i = 0; i < std::size(sizes); ++i)
+      for (std::size_t j = 0; j < sizes[i]; ++j) ASSERT_EQ(w1[i][j], w2[i][j]) << type << " " << i << "," << j;
+    ASSERT_EQ(whole->state().size(), split->state().size());
+    for (std::size_t k = 0; k < whole->state().size(); ++k)
+      for (std::size_t j = 0; j < whole->state()[k].size(); ++j)
+        ASSERT_EQ(whole->state()[k][j], split->state()[k][j]) << type << " state " << k;
+    EXPECT_EQ(split->steps(), 4);
+  }
+}
+
 TEST(Optimizers, HyperParametersAreUsedAndCheckedAgainstTheirRange) {
   OptimizerSettings settings;
   settings.hyper = {{"rho", 0.9}, {"eps", 1e-6}, {"momentum", 0.5}};

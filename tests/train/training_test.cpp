@@ -13,6 +13,7 @@
 #include "scratchnet/io/model_file.h"
 #include "scratchnet/losses/loss.h"
 #include "scratchnet/app/run.h"
+#include "support/random_data.h"
 
 namespace scratchnet {
 namespace {
@@ -137,15 +138,7 @@ TEST(EndToEnd, SameSeedGivesIdenticalRunsAndAnotherSeedDiffers) {
 TEST(EndToEnd, OneAndTwoThreadsTrainTheSameWeights) {
   // Batch 512 through 784-256-10: the first layer's products (103M
   // multiply-adds) are split over the threads when there are two.
-  Dataset data;
-  data.name = "random";
-  data.sample_shape = Shape{784};
-  data.class_names = {"a", "b", "c"};
-  Rng draw(3);
-  for (std::size_t i = 0; i < 1024; ++i) {
-    for (std::size_t j = 0; j < 784; ++j) data.features.push_back(static_cast<float>(draw.normal()));
-    data.labels.push_back(static_cast<std::int32_t>(i % 3));
-  }
+  const Dataset data = testing::random_three_classes(1024, 784, 3);
   auto train = [&](int threads) {
     set_num_threads(threads);
     Network<float> net({Shape{784}, mlp_layers({256}, "relu", 3)});

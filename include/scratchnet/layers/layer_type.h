@@ -15,7 +15,8 @@
 //     [[layer]] activation = ..., --activation), and the initialiser family
 //     that init "auto" gives the weights of a layer followed by it;
 //   - the range its outputs take (train/diagnostics.h: which histogram bins,
-//     saturation and dead-unit counts apply to it).
+//     saturation and dead-unit counts apply to it);
+//   - whether its training pass couples the samples of a batch.
 
 #include <memory>
 #include <optional>
@@ -80,6 +81,11 @@ struct SCRATCHNET_API LayerType {
   // layer that follows.
   bool resolves_own_init = false;
   OutputRange output_range = OutputRange::kUnbounded;
+  // Whether a train-mode pass couples the samples of a batch: statistics
+  // over the batch (batch norm, blocks that contain it) or randomness drawn
+  // in batch order (dropout). A batch-parallel step (train/batch_parallel.h)
+  // runs such a layer once over the whole batch instead of per share.
+  bool batch_coupled = false;
 
   template <class T>
   LayerFactory<T> factory() const {

@@ -23,7 +23,7 @@ class SCRATCHNET_API AdaGrad final : public Optimizer {
   std::vector<std::pair<std::string, double>> hyper_parameters() const override;
 
  protected:
-  void update(float* w, const float* g, std::size_t n, Tensor* state, float decay) override;
+  void update(float* w, const float* g, std::size_t n, float* const* state, float decay) override;
 
  private:
   double eps_;

@@ -30,7 +30,7 @@ class SCRATCHNET_API Adam : public Optimizer {
   // `decoupled`: AdamW's rule (weight decay applied to w, not added to g).
   Adam(const AdamOptions& options, bool decoupled);
   void begin_step() override;
-  void update(float* w, const float* g, std::size_t n, Tensor* state, float decay) override;
+  void update(float* w, const float* g, std::size_t n, float* const* state, float decay) override;
 
  private:
   AdamOptions options_;

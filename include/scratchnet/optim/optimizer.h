@@ -79,6 +79,13 @@ class SCRATCHNET_API Optimizer {
   virtual ~Optimizer() = default;
 
   void step(std::span<const Param<float>> params);
+  // step() in parts, for an update split over threads by parameter ranges:
+  // begin_update once, then update_elements for disjoint ranges [from, to)
+  // of the parameters' values taken end to end (in the order of `params`)
+  // that together cover them all, from any threads. Every rule is
+  // elementwise, so the numbers are step()'s whatever the ranges.
+  void begin_update(std::span<const Param<float>> params);
+  void update_elements(std::span<const Param<float>> params, std::size_t from, std::size_t to);
 
   virtual const OptimizerType& type() const = 0;
   std::string name() const { return type().name; }
@@ -105,10 +112,12 @@ class SCRATCHNET_API Optimizer {
   // Called once per step, after steps() has counted it, before the updates
   // (Adam computes its bias corrections here).
   virtual void begin_step() {}
-  // Updates the n values of parameter `w` from gradient `g`. `state` points at
-  // this parameter's state tensors; `decay` is the L2 coefficient to apply
+  // Updates the n values `w` of a parameter (or of a range of it) from
+  // gradient `g`. `state` points at the same range of each of this
+  // parameter's state tensors (one pointer per slot); `decay` is the L2
+  // coefficient to apply
   // (0 for parameters without decay).
-  virtual void update(float* w, const float* g, std::size_t n, Tensor* state, float decay) = 0;
+  virtual void update(float* w, const float* g, std::size_t n, float* const* state, float decay) = 0;
 
  private:
   double lr_, weight_decay_;

@@ -21,7 +21,7 @@ class SCRATCHNET_API Sgd final : public Optimizer {
   std::vector<std::pair<std::string, double>> hyper_parameters() const override { return {}; }
 
  protected:
-  void update(float* w, const float* g, std::size_t n, Tensor* state, float decay) override;
+  void update(float* w, const float* g, std::size_t n, float* const* state, float decay) override;
 };
 
 }  // namespace scratchnet

@@ -99,6 +99,7 @@ class SCRATCHNET_API Network {
   std::vector<Param<T>> params_;
   std::vector<Buffer<T>> buffers_;
   std::vector<const BasicTensor<T>*> outputs_;  // each layer's last output
+  std::size_t first_trained_ = 0;  // the first layer with parameters: backward stops there
 };
 
 }  // namespace scratchnet

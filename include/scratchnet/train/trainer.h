@@ -20,6 +20,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <span>
 #include <string>
 #include <vector>
@@ -32,6 +33,7 @@
 #include "scratchnet/data/image_augment.h"
 #include "scratchnet/losses/loss.h"
 #include "scratchnet/optim/optimizer.h"
+#include "scratchnet/train/batch_parallel.h"
 #include "scratchnet/train/network.h"
 #include "scratchnet/train/training_state.h"
 
@@ -54,6 +56,14 @@ struct SCRATCHNET_API TrainOptions {
   // resumed runs included.
   ImageAugmentOptions augment;
   Communicator* comm = nullptr;    // data parallelism; null: a single process
+  // The most shares a batch is cut into for a batch-parallel step
+  // (train/batch_parallel.h: the kernel threads take the shares side by
+  // side); how many a batch gets depends on its size and the network only,
+  // never on the thread count. 1: plain steps, the default: on the 2-core
+  // bench machine, shared with other builds, 2 shares measured 5-20% slower
+  // per step (MLP batch 64-128, AReM batch 100; bench_train steps
+  // --max-shares), the second core rarely free when a share was handed out.
+  std::size_t max_shares = 1;
 };
 
 // The data of a fit; validation and test may be null.
@@ -105,8 +115,12 @@ class SCRATCHNET_API Trainer {
   // Mean loss and accuracy over `data`, in eval mode.
   EvalResult evaluate(const Dataset& data);
   // One optimizer step on a batch; returns the batch loss. A non-finite loss
-  // is returned without a backward pass or an update.
+  // is returned without a backward pass or an update. Batches that
+  // BatchParallelStep::shares_for cuts into shares take a batch-parallel step.
   double step(const Tensor& x, const Targets<float>& targets);
+  // The first layer whose output in the last training step's forward is
+  // not finite, or -1 (for the divergence message).
+  int first_non_finite_layer() const;
   // One data-parallel step: this process's `shard` of a global batch of
   // `global_size` samples; returns the global batch's mean loss.
   double parallel_step(const Dataset& train, std::span<const std::size_t> shard,
@@ -142,6 +156,8 @@ class SCRATCHNET_API Trainer {
   std::vector<std::size_t> eval_indices_;
   TrainingState boundary_;
   std::vector<float> fused_;  // gradients (and the loss) in one allreduce buffer
+  std::unique_ptr<BatchParallelStep> batch_parallel_;  // made at the first batch-parallel step
+  bool last_step_parallel_ = false;
   double allreduce_seconds_ = 0;
   std::size_t allreduce_calls_ = 0;
 };
