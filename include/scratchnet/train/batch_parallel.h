@@ -37,13 +37,14 @@
 #include <memory>
 #include <vector>
 
+#include "scratchnet/core/export.h"
 #include "scratchnet/losses/loss.h"
 #include "scratchnet/optim/optimizer.h"
 #include "scratchnet/train/network.h"
 
 namespace scratchnet {
 
-class BatchParallelStep {
+class SCRATCHNET_API BatchParallelStep {
  public:
   BatchParallelStep(Network<float>& network, Loss<float>& loss, Optimizer& optimizer);
   BatchParallelStep(const BatchParallelStep&) = delete;
