@@ -86,17 +86,20 @@ def emit(record):
 
 # ----------------------------------------------------------------------------- PyTorch
 
-def torch_model(workload, features, classes):
-    import torch
+def init_layer(layer, he):
+    """scratchnet's initialisation: He normal before ReLU, Xavier normal otherwise, zero biases."""
     from torch import nn
+    if he:
+        nn.init.kaiming_normal_(layer.weight, mode="fan_in", nonlinearity="relu")
+    else:
+        nn.init.xavier_normal_(layer.weight)
+    nn.init.zeros_(layer.bias)
+    return layer
 
-    def init(layer, he):
-        if he:
-            nn.init.kaiming_normal_(layer.weight, mode="fan_in", nonlinearity="relu")
-        else:
-            nn.init.xavier_normal_(layer.weight)
-        nn.init.zeros_(layer.bias)
-        return layer
+
+def torch_model(workload, features, classes):
+    from torch import nn
+    init = init_layer
 
     if workload == "lenet":
         return nn.Sequential(

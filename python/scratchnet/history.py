@@ -6,7 +6,9 @@ class History(dict):
 
     A dict of lists -- ``epoch``, ``iteration``, ``train_loss`` (mean of the
     epoch's mini-batch losses, the data term only), ``train_accuracy`` (eval
-    mode, whole training set), ``val_loss`` and ``val_accuracy`` (with
+    mode, whole training set; with the setting ``train_metrics="running"``,
+    the default, ``running_train_accuracy``: the running mean over the
+    epoch's mini-batches instead), ``val_loss`` and ``val_accuracy`` (with
     validation data), ``lr``, ``l2_penalty`` (with weight decay), ``seconds``
     -- holding only the metrics the fit produced.
 

@@ -160,13 +160,17 @@ void set_labels(Dataset& data, const ModelHandle& h, py::handle y, const std::ve
   }
 }
 
+// The name of the training accuracy, as metrics.csv's header gives it
+// (train.train_metrics running: the running mean over the epoch's batches).
+const char* train_accuracy_name(bool running) { return running ? "running_train_accuracy" : "train_accuracy"; }
+
 // Per-epoch metrics, as metrics.csv names them.
-py::dict metrics_dict(const EpochStats& s) {
+py::dict metrics_dict(const EpochStats& s, bool running) {
   py::dict d;
   d["epoch"] = s.epoch;
   d["iteration"] = s.iteration;
   d["train_loss"] = s.train_loss;
-  d["train_accuracy"] = s.train_accuracy;
+  d[train_accuracy_name(running)] = s.train_accuracy;
   d["val_loss"] = s.val_loss;
   d["val_accuracy"] = s.val_accuracy;
   d["lr"] = s.lr;
@@ -178,7 +182,7 @@ py::dict metrics_dict(const EpochStats& s) {
 // The history of a fit: per-epoch columns (those with values), the loss of
 // every step, and how the fit ended.
 py::object make_history(const std::vector<EpochStats>& epochs, const std::vector<double>& step_losses,
-                        const FitResult* result) {
+                        const FitResult* result, bool running) {
   py::dict columns;
   const auto column = [&](const char* name, auto field, bool keep_nan) {
     py::list values;
@@ -193,7 +197,7 @@ py::object make_history(const std::vector<EpochStats>& epochs, const std::vector
   column("epoch", &EpochStats::epoch, true);
   column("iteration", &EpochStats::iteration, true);
   column("train_loss", &EpochStats::train_loss, true);
-  column("train_accuracy", &EpochStats::train_accuracy, false);
+  column(train_accuracy_name(running), &EpochStats::train_accuracy, false);
   column("val_loss", &EpochStats::val_loss, false);
   column("val_accuracy", &EpochStats::val_accuracy, false);
   column("lr", &EpochStats::lr, true);
@@ -229,13 +233,13 @@ class FitBridge final : public TrainCallback {
     if (PyErr_CheckSignals() != 0) throw py::error_already_set();
   }
 
-  void on_epoch_end(Trainer& /*trainer*/, const EpochStats& stats, EpochControl& control) override {
+  void on_epoch_end(Trainer& trainer, const EpochStats& stats, EpochControl& control) override {
     epochs.push_back(stats);
     if (callbacks_.empty() && !verbose_) return;
     py::gil_scoped_acquire gil;
     if (verbose_) py::print(progress_line(stats), "flush"_a = true);
     if (callbacks_.empty()) return;
-    const py::dict metrics = metrics_dict(stats);
+    const py::dict metrics = metrics_dict(stats, !trainer.options().evaluate_train);
     for (py::handle callback : callbacks_) {
       const py::object stop = py::hasattr(callback, "on_epoch_end") ? callback.attr("on_epoch_end")(metrics)
                                                                     : callback(metrics);
@@ -489,7 +493,7 @@ py::object fit(py::object self, py::handle x, py::handle y, const py::kwargs& kw
   const auto validation_given = take<py::object>(options, "validation_data");
   const auto names_given = take<py::object>(options, "class_names");
   const bool verbose = take<bool>(options, "verbose").value_or(false);
-  const bool evaluate_train = take<bool>(options, "evaluate_train").value_or(true);
+  const auto evaluate_train = take<bool>(options, "evaluate_train");  // default: train.train_metrics
   const auto l2_sum = take<double>(options, "l2_sum");
   py::list callbacks;
   if (callbacks_given) {
@@ -543,7 +547,8 @@ py::object fit(py::object self, py::handle x, py::handle y, const py::kwargs& kw
     data.train = all.subset(split.kept);
     data.validation = all.subset(split.held_out);
   }
-  const TrainConfig resolved = config.resolved(sample.rank() == 3);
+  TrainConfig resolved = config.resolved(sample.rank() == 3);
+  if (evaluate_train) resolved.train_metrics = *evaluate_train ? TrainMetrics::kFull : TrainMetrics::kRunning;
   if (config.threads > 0) set_num_threads(resolved.threads);
 
   if (!h.built()) {
@@ -565,7 +570,7 @@ py::object fit(py::object self, py::handle x, py::handle y, const py::kwargs& kw
   }
   h.model.config_toml = resolved.to_toml();
 
-  ModelTrainer trainer(resolved, h.model, nullptr, evaluate_train);
+  ModelTrainer trainer(resolved, h.model, nullptr);
   FitBridge bridge(callbacks, verbose);
   std::optional<BatchSumDecay> decay;
   if (l2_sum) decay.emplace(*l2_sum);
@@ -581,7 +586,8 @@ py::object fit(py::object self, py::handle x, py::handle y, const py::kwargs& kw
       failure = std::current_exception();
     }
   }
-  h.history = make_history(bridge.epochs, bridge.step_losses, failure ? nullptr : &result);
+  h.history = make_history(bridge.epochs, bridge.step_losses, failure ? nullptr : &result,
+                           resolved.train_metrics == TrainMetrics::kRunning);
   if (failure) std::rethrow_exception(failure);
   return h.history;
 }
@@ -849,15 +855,18 @@ validation_data : (X_val, y_val), optional
     stratified share of the training rows.
 callbacks : list, optional
     Called after every epoch with a dict of that epoch's metrics (epoch,
-    iteration, train_loss, train_accuracy, val_loss, val_accuracy, lr,
+    iteration, train_loss, train_accuracy or running_train_accuracy, val_loss, val_accuracy, lr,
     l2_penalty, seconds): a callable ``f(metrics)`` or an object with
     ``on_epoch_end(metrics)``. Returning True stops training.
 class_names : list of str, optional
     Names of the class ids of integer labels.
 verbose : bool, default False
     Print one line per epoch.
-evaluate_train : bool, default True
-    Evaluate the whole training set after every epoch (``train_accuracy``).
+evaluate_train : bool, optional
+    True: evaluate the whole training set after every epoch, in eval mode
+    (``train_accuracy``); False: the running accuracy over the epoch's
+    mini-batches (``running_train_accuracy``, free). Default: the setting
+    ``train_metrics`` ("running").
 l2_sum : float, optional
     An L2 penalty on the *summed* batch loss (scikit-learn's alpha): each
     step's weight decay is l2_sum / that batch's size.

@@ -41,7 +41,7 @@ CrossValidation cross_validate(
     throw_data("{}: {} training samples cannot make {} folds", data.train.name, data.train.size(), resolved.cv);
   TrainConfig config = resolved;
   config.cv = 0;
-  config.evaluate_test = true;  // the fold's held-out rows
+  config.evaluate_test = 1;  // the fold's held-out rows
   config.checkpoint_every = 0;
   config.diagnostics = "off";
   Rng fold_rng = run_stream(config.seed, RunStream::kFolds);

@@ -14,13 +14,15 @@ std::string csv_number(double v) { return std::isfinite(v) ? fmt::format("{:.6g}
 
 }  // namespace
 
-MetricsWriter::MetricsWriter(const std::string& path, bool validation, bool penalty, const std::string& previous)
+MetricsWriter::MetricsWriter(const std::string& path, bool validation, bool penalty, const std::string& previous,
+                             bool running)
     : out_(path), validation_(validation), penalty_(penalty) {
   if (!out_) throw_data("cannot write '{}'", path);
   text_ = previous.empty()
-              ? fmt::format("epoch,iteration,train_loss,train_accuracy,test_loss,test_accuracy,lr,seconds{}{},"
-                            "train_eval_loss\n",
-                            validation_ ? ",val_loss,val_accuracy" : "", penalty_ ? ",l2_penalty" : "")
+              ? fmt::format("epoch,iteration,train_loss,{},test_loss,test_accuracy,lr,seconds{}{}{}\n",
+                            running ? "running_train_accuracy" : "train_accuracy",
+                            validation_ ? ",val_loss,val_accuracy" : "", penalty_ ? ",l2_penalty" : "",
+                            running ? "" : ",train_eval_loss")
               : previous;
   // A resumed file from before the column keeps its layout.
   eval_loss_ = text_.substr(0, text_.find('\n')).find(",train_eval_loss") != std::string::npos;

@@ -8,13 +8,13 @@
 namespace scratchnet {
 namespace {
 
-TrainOptions train_options(const TrainConfig& config, const Model& model, Communicator* comm,
-                           bool evaluate_train) {
+TrainOptions train_options(const TrainConfig& config, const Model& model, Communicator* comm) {
   TrainOptions options;
   if (model.image) options.augment = parse_image_augment(config.augment);
   options.epochs = config.epochs;
   options.batch_size = config.batch_size;
-  options.evaluate_train = evaluate_train;
+  options.evaluate_train = config.train_metrics == TrainMetrics::kFull;
+  options.test_every = config.evaluate_test;
   options.seed = run_stream(config.seed, RunStream::kLayers).next_u64();
   options.comm = comm;
   return options;
@@ -46,16 +46,16 @@ Model new_model(const TrainConfig& config, const PreparedData& data) {
   return model;
 }
 
-ModelTrainer::ModelTrainer(const TrainConfig& config, Model& model, Communicator* comm, bool evaluate_train,
-                           const Dataset* train)
+ModelTrainer::ModelTrainer(const TrainConfig& config, Model& model, Communicator* comm, const Dataset* train)
     : optimizer_(make_optimizer(config.optimizer, {config.lr, config.weight_decay, config.hyper})),
       loss_(make_loss<float>(model.loss)),
       shuffle_rng_(run_stream(config.seed, RunStream::kShuffle)),
       early_stopping_(config.early_stopping, config.monitor, config.min_delta),
       tolerance_(config.loss_tolerance),
+      stop_at_(StopTarget::parse(config.stop_at)),
       schedule_(config.lr_schedule, optimizer_->lr(), config.epochs),
       trainer_(network_of(model), *loss_,
-               *optimizer_, train_options(config, model, comm, evaluate_train), shuffle_rng_) {
+               *optimizer_, train_options(config, model, comm), shuffle_rng_) {
   if (config.class_weight.empty()) return;
   if (model.task != Task::kClassification) throw_usage("train.class_weight: class weights need a classification task");
   if (train == nullptr && config.class_weight == "balanced")
@@ -71,7 +71,7 @@ std::vector<TrainCallback*> ModelTrainer::callbacks(std::initializer_list<TrainC
   for (TrainCallback* c : observers)
     if (c) all.push_back(c);
   for (TrainCallback* c : {static_cast<TrainCallback*>(&early_stopping_), static_cast<TrainCallback*>(&tolerance_),
-                           static_cast<TrainCallback*>(&schedule_)})
+                           static_cast<TrainCallback*>(&stop_at_), static_cast<TrainCallback*>(&schedule_)})
     all.push_back(c);
   for (TrainCallback* c : last)
     if (c) all.push_back(c);

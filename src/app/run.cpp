@@ -88,7 +88,7 @@ void summarise(RunSummary& s, const FitResult& fit, Trainer& trainer, const Prep
     s.val_accuracy = r.accuracy;
   }
   // The test pass doubles as the inference timing (the training set without a test set).
-  const bool use_test = config.evaluate_test && data.test.size() > 0;
+  const bool use_test = config.evaluate_test > 0 && data.test.size() > 0;
   const Dataset& timed = use_test ? data.test : data.train;
   const auto infer_start = std::chrono::steady_clock::now();
   const EvalResult timed_eval = trainer.evaluate(timed);
@@ -132,7 +132,7 @@ RunSummary train_prepared(const TrainConfig& config, PreparedData& data, RunObse
   // The model, optimizer, loss, trainer and standard callbacks, as the Python package's Model.fit builds them.
   Model model = new_model(config, data);
   Network<float>& net = *model.network;
-  ModelTrainer setup(config, model, &comm, true, &data.train);
+  ModelTrainer setup(config, model, &comm, &data.train);
   Trainer& trainer = setup.trainer();
   Optimizer* optimizer = &setup.optimizer();
 
@@ -140,7 +140,7 @@ RunSummary train_prepared(const TrainConfig& config, PreparedData& data, RunObse
   if (observer) observer->on_start(config, data, net, *optimizer);
   const bool has_validation = data.validation.size() > 0;
   MetricsWriter metrics(out.staged("metrics.csv"), has_validation, config.weight_decay > 0,
-                        resume ? resume->metrics_csv : std::string());
+                        resume ? resume->metrics_csv : std::string(), config.train_metrics == TrainMetrics::kRunning);
   Checkpointer checkpointer(checkpoint_path(out.dir()), config.checkpoint_every, model.config_toml, metrics,
                             out.active());
   // Per-layer diagnostics (issue 18): layers.csv, histograms.csv and
@@ -168,6 +168,8 @@ RunSummary train_prepared(const TrainConfig& config, PreparedData& data, RunObse
   if (data.image_report) s.skipped_images = data.image_report->bad_images;
   s.processes = comm.size();
   s.threads = config.threads;
+  s.train_metrics = config.train_metrics == TrainMetrics::kFull ? "full" : "running";
+  s.stop_at = config.stop_at;
   s.out_dir = write_folder ? out.dir() : std::string();
   if (cv) {
     s.cv_folds = cv->folds.size();
@@ -181,7 +183,7 @@ RunSummary train_prepared(const TrainConfig& config, PreparedData& data, RunObse
   }
   const auto start = std::chrono::steady_clock::now();
   const FitData fit_data{&data.train, has_validation ? &data.validation : nullptr,
-                         config.evaluate_test ? &data.test : nullptr};
+                         config.evaluate_test > 0 ? &data.test : nullptr};
   FitResult fit;
   try {
     fit = trainer.fit(fit_data, callbacks, resume ? &resume->state : nullptr);
@@ -206,6 +208,8 @@ RunSummary train_prepared(const TrainConfig& config, PreparedData& data, RunObse
   }
   s.train_seconds = seconds_since(start);
   summarise(s, fit, trainer, data, config);
+  s.target_reached_epoch = setup.stop_at().reached_epoch();  // train.stop_at (issue 20)
+  s.seconds_to_target = setup.stop_at().seconds_to_target();
   // Test hook (tests/mpi): with $SCRATCHNET_RANK_MODELS set, every process
   // also saves its final model as <that folder>/rank<R>.snm, so that a test
   // can check that all processes of a data-parallel run hold the same model.

@@ -62,6 +62,10 @@ std::string summary_json(const RunSummary& s) {
                           json_string(s.skipped_images[i].reason));
     field("skipped_images", list + "]");
   }
+  field("train_metrics", json_string(s.train_metrics));
+  field("stop_at", s.stop_at.empty() ? "null" : json_string(s.stop_at));
+  field("target_reached_epoch", s.target_reached_epoch ? std::to_string(*s.target_reached_epoch) : "null");
+  field("seconds_to_target", s.seconds_to_target ? json_number(*s.seconds_to_target) : "null");
   field("train_seconds", json_number(s.train_seconds));
   field("samples_per_second", json_number(s.samples_per_second));
   field("inference_us_per_sample", json_number(s.inference_us_per_sample));

@@ -35,6 +35,7 @@ void ConsoleReporter::on_start(const TrainConfig& config, const PreparedData& da
   epochs_ = config.epochs;
   if (log_every_ == 0) log_every_ = std::max<std::size_t>(1, (epochs_ + 24) / 25);
   regression_ = data.train.task == Task::kRegression;
+  running_ = config.train_metrics == TrainMetrics::kRunning;  // run_acc: the running mean over the batches
   if (quiet_) return;
   const std::string what =
       regression_ ? fmt::format("regression, {} target(s)", data.train.target_dim)
@@ -95,8 +96,9 @@ void ConsoleReporter::on_epoch_end(Trainer& /*trainer*/, const EpochStats& s, Ep
                s.epoch, epochs_, s.iteration, metric(s.train_loss), metric(s.test_loss), s.lr,
                s.seconds);
   else
-    fmt::print("epoch {:>4}/{}  iter {:>7}  train_loss {}  train_acc {}{}  test_acc {}  lr {:.3g}  {:.2f}s\n",
-               s.epoch, epochs_, s.iteration, metric(s.train_loss), metric(s.train_accuracy),
+    fmt::print("epoch {:>4}/{}  iter {:>7}  train_loss {}  {} {}{}  test_acc {}  lr {:.3g}  {:.2f}s\n",
+               s.epoch, epochs_, s.iteration, metric(s.train_loss), running_ ? "run_acc" : "train_acc",
+               metric(s.train_accuracy),
                std::isfinite(s.val_loss)
                    ? fmt::format("  val_loss {}  val_acc {}", metric(s.val_loss), metric(s.val_accuracy))
                    : "",

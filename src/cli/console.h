@@ -28,6 +28,7 @@ class ConsoleReporter final : public RunObserver {
   bool tty_;
   bool bar_shown_ = false;
   bool regression_ = false;
+  bool running_ = false;  // train.train_metrics running
   std::chrono::steady_clock::time_point last_draw_{};
 };
 

@@ -62,6 +62,10 @@ const std::vector<Flag>& train_flags() {
       {"--log-every", "output.log_every"},
       {"--checkpoint-every", "output.checkpoint_every"},
       {"--diagnostics", "train.diagnostics", "epoch"},  // issue 18: --diagnostics or --diagnostics=every:200
+      // Issue 20: time to accuracy.
+      {"--evaluate-test", "train.evaluate_test"},
+      {"--train-metrics", "train.train_metrics"},
+      {"--stop-at", "train.stop_at"},
   };
   return flags;
 }

@@ -241,9 +241,14 @@ void write_compare_outputs(const CompareOptions& options, const CompareRecord& r
         std::vector<double> eval = metric_column(record.first_run_dir[v], "train_eval_loss");
         if (std::any_of(eval.begin(), eval.end(), [](double x) { return std::isfinite(x); })) values = std::move(eval);
       }
+      // train.train_metrics running: the running mean over each epoch's batches.
+      std::string label = std::string_view(split) == "val" ? "validation" : split;
+      if (values.empty() && metric == "accuracy" && label == "train") {
+        values = metric_column(record.first_run_dir[v], "running_train_accuracy");
+        label = "train (running mean)";
+      }
       if (std::none_of(values.begin(), values.end(), [](double x) { return std::isfinite(x); })) continue;
-      panel.series.push_back(
-          {std::string_view(split) == "val" ? "validation" : split, {}, std::move(values), diverged[v]});
+      panel.series.push_back({label, {}, std::move(values), diverged[v]});
     }
     learning.panels.push_back(std::move(panel));
   }

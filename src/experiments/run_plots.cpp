@@ -60,8 +60,13 @@ PlotOutcome plot_run(const std::string& run_dir) {
   const bool classify = model.task == Task::kClassification;
 
   if (classify) {
+    // train.train_metrics running: the running mean over each epoch's batches.
+    const bool running = cols.column("running_train_accuracy") != nullptr;
     const Chart acc = curves("learning_curves", "accuracy per epoch", "accuracy", cols,
-                             {{"train_accuracy", "train"}, {"val_accuracy", "validation"}, {"test_accuracy", "test"}});
+                             {{running ? "running_train_accuracy" : "train_accuracy",
+                               running ? "train (running mean)" : "train"},
+                              {"val_accuracy", "validation"},
+                              {"test_accuracy", "test"}});
     note(outcome, acc.name, render(acc, run_dir));
   }
   // The training set's loss from the epoch's eval-mode pass, like the test

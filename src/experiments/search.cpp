@@ -160,7 +160,7 @@ SearchResult run_search(const TrainConfig& base_config, const SearchOptions& opt
   if (options.trials == 0) throw_usage("--trials must be at least 1");
   TrainConfig base = base_config;
   if (base.validation_fraction == 0) base.validation_fraction = 0.2;
-  base.evaluate_test = false;  // trials never look at the test split
+  base.evaluate_test = 0;  // trials never look at the test split
   fs::create_directories(options.out);
 
   SearchResult result;
@@ -292,7 +292,7 @@ SearchResult run_search(const TrainConfig& base_config, const SearchOptions& opt
     // The best configuration, complete and ready for `scratchnet train`; its
     // one test-set evaluation is that command's result.
     result.best_config = with_settings(base, result.trials[result.ranked[0]].values);
-    result.best_config.evaluate_test = true;
+    result.best_config.evaluate_test = 1;
     result.best_config.out = (fs::path(options.out) / "best").string();
     write_file_atomic((fs::path(options.out) / "best.toml").string(), result.best_config.to_toml());
     if (!interrupted) result.best_test = run_training(result.best_config, nullptr);

@@ -9,12 +9,13 @@
 #include <fmt/format.h>
 
 #include "scratchnet/core/error.h"
+#include "scratchnet/optim/warmup_schedule.h"
 
 namespace scratchnet {
 namespace {
 
 constexpr const char* kForms =
-    "constant, step:EPOCHS:FACTOR, exp:GAMMA, cosine, plateau:PATIENCE:FACTOR";
+    "constant, step:EPOCHS:FACTOR, exp:GAMMA, cosine, plateau:PATIENCE:FACTOR, warmup_cosine:W";
 
 std::vector<std::string> split_colons(const std::string& text) {
   std::vector<std::string> parts;
@@ -113,6 +114,7 @@ class Plateau final : public LrSchedule {
 
 std::unique_ptr<LrSchedule> LrSchedule::parse(const std::string& text, double base_lr,
                                               std::size_t total_epochs) {
+  if (auto per_step = parse_step_schedule(text, base_lr, total_epochs)) return per_step;
   const auto parts = split_colons(text);
   const std::string& kind = parts[0];
   auto expect = [&](std::size_t n) {

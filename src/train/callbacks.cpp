@@ -82,13 +82,24 @@ void LossToleranceCallback::on_epoch_end(Trainer& /*trainer*/, const EpochStats&
 LrScheduleCallback::LrScheduleCallback(const std::string& schedule, double base_lr, std::size_t total_epochs)
     : schedule_(LrSchedule::parse(schedule, base_lr, total_epochs)) {}
 
-void LrScheduleCallback::on_fit_begin(Trainer& /*trainer*/, const FitData& data, const TrainingState* resume) {
+void LrScheduleCallback::on_fit_begin(Trainer& trainer, const FitData& data, const TrainingState* resume) {
   watch_validation_ = data.has_validation();
   if (resume != nullptr) schedule_->set_state(resume->schedule_state);
+  if (!schedule_->per_step()) return;
+  const std::size_t batch = trainer.options().batch_size;
+  steps_per_epoch_ = (data.train->size() + batch - 1) / batch;
+  Optimizer& optimizer = trainer.optimizer();
+  optimizer.set_lr(schedule_->step_lr(optimizer.steps(), steps_per_epoch_));
+}
+
+void LrScheduleCallback::on_step(Trainer& trainer, const StepInfo& /*step*/) {
+  if (!schedule_->per_step()) return;
+  Optimizer& optimizer = trainer.optimizer();
+  optimizer.set_lr(schedule_->step_lr(optimizer.steps(), steps_per_epoch_));
 }
 
 void LrScheduleCallback::on_epoch_end(Trainer& trainer, const EpochStats& stats, EpochControl& control) {
-  if (control.stop) return;
+  if (control.stop || schedule_->per_step()) return;
   Optimizer& optimizer = trainer.optimizer();
   optimizer.set_lr(schedule_->next_lr(stats.epoch, optimizer.lr(), watch_validation_ ? stats.val_loss : stats.train_loss));
 }

@@ -244,7 +244,7 @@ TrainConfig TrainConfig::resolved(bool image_data, int parallel_jobs) const {
 }
 
 double TrainConfig::effective_validation_fraction() const {
-  return early_stopping > 0 && validation_fraction == 0 ? 0.1 : validation_fraction;
+  return (early_stopping > 0 || !stop_at.empty()) && validation_fraction == 0 ? 0.1 : validation_fraction;
 }
 
 ScalerKind TrainConfig::scaler_kind() const {

@@ -12,6 +12,7 @@
 #include "scratchnet/optim/optimizer.h"
 #include "scratchnet/optim/schedule.h"
 #include "scratchnet/train/diagnostics.h"
+#include "scratchnet/train/stop_at.h"
 
 namespace scratchnet::config_detail {
 
@@ -365,7 +366,8 @@ std::vector<Setting> make_settings() {
               "threads for the kernels (default 0: the machine's cores, shared among parallel jobs; "
               "results are the same for any count)"),
       text("train.lr_schedule", &Config::lr_schedule,
-           "constant | step:EPOCHS:FACTOR | exp:GAMMA | cosine | plateau:PATIENCE:FACTOR",
+           "constant | step:EPOCHS:FACTOR | exp:GAMMA | cosine | plateau:PATIENCE:FACTOR | warmup_cosine:W "
+           "(per step: linear warm-up over W epochs, then cosine to 0)",
            [](const std::string&, const std::string& v) { LrSchedule::parse(v, 1.0, 1); }),
       integer("train.early_stopping", &Config::early_stopping, 0, 1'000'000,
               "stop after PATIENCE epochs without improvement and restore the best weights"),
@@ -375,7 +377,38 @@ std::vector<Setting> make_settings() {
       real("train.min_delta", &Config::min_delta, 0.0, 1e9, "smallest change that counts as an improvement"),
       real("train.loss_tolerance", &Config::loss_tolerance, 0.0, 1e9,
            "stop when the training loss changes by less than this between epochs (seed 002)"),
-      boolean("train.evaluate_test", &Config::evaluate_test, "evaluate on the test split (false: never look at it)"),
+      // Issue 20 (time to accuracy): evaluate_test takes an interval; train_metrics; stop_at.
+      {"train.evaluate_test", Kind::kBool,
+       "true | false | N: evaluate on the test split after every epoch, never (false: search trials), or every "
+       "N-th epoch and the last (the final model is always tested unless false)",
+       [](Config& c, const std::string& v) {
+         if (v.find_first_not_of("+0123456789") != std::string::npos) {
+           c.evaluate_test = parse_bool("train.evaluate_test", v) ? 1 : 0;
+           return;
+         }
+         const long long n = parse_int("train.evaluate_test", v);
+         if (n < 0 || n > 10'000'000) throw_usage("train.evaluate_test: {} is out of range [0, 10000000]", v);
+         c.evaluate_test = static_cast<std::size_t>(n);
+       },
+       [](const Config& c) {
+         return c.evaluate_test <= 1 ? std::string(c.evaluate_test == 1 ? "true" : "false")
+                                     : std::to_string(c.evaluate_test);
+       }},
+      choice<TrainMetrics>("train.train_metrics", &Config::train_metrics,
+                           {{"running", TrainMetrics::kRunning}, {"full", TrainMetrics::kFull}},
+                           "an epoch's train loss/accuracy: the running mean over its mini-batches (default: "
+                           "free, as Keras reports it; dropout active, weights changing) or a full eval-mode pass "
+                           "over the training set (costs a pass; for over-fitting studies, where the running mean "
+                           "would blur the train/test gap)"),
+      {"train.stop_at", Kind::kString,
+       "val_accuracy>=X | val_loss<=X: stop once the validation metric reaches X (validation metrics only: "
+       "stopping on the test set would select on it); summary.json records target_reached_epoch and "
+       "seconds_to_target",
+       [](Config& c, const std::string& v) {
+         const auto target = StopTarget::parse(v);
+         c.stop_at = target ? target->str() : std::string();
+       },
+       [](const Config& c) { return c.stop_at; }},
       // Per-layer diagnostics (issue 18): layers.csv, histograms.csv, parameters.csv in the run folder.
       text("train.diagnostics", &Config::diagnostics,
            "per-layer activation statistics, histograms and gradient norms on a probe batch, at "

@@ -37,15 +37,28 @@ Trainer::Trainer(Network<float>& network, Loss<float>& loss, Optimizer& optimize
   network_.reseed(options.seed);
 }
 
+// Rows of `out` whose largest score is at the label (none without labels).
+static std::size_t count_correct(const Tensor& out, std::span<const std::int32_t> labels,
+                                 std::vector<std::int32_t>& predicted) {
+  if (labels.empty()) return 0;
+  argmax_rows(out, predicted);
+  std::size_t correct = 0;
+  for (std::size_t i = 0; i < labels.size(); ++i) correct += predicted[i] == labels[i];
+  return correct;
+}
+
 double Trainer::step(const Tensor& x, const Targets<float>& targets) {
   const std::size_t shares = BatchParallelStep::shares_for(network_, x.rows(), options_.max_shares);
   last_step_parallel_ = shares > 1;
   if (last_step_parallel_) {
     if (!batch_parallel_) batch_parallel_ = std::make_unique<BatchParallelStep>(network_, loss_, optimizer_);
-    return batch_parallel_->step(x, targets, shares);
+    const double loss = batch_parallel_->step(x, targets, shares);
+    last_correct_ = count_correct(batch_parallel_->output(), targets.labels, predicted_);
+    return loss;
   }
   network_.zero_grad();
   const Tensor& out = network_.forward(x, Mode::kTrain);
+  last_correct_ = count_correct(out, targets.labels, predicted_);
   const double loss = loss_.forward(out, targets);
   if (!std::isfinite(loss)) return loss;
   network_.backward(loss_.backward());
@@ -61,9 +74,13 @@ double Trainer::parallel_step(const Dataset& train, std::span<const std::size_t>
                               std::size_t global_size, const std::function<void(Tensor&)>& augment) {
   network_.zero_grad();
   double loss_sum = 0;
+  std::size_t correct = 0;
   if (!shard.empty()) {
     train.gather(shard, x_, labels_, y_, augment);
     const Tensor& out = network_.forward(x_, Mode::kTrain);
+    correct = count_correct(out, train.task == Task::kClassification ? std::span<const std::int32_t>(labels_)
+                                                                       : std::span<const std::int32_t>(),
+                            predicted_);
     const double loss = loss_.forward(out, Targets<float>{labels_, &y_});
     loss_sum = loss * static_cast<double>(shard.size());
     if (std::isfinite(loss)) network_.backward(loss_.backward());
@@ -73,17 +90,19 @@ double Trainer::parallel_step(const Dataset& train, std::span<const std::size_t>
   const auto& params = network_.params();
   std::size_t total = 0;
   for (const auto& p : params) total += p.grad->size();
-  fused_.resize(total + 1);
+  fused_.resize(total + 2);  // the gradients, the loss sum, the correct count
   const float share = static_cast<float>(shard.size()) / static_cast<float>(global_size);
   std::size_t at = 0;
   for (const auto& p : params)
     for (float g : p.grad->span()) fused_[at++] = g * share;
   fused_[total] = static_cast<float>(loss_sum);
+  fused_[total + 1] = static_cast<float>(correct);
   const auto reduce_start = Clock::now();
   options_.comm->allreduce_sum(fused_);
   allreduce_seconds_ += seconds_since(reduce_start);
   ++allreduce_calls_;
   const double loss = fused_[total] / static_cast<double>(global_size);
+  last_correct_ = static_cast<std::size_t>(std::lround(fused_[total + 1]));
   if (!std::isfinite(loss)) return loss;  // every process sees it and stops alike
   at = 0;
   for (const auto& p : params)
@@ -106,6 +125,7 @@ void Trainer::run_epoch(const Dataset& train, const BatchSampler& sampler, std::
                         std::span<TrainCallback* const> callbacks, EpochStats& stats) {
   const int rank = parallel() ? options_.comm->rank() : 0;
   double loss_sum = 0;
+  std::size_t correct = 0;
   if (sampler.num_batches() > 0) train.prefetch(sampler.batch(0));
   for (std::size_t b = 0; b < sampler.num_batches(); ++b) {
     // Streamed image sets decode the next batch while this one trains.
@@ -134,10 +154,13 @@ void Trainer::run_epoch(const Dataset& train, const BatchSampler& sampler, std::
     }
     stats.step_seconds += seconds_since(step_start);
     loss_sum += loss * static_cast<double>(indices.size());
+    correct += last_correct_;
     const StepInfo info{epoch, b + 1, sampler.num_batches(), optimizer_.steps(), loss};
     for (TrainCallback* c : callbacks) c->on_step(*this, info);
   }
   stats.train_loss = loss_sum / static_cast<double>(train.size());
+  if (train.task == Task::kClassification)
+    stats.train_accuracy = static_cast<double>(correct) / static_cast<double>(train.size());
 }
 
 void Trainer::take_boundary(std::size_t epochs_done, const std::vector<EpochStats>& history,
@@ -203,7 +226,8 @@ FitResult Trainer::fit(const FitData& data, std::span<TrainCallback* const> call
       stats.val_loss = r.loss;
       stats.val_accuracy = r.accuracy;
     }
-    if (data.test != nullptr && data.test->size() > 0) {
+    const bool test_due = options_.test_every <= 1 || epoch % options_.test_every == 0 || epoch == options_.epochs;
+    if (data.test != nullptr && data.test->size() > 0 && test_due) {
       const EvalResult r = evaluate(*data.test);
       stats.test_loss = r.loss;
       stats.test_accuracy = r.accuracy;

@@ -55,9 +55,10 @@ TEST_F(Plot, RunFolderGetsLearningCurvesAndTheTestConfusionMatrix) {
   const Csv metrics(out + "/metrics.csv");
   const auto accuracy = read_series(out + "/learning_curves.dat");
   ASSERT_EQ(accuracy.size(), 2u);
-  EXPECT_EQ(accuracy[0].label, "train");
+  // train.train_metrics running (the default): the running mean over each epoch's batches.
+  EXPECT_EQ(accuracy[0].label, "train (running mean)");
   EXPECT_EQ(accuracy[1].label, "test");
-  EXPECT_EQ(accuracy[0].y, metrics.column("train_accuracy"));
+  EXPECT_EQ(accuracy[0].y, metrics.column("running_train_accuracy"));
   EXPECT_EQ(accuracy[1].y, metrics.column("test_accuracy"));
   EXPECT_EQ(accuracy[1].x, (std::vector<double>{1, 2, 3}));
   const auto loss = read_series(out + "/loss_curves.dat");

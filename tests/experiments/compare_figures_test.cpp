@@ -317,7 +317,7 @@ TEST(Compare, TwoKeysGivePanelsAndAReportThatConcludes) {
   // Learning curves: one panel per variant with train and test.
   const std::string learning = read(out / "learning_curves.gp");
   EXPECT_NE(learning.find("set title 'optimizer=adam lr=0.001' font"), std::string::npos);
-  EXPECT_NE(learning.find("title 'train'"), std::string::npos);
+  EXPECT_NE(learning.find("title 'train (running mean)'"), std::string::npos);  // train.train_metrics running
   EXPECT_NE(learning.find("title 'test'"), std::string::npos);
   // results.md: the conclusion first, with the number of repeats, then the tables.
   const std::string md = read(out / "results.md");

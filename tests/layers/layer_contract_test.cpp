@@ -144,17 +144,21 @@ TEST_P(LayerContract, TrainModeTreatsSamplesApartUnlessBatchCoupled) {
     const BasicTensor<double> yh = layer->forward(xh, Mode::kTrain);
     for (std::size_t i = 0; i < yh.size(); ++i) {
       largest_difference = std::max(largest_difference, std::abs(yh[i] - y[half * 2 * out_row + i]));
-      if (!coupled) ASSERT_NEAR(yh[i], y[half * 2 * out_row + i], 1e-12) << "output of half " << half << " [" << i << "]";
+      if (!coupled) {
+        ASSERT_NEAR(yh[i], y[half * 2 * out_row + i], 1e-12) << "output of half " << half << " [" << i << "]";
+      }
     }
     const BasicTensor<double> dxh = layer->backward(dyh);
     for (std::size_t i = 0; i < dxh.size(); ++i) {
       largest_difference = std::max(largest_difference, std::abs(dxh[i] - dx[half * 2 * in_row + i]));
-      if (!coupled)
+      if (!coupled) {
         ASSERT_NEAR(dxh[i], dx[half * 2 * in_row + i], 1e-12) << "input gradient of half " << half << " [" << i << "]";
+      }
     }
   }
-  if (coupled)
+  if (coupled) {
     EXPECT_GT(largest_difference, 1e-9) << c.spec.type << " is marked batch_coupled but treats the samples apart";
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(AllLayers, LayerContract,

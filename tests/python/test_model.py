@@ -29,7 +29,7 @@ def test_fit_predict_evaluate_with_layers(digits):
     history = model.fit(digits.X_train, digits.y_train, validation_data=(digits.X_test, digits.y_test))
     assert history is model.history
     assert history["epoch"] == list(range(1, 9))
-    assert set(history) >= {"train_loss", "train_accuracy", "val_loss", "val_accuracy", "lr", "seconds"}
+    assert set(history) >= {"train_loss", "running_train_accuracy", "val_loss", "val_accuracy", "lr", "seconds"}
     assert history["train_loss"][-1] < history["train_loss"][0]
     assert len(history.step_losses) == 8 * int(np.ceil(len(digits.y_train) / 32))
     report = model.evaluate(digits.X_test, digits.y_test)

@@ -70,7 +70,8 @@ TEST(TrainConfig, ToTomlRoundTripsEverySetting) {
       {"train.eps", "1e-06"}, {"train.beta1", "0.85"}, {"train.beta2", "0.99"}, {"train.seed", "11"},
       {"train.threads", "2"}, {"train.lr_schedule", "step:3:0.5"}, {"train.early_stopping", "4"},
       {"train.monitor", "val_accuracy"}, {"train.min_delta", "0.01"}, {"train.loss_tolerance", "0.001"},
-      {"train.evaluate_test", "false"}, {"train.diagnostics", "every:200"}, {"output.dir", "runs/x"}, {"output.log_every", "3"},
+      {"train.evaluate_test", "3"}, {"train.train_metrics", "full"},
+      {"train.stop_at", "val_loss<=0.25"}, {"train.diagnostics", "every:200"}, {"output.dir", "runs/x"}, {"output.log_every", "3"},
       {"output.checkpoint_every", "2"}};
   TrainConfig a;
   const TrainConfig defaults;

@@ -124,6 +124,7 @@ TEST(RunOutputs, MetricsHoldTheEvalModeTrainingLoss) {
   const std::string out = temp_dir("eval_loss");
   TrainConfig c = small_digits_run(out);
   c.set("model.dropout", "0.5");
+  c.set("train.train_metrics", "full");  // the eval-mode pass (the default keeps running means)
   const RunSummary s = run_training(c, nullptr);
   const MetricsTable metrics = read_metrics(out + "/metrics.csv");
   ASSERT_NE(metrics.column("train_eval_loss"), nullptr);

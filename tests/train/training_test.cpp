@@ -84,7 +84,7 @@ TEST(EndToEnd, DigitsAbove95PercentWithAdam) {
   std::ifstream metrics(fs::path(out) / "metrics.csv");
   std::string line;
   std::getline(metrics, line);
-  EXPECT_EQ(line, "epoch,iteration,train_loss,train_accuracy,test_loss,test_accuracy,lr,seconds,train_eval_loss");
+  EXPECT_EQ(line, "epoch,iteration,train_loss,running_train_accuracy,test_loss,test_accuracy,lr,seconds");
   int rows = 0;
   while (std::getline(metrics, line)) ++rows;
   EXPECT_EQ(rows, 30);

@@ -5,10 +5,15 @@
 //   train_eval_loss
 // (the newest column last, so that readers by position keep working).
 // train_loss is the running mean of the epoch's mini-batch losses (train
-// mode: dropout active, weights changing); train_eval_loss and
-// train_accuracy come from a full eval-mode pass over the training set at
-// the epoch's end, like the test columns (empty without that pass), and are
-// what learning curves compare with the test curves.
+// mode: dropout active, weights changing). The header says where the
+// training accuracy came from (train.train_metrics):
+//   full     train_accuracy and train_eval_loss come from a full eval-mode
+//            pass over the training set at the epoch's end, like the test
+//            columns, and are what learning curves compare with the test curves
+//   running  the fourth column is running_train_accuracy, the running mean
+//            over the epoch's mini-batches (as train_loss), and there is no
+//            train_eval_loss column (no pass was made)
+// Test columns are empty in epochs train.evaluate_test N skipped.
 // written as epochs finish (MetricsWriter, a training callback), and read
 // back by column name (read_metrics: plots, experiment tables).
 
@@ -25,7 +30,9 @@ namespace scratchnet {
 class SCRATCHNET_API MetricsWriter final : public TrainCallback {
  public:
   // `previous`: the rows of a resumed run (header included), or empty.
-  MetricsWriter(const std::string& path, bool validation, bool penalty, const std::string& previous);
+  // `running`: train.train_metrics running (the header's fourth column).
+  MetricsWriter(const std::string& path, bool validation, bool penalty, const std::string& previous,
+                bool running = false);
   void on_epoch_end(Trainer& trainer, const EpochStats& stats, EpochControl& control) override;
   // Everything written so far (for checkpoints).
   const std::string& text() const { return text_; }

@@ -27,6 +27,7 @@
 #include "scratchnet/train/callbacks.h"
 #include "scratchnet/train/config.h"
 #include "scratchnet/train/model.h"
+#include "scratchnet/train/stop_at.h"
 #include "scratchnet/train/trainer.h"
 
 namespace scratchnet {
@@ -38,23 +39,25 @@ class SCRATCHNET_API ModelTrainer {
  public:
   // `config` resolved; `model.network` built (and initialised, or trained
   // before: training continues from its weights). `comm`: data parallelism
-  // (null: one process). `evaluate_train`: the full pass over the training
-  // set after each epoch for train_accuracy (TrainOptions::evaluate_train).
-  // `train`: the training set, whose class counts train.class_weight
-  // "balanced" needs.
+  // (null: one process). train.train_metrics full: the full pass over the
+  // training set after each epoch for train_accuracy
+  // (TrainOptions::evaluate_train). `train`: the training set, whose class
+  // counts train.class_weight "balanced" needs.
   ModelTrainer(const TrainConfig& config, Model& model, Communicator* comm = nullptr,
-               bool evaluate_train = true, const Dataset* train = nullptr);
+               const Dataset* train = nullptr);
   ModelTrainer(const ModelTrainer&) = delete;
   ModelTrainer& operator=(const ModelTrainer&) = delete;
 
   // The callbacks of a run: the divergence guard, then `observers` (metrics
-  // files, progress), early stopping, the loss tolerance and the learning-rate
-  // schedule, then `last` (checkpoints). Null entries are left out.
+  // files, progress), early stopping, the loss tolerance, train.stop_at and
+  // the learning-rate schedule, then `last` (checkpoints). Null entries are left out.
   std::vector<TrainCallback*> callbacks(std::initializer_list<TrainCallback*> observers,
                                         std::initializer_list<TrainCallback*> last = {});
 
   Trainer& trainer() { return trainer_; }
   Optimizer& optimizer() { return *optimizer_; }
+  // train.stop_at: whether and when the target was reached.
+  const StopAtCallback& stop_at() const { return stop_at_; }
 
  private:
   std::unique_ptr<Optimizer> optimizer_;
@@ -63,6 +66,7 @@ class SCRATCHNET_API ModelTrainer {
   DivergenceGuard guard_;
   EarlyStoppingCallback early_stopping_;
   LossToleranceCallback tolerance_;
+  StopAtCallback stop_at_;
   LrScheduleCallback schedule_;
   Trainer trainer_;
 };

@@ -16,6 +16,7 @@
 //                 and on an interrupt (resume_training continues from it)
 
 #include <cstddef>
+#include <optional>
 #include <string>
 
 #include "scratchnet/app/prepared_data.h"
@@ -61,6 +62,13 @@ struct SCRATCHNET_API RunSummary {
   double allreduce_ms_per_step = 0;     // gradient allreduce time per step (processes > 1)
   std::size_t allreduce_bytes_per_step = 0;
   std::string out_dir;
+  // Issue 20: where the per-epoch train metrics came from (train.train_metrics),
+  // and train.stop_at's target with the first epoch that met it and the
+  // seconds from the start of training to the end of that epoch (nullopt: not reached).
+  std::string train_metrics = "running";
+  std::string stop_at;
+  std::optional<std::size_t> target_reached_epoch;
+  std::optional<double> seconds_to_target;
 };
 
 // What a run tells the outside world while it works: the training callbacks

@@ -9,11 +9,14 @@
 //                         Hutter, SGDR, ICLR 2017, without restarts)
 //   plateau:PATIENCE:FACTOR  multiply by FACTOR when the monitored loss has not
 //                         improved for PATIENCE epochs (ReduceLROnPlateau)
+//   warmup_cosine:W       per step: linear warm-up over W epochs, then cosine
+//                         to 0 (optim/warmup_schedule.h)
 //
 // next_lr(epoch, ...) is called after `epoch` (1-based) finishes and returns
 // the rate for the following epoch.
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -30,6 +33,10 @@ class SCRATCHNET_API LrSchedule {
   // else the training loss).
   virtual double next_lr(std::size_t epoch, double current, double monitored) = 0;
   virtual std::string str() const = 0;
+  // Per-step rules (optim/warmup_schedule.h) set the rate of every step from
+  // the 0-based optimizer step count instead of next_lr between epochs.
+  virtual bool per_step() const { return false; }
+  virtual double step_lr(std::int64_t /*step*/, std::size_t /*steps_per_epoch*/) const { return 0; }
   // What the rule remembers between epochs (plateau: best loss, epochs
   // waited), for checkpoints; empty for the closed-form rules.
   virtual std::vector<double> state() const { return {}; }

@@ -66,6 +66,8 @@ class SCRATCHNET_API BatchParallelStep {
   // The first layer whose output in the last step's forward (any share's
   // rows) holds a NaN or infinity, or -1 (Network::first_non_finite_layer).
   int first_non_finite_layer() const;
+  // The whole batch's train-mode output of the last step (its rows in batch order).
+  const Tensor& output() const { return *output_; }
 
  private:
   struct Share;

@@ -13,8 +13,9 @@
 //   LossToleranceCallback  seed 002's rule: stop when the training loss
 //                          changed by less than the tolerance in one epoch
 //   LrScheduleCallback     sets the optimizer's rate for the next epoch from a
-//                          schedule (optim/schedule.h); the optimizer owns the
-//                          current rate, the schedule only changes it
+//                          schedule (optim/schedule.h), or for the next step
+//                          from a per-step one (warmup_cosine); the optimizer
+//                          owns the current rate, the schedule only changes it
 // Order them: guard, progress/metrics, early stopping, loss tolerance,
 // schedule (a stopping epoch leaves the rate alone), checkpoints.
 
@@ -66,11 +67,13 @@ class SCRATCHNET_API LrScheduleCallback final : public TrainCallback {
   // `base_lr`: the configured rate the closed-form rules start from.
   LrScheduleCallback(const std::string& schedule, double base_lr, std::size_t total_epochs);
   void on_fit_begin(Trainer& trainer, const FitData& data, const TrainingState* resume) override;
+  void on_step(Trainer& trainer, const StepInfo& step) override;
   void on_epoch_end(Trainer& trainer, const EpochStats& stats, EpochControl& control) override;
   void save(TrainingState& state) const override;
 
  private:
   std::unique_ptr<LrSchedule> schedule_;
+  std::size_t steps_per_epoch_ = 1;  // per-step schedules
   bool watch_validation_ = false;  // plateau watches val_loss when there is a validation set
 };
 

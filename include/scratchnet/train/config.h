@@ -47,6 +47,11 @@ struct SCRATCHNET_API LayerEntry {
 // data.scale: a scaler kind, or auto (resolved per run).
 enum class ScaleChoice { kAuto, kStandard, kMinMax, kNone };
 
+// train.train_metrics (issue 20): where an epoch's train loss and accuracy
+// come from: the running mean over its mini-batches (free; train mode,
+// weights changing) or a full eval-mode pass over the training set.
+enum class TrainMetrics { kRunning, kFull };
+
 struct SCRATCHNET_API TrainConfig {
   // [data]
   std::string data = "arem";          // built-in name or path
@@ -95,7 +100,11 @@ struct SCRATCHNET_API TrainConfig {
   Monitor monitor = Monitor::kValLoss;
   double min_delta = 0;
   double loss_tolerance = 0;          // seed 002's stop rule; 0 = off
-  bool evaluate_test = true;          // false: never look at the test split (search trials)
+  // Issue 20: the test split every N epochs (and after the last); 0: never
+  // look at it (search trials), 1 (true): every epoch.
+  std::size_t evaluate_test = 1;
+  TrainMetrics train_metrics = TrainMetrics::kRunning;
+  std::string stop_at;                // "val_accuracy>=0.9" | "val_loss<=X" (train/stop_at.h); empty: off
   std::string diagnostics = "off";    // per-layer diagnostics cadence (train/diagnostics.h)
   // [output]
   std::string out;                    // empty = runs/<timestamp>
@@ -122,7 +131,7 @@ struct SCRATCHNET_API TrainConfig {
   // The scaler a resolved config asks for.
   ScalerKind scaler_kind() const;
   // The validation share a run uses: data.validation_fraction, or 0.1 when
-  // early stopping is on without one (it watches a validation split).
+  // early stopping or stop_at is on without one (they watch a validation split).
   double effective_validation_fraction() const;
 
   // All keys, in section order, and the one-line help of each (with its

@@ -5,7 +5,8 @@
 // kept) and for each batch runs forward in train mode, the loss, backward and
 // one optimizer step (PyTorch's explicit loop: zero_grad, forward, backward,
 // step). After each epoch it evaluates the network in eval mode on the
-// training, validation and test sets and hands the EpochStats to the
+// training set (or keeps the running means of the epoch's batches), the
+// validation set and (every test_every epochs) the test set, and hands the EpochStats to the
 // callbacks, which decide the rest: early stopping, the learning-rate
 // schedule, stop rules, progress, metrics files, checkpoints
 // (train/callbacks.h has the standard ones; the run layer adds its own).
@@ -49,7 +50,11 @@ struct SCRATCHNET_API TrainOptions {
   std::size_t epochs = 10;
   std::size_t batch_size = 32;
   std::size_t eval_batch_size = 1024;
-  bool evaluate_train = true;      // full pass over the training set per epoch
+  // true: train_accuracy from a full eval-mode pass over the training set per
+  // epoch (train.train_metrics full); false: the running accuracy over the
+  // epoch's mini-batches, counted from the training steps' outputs (free).
+  bool evaluate_train = true;
+  std::size_t test_every = 1;      // the test set every N epochs and after the last
   std::uint64_t seed = 0;          // for layer randomness (dropout masks) and augmentation
   // Augmentation of training image batches (data/image_augment.h), drawn
   // from a seed per (epoch, batch): the same seed gives the same batches,
@@ -117,10 +122,14 @@ class SCRATCHNET_API Trainer {
   // One optimizer step on a batch; returns the batch loss. A non-finite loss
   // is returned without a backward pass or an update. Batches that
   // BatchParallelStep::shares_for cuts into shares take a batch-parallel step.
+  // Classification steps count the batch's correct predictions (last_step_correct).
   double step(const Tensor& x, const Targets<float>& targets);
   // The first layer whose output in the last training step's forward is
   // not finite, or -1 (for the divergence message).
   int first_non_finite_layer() const;
+  // Samples the last step (or data-parallel step, over all processes)
+  // classified correctly, by the train-mode outputs before the update.
+  std::size_t last_step_correct() const { return last_correct_; }
   // One data-parallel step: this process's `shard` of a global batch of
   // `global_size` samples; returns the global batch's mean loss.
   double parallel_step(const Dataset& train, std::span<const std::size_t> shard,
@@ -139,7 +148,7 @@ class SCRATCHNET_API Trainer {
  private:
   bool parallel() const { return options_.comm != nullptr && options_.comm->size() > 1; }
   // Runs one epoch's steps over the sampler's order; fills the training
-  // loss and step time of `stats`.
+  // loss, the running accuracy and the step time of `stats`.
   void run_epoch(const Dataset& train, const BatchSampler& sampler, std::size_t epoch,
                  std::span<TrainCallback* const> callbacks, EpochStats& stats);
   void take_boundary(std::size_t epochs_done, const std::vector<EpochStats>& history,
@@ -152,7 +161,8 @@ class SCRATCHNET_API Trainer {
   Rng& rng_;
   // Batch buffers, reused every step.
   Tensor x_, y_;
-  std::vector<std::int32_t> labels_;
+  std::vector<std::int32_t> labels_, predicted_;
+  std::size_t last_correct_ = 0;
   std::vector<std::size_t> eval_indices_;
   TrainingState boundary_;
   std::vector<float> fused_;  // gradients (and the loss) in one allreduce buffer
