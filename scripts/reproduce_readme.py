@@ -359,8 +359,9 @@ def piece_lenet_vs_resnet(c):
     lenet = next(r for r in rows if "lenet5" in r["config"])
     resnet = next(r for r in rows if "resnet" in r["config"])
     runs = sorted(glob.glob(os.path.join(out, "runs", "*")))
-    lenet_curve = test_curve(next(d for d in runs if "lenet5" in d))
-    resnet_curve = test_curve(next(d for d in runs if "resnet" in d))
+    # By the run folder's own name: the experiment's folder name holds both words.
+    lenet_curve = test_curve(next(d for d in runs if "lenet5" in os.path.basename(d)))
+    resnet_curve = test_curve(next(d for d in runs if "resnet" in os.path.basename(d)))
     c.claim(all(r > l for r, l in zip(resnet_curve, lenet_curve)), name, "the ResNet ahead at every epoch")
     ls, rs = float(lenet["seconds"]), float(resnet["seconds"])
     return experiment_cells(c, name, f"seed 003: LeNet-5 vs the small ResNet on Fashion-MNIST, {len(lenet_curve)} "
