@@ -64,11 +64,12 @@ struct SCRATCHNET_API TrainOptions {
   // The most shares a batch is cut into for a batch-parallel step
   // (train/batch_parallel.h: the kernel threads take the shares side by
   // side); how many a batch gets depends on its size and the network only,
-  // never on the thread count. 1: plain steps, the default: on the 2-core
-  // bench machine, shared with other builds, 2 shares measured 5-20% slower
-  // per step (MLP batch 64-128, AReM batch 100; bench_train steps
-  // --max-shares), the second core rarely free when a share was handed out.
-  std::size_t max_shares = 1;
+  // never on the thread count, so 1 and 2 threads give the same numbers.
+  // Measured on the idle 2-core machine (bench_train steps, median us per
+  // step, 1 -> 2 shares): MLP b128 628 -> 366, b1024 2764 -> 2499, LeNet-5
+  // b64 1606 -> 822, AReM b100 33.0 -> 23.1; on one thread 2 shares cost
+  // 3-10% more (the replica's parameter copy and gradient sum). 1: plain steps.
+  std::size_t max_shares = 2;
 };
 
 // The data of a fit; validation and test may be null.
