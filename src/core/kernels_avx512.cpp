@@ -157,20 +157,6 @@ constexpr TileFn kTiles[kRows + 1][kWideVecs + 1] = {{},
 #undef SCRATCHNET_TILE_ROW
 #undef SCRATCHNET_WIDE_ROW
 
-// out (k x n, row-major, ld ldo) = the transpose of b (n x k, ld ldb), in 16 x 16 blocks.
-void transpose(const float* b, std::size_t ldb, std::size_t n, std::size_t k, float* out,
-               std::size_t ldo) {
-  for (std::size_t j0 = 0; j0 < n; j0 += 16) {
-    const std::size_t jn = smin(16, n - j0);
-    for (std::size_t p0 = 0; p0 < k; p0 += 16) {
-      const std::size_t pn = smin(16, k - p0);
-      for (std::size_t j = 0; j < jn; ++j)
-        for (std::size_t p = 0; p < pn; ++p)
-          out[(p0 + p) * ldo + j0 + j] = b[(j0 + j) * ldb + p0 + p];
-    }
-  }
-}
-
 struct Product {
   bool trans_a;
   std::size_t k;

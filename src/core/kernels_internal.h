@@ -49,3 +49,12 @@ extern const FloatKernels* const kAvx512Kernels;
 // already started.
 
 }  // namespace scratchnet::detail
+
+#if defined(__x86_64__) && defined(__GNUC__)
+namespace scratchnet::avx512 {
+// out (k x n, row-major, ld ldo) = the transpose of b (n x k, ld ldb); the
+// CPU must have AVX-512 (transpose_avx512.cpp).
+void transpose(const float* b, std::size_t ldb, std::size_t n, std::size_t k, float* out,
+               std::size_t ldo);
+}  // namespace scratchnet::avx512
+#endif
