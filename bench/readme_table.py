@@ -5,8 +5,10 @@
 Each row: scratchnet's median samples/s, its ratio to the best other peer
 as the median of the rounds with their min-max (and which peer that was
 most often), the GFLOP/s of the median as a share of the FMA peak measured
-at the start of the same run, peak RSS, test accuracy, and the goal of
-issue 17 with whether the median meets it.
+at the start of the same run (FLOPs executed; in brackets counted as 3x the
+forward, the count issue 17's goals were written in), peak RSS, test
+accuracy, and the goal of issue 17 with whether the median meets it (with
+executed FLOPs; "3x fwd only" when only the other count meets it).
 """
 
 import json
@@ -61,6 +63,7 @@ def main():
         run = json.load(f)
     print("| workload | scratchnet samples/s | vs best peer: median (min-max) | of FMA peak | "
           "peak RSS MB (PyTorch's) | test acc (PyTorch's) | goal | met |")
+    # of FMA peak: executed FLOPs (3x forward FLOPs)
     print("|---|---:|---:|---:|---:|---:|---|---|")
     for w in run["workloads"]:
         s = w["peers"].get("scratchnet")
@@ -74,15 +77,18 @@ def main():
         us = s.get("us_per_sample")
         samples = rate(s["samples_per_second"]) + (f" ({us:.1f} us)" if us else "")
         fma = s["fraction_of_fma_peak"]
+        fma_3x = s.get("fraction_of_fma_peak_3x_forward", fma)
         ratio, min_fma, max_us = GOALS.get(w["name"], (None, None, None))
-        met = ((ratio is None or r["median"] >= ratio) and (min_fma is None or fma >= min_fma)
-               and (max_us is None or (us is not None and us <= max_us)))
+        rest = (ratio is None or r["median"] >= ratio) and (max_us is None or (us is not None and us <= max_us))
+        met = "yes" if rest and (min_fma is None or fma >= min_fma) else "no"
+        if met == "no" and rest and fma_3x >= min_fma:
+            met = "3x fwd only"
         acc = s.get("test_accuracy")
         torch_acc = torch.get("test_accuracy")
         acc_text = "" if acc is None else f"{acc:.3f}" + ("" if torch_acc is None else f" ({torch_acc:.3f})")
         print(f"| {TITLES.get(w['name'], w['name'])} | {samples} | {r['median']:.2f}x ({r['min']:.2f}-{r['max']:.2f}) "
-              f"{best_name} | {fma:.0%} | {s['peak_rss_mb']:.0f} ({torch.get('peak_rss_mb', float('nan')):.0f}) | "
-              f"{acc_text} | {goal_text(GOALS.get(w['name'], (None, None, None)))} | {'yes' if met else 'no'} |")
+              f"{best_name} | {fma:.0%} ({fma_3x:.0%}) | {s['peak_rss_mb']:.0f} ({torch.get('peak_rss_mb', float('nan')):.0f}) | "
+              f"{acc_text} | {goal_text(GOALS.get(w['name'], (None, None, None)))} | {met} |")
     machine = run.get("machine", {})
     print(f"\n{machine.get('repeats', 1)} rounds per workload; FMA peak {run['fma_peak_gflops']:.0f} GFLOP/s "
           f"({machine.get('threads')} threads), load average {run['load_average_start']:.2f} at the start, "

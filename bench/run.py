@@ -11,9 +11,13 @@ records and the medians as JSON.
 
 Columns: samples/s of training steps (inference: forwards of one sample); the
 ratio to the best PyTorch/scikit-learn figure; GFLOP/s achieved, counting
-the matrix multiplies only (training = 3x the forward FLOPs: forward, weight
-gradient, input gradient); that as a fraction of the sgemm GFLOP/s and of
-the FMA peak measured at the start of the same run; the child process's
+the matrix multiplies that are executed (training: forward, weight gradient,
+and input gradient for every layer but the first, whose input gradient no
+peer computes); that as a fraction of the sgemm GFLOP/s and of the FMA peak
+measured at the start of the same run; the same fraction counted as 3x the
+forward FLOPs (the count issue 17's goals were written in: it credits the
+first layer's input gradient that nobody computes, so it reads up to 40%
+high, and over 100% of the peak is then possible); the child process's
 peak resident set size (wait4's rusage of the child; the largest of the
 rounds); test accuracy after the same epochs.
 """
@@ -37,12 +41,13 @@ def dense_flops(sizes):
     return sum(2 * a * b for a, b in zip(sizes, sizes[1:]))
 
 
-MLP_FWD = dense_flops([784, 256, 128, 10])
-AREM_FWD = dense_flops([6, 50, 50, 50, 6])
+# (forward FLOPs per sample, the first layer's share of them)
+MLP_FWD = (dense_flops([784, 256, 128, 10]), dense_flops([784, 256]))
+AREM_FWD = (dense_flops([6, 50, 50, 50, 6]), dense_flops([6, 50]))
 # conv1 6x(1x5x5) over 28x28, conv2 16x(6x5x5) over 10x10, then 400-120-84-10.
-LENET_FWD = 2 * 6 * 25 * 784 + 2 * 16 * 150 * 100 + dense_flops([400, 120, 84, 10])
+LENET_FWD = (2 * 6 * 25 * 784 + 2 * 16 * 150 * 100 + dense_flops([400, 120, 84, 10]), 2 * 6 * 25 * 784)
 
-# (name, workload, batch, epochs, forward FLOPs per sample, peers)
+# (name, workload, batch, epochs, (forward FLOPs, first layer's) per sample, peers)
 ALL_PEERS = ["scratchnet", "pytorch", "pytorch-best", "sklearn"]
 WORKLOADS = [
     ("mlp-b128", "mlp", 128, 3, MLP_FWD, ALL_PEERS),
@@ -126,7 +131,8 @@ def main():
           "make every figure noisier)", flush=True)
     results = []
     header = (f"| {'workload':<11} | {'peer':<12} | {'samples/s':>9} | {'vs best peer (min-max)':>22} | "
-              f"{'GFLOP/s':>7} | {'of GEMM':>7} | {'of FMA':>6} | {'peak RSS MB':>11} | {'test acc':>8} |")
+              f"{'GFLOP/s':>7} | {'of GEMM':>7} | {'of FMA':>6} | {'of FMA, 3x fwd':>14} | {'peak RSS MB':>11} | "
+              f"{'test acc':>8} |")
     print(f"{args.repeats} rounds per workload; samples/s: median; scratchnet's ratio: median of the rounds' "
           "ratios to that round's best other peer (min-max)")
     print(header)
@@ -135,7 +141,9 @@ def main():
         if only and name not in only:
             continue
         peers = [p for p in peers if not peers_wanted or p in peers_wanted]
-        flops = fwd_flops * (1 if workload == "infer" else 3)
+        fwd, first = fwd_flops
+        flops = fwd if workload == "infer" else 3 * fwd - first
+        flops_3x = fwd if workload == "infer" else 3 * fwd
         rounds = []  # per round: {peer: record}
         for r in range(args.repeats):
             records = {}
@@ -144,7 +152,7 @@ def main():
                 records[peer] = run_child(cmd, env)
             rounds.append(records)
         entry = {"name": name, "workload": workload, "batch": batch, "epochs": epochs,
-                 "flops_per_sample": flops, "rounds": rounds, "peers": {}}
+                 "flops_per_sample": flops, "flops_per_sample_3x_forward": flops_3x, "rounds": rounds, "peers": {}}
         ratios = []  # scratchnet over the best other peer, round by round
         for records in rounds:
             others = [rec["samples_per_second"] for p, rec in records.items() if p != "scratchnet"]
@@ -164,6 +172,7 @@ def main():
             summary = {"samples_per_second": rate, "samples_per_second_min": min(rates),
                        "samples_per_second_max": max(rates), "gflops": gflops,
                        "fraction_of_gemm_peak": gflops / peak, "fraction_of_fma_peak": gflops / fma_peak,
+                       "fraction_of_fma_peak_3x_forward": rate * flops_3x * 1e-9 / fma_peak,
                        "peak_rss_mb": max(rec["peak_rss_mb"] for rec in recs),
                        "test_accuracy": median(accs) if accs else None}
             for key in ("us_per_sample",):
@@ -178,6 +187,7 @@ def main():
                 vs = f"{rate / best_peer:.2f}x"
             print(f"| {name:<11} | {peer:<12} | {fmt_rate(rate):>9} | {vs:>22} | "
                   f"{gflops:>7.1f} | {gflops / peak:>7.1%} | {gflops / fma_peak:>6.1%} | "
+                  f"{summary['fraction_of_fma_peak_3x_forward']:>14.1%} | "
                   f"{summary['peak_rss_mb']:>11.0f} | {'' if acc is None else f'{acc:.4f}':>8} |", flush=True)
         results.append(entry)
 

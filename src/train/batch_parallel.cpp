@@ -11,10 +11,9 @@
 namespace scratchnet {
 namespace {
 
-// dst = rows [r0, r1) of src, shaped (r1 - r0, sample).
+// dst = a view of rows [r0, r1) of src, shaped (r1 - r0, sample): read only.
 void cut_rows(const Tensor& src, std::size_t r0, std::size_t r1, const Shape& sample, Tensor& dst) {
-  dst.resize(sample.with_batch(r1 - r0));
-  if (r1 > r0) std::memcpy(dst.data(), src.row(r0), (r1 - r0) * src.cols() * sizeof(float));
+  dst.view_of_rows(src, r0, r1, sample);
 }
 
 // Rows [r0, r0 + part.rows()) of dst = part.
@@ -82,10 +81,12 @@ void BatchParallelStep::prepare_share(std::size_t s) {
   Network<float>& n = net(s);
   n.zero_grad();
   if (s == 0) return;
+  // Views of the network's parameters, set again every step (cheap) in case
+  // anyone gave the network new tensors since the last.
   const auto& from = network_.params();
   const auto& to = n.params();
   for (std::size_t p = 0; p < from.size(); ++p)
-    std::memcpy(to[p].value->data(), from[p].value->data(), from[p].value->size() * sizeof(float));
+    if (to[p].value->data() != from[p].value->data()) to[p].value->view_of(*from[p].value);
 }
 
 void BatchParallelStep::forward(const Tensor& x) {

@@ -130,7 +130,8 @@ TEST(BatchParallelStep, SharesDependOnTheBatchAndTheNetworkOnly) {
   EXPECT_EQ(BatchParallelStep::shares_for(small, 128, 2), 1u);  // too little work per share
   EXPECT_EQ(BatchParallelStep::shares_for(large, 128, 2), 2u);
   EXPECT_EQ(BatchParallelStep::shares_for(large, 128, 1), 1u);
-  EXPECT_EQ(BatchParallelStep::shares_for(large, 40, 2), 1u);  // shares under kMinShareRows rows
+  // shares under kMinShareRows rows
+  EXPECT_EQ(BatchParallelStep::shares_for(large, 2 * BatchParallelStep::kMinShareRows - 1, 2), 1u);
   set_num_threads(2);
   EXPECT_EQ(BatchParallelStep::shares_for(large, 128, 2), 2u);
   set_num_threads(1);

@@ -56,7 +56,7 @@ class SCRATCHNET_API BatchParallelStep {
   // kMinShareRows rows and kMinShareMacs multiply-adds of work (below that a
   // share's thread hand-over costs more than it saves); 1 means a plain step.
   static std::size_t shares_for(const Network<float>& network, std::size_t batch, std::size_t max_shares);
-  static constexpr std::size_t kMinShareRows = 32;
+  static constexpr std::size_t kMinShareRows = 16;
   static constexpr double kMinShareMacs = 1e5;
 
   // One step over the batch (x, targets) in `shares` >= 2 shares; returns
@@ -77,7 +77,7 @@ class SCRATCHNET_API BatchParallelStep {
     bool coupled;
   };
   void prepare(std::size_t shares);
-  void prepare_share(std::size_t s);  // zeroes its gradients, copies the parameters in
+  void prepare_share(std::size_t s);  // zeroes its gradients, views the network's parameters
   void forward(const Tensor& x);
   void backward(const Tensor& grad_output);
   void update();
