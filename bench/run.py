@@ -121,6 +121,13 @@ def main():
         print(f"  {k:<36} {v:6.1f}")
     print(f"  FMA peak (registers only; each thread timed on its CPU clock) "
           f"{sgemm.get('fma_peak_1t_gflops', 0):.1f} (1 thread), {fma_peak:.1f} ({args.threads} threads)")
+    read = sgemm.get(f"weights_read_{args.threads}t_gbps", 0)
+    if read:
+        # One-sample inference reads every weight once: no faster than the cache delivers them.
+        floor_us = 235146 * 4 / (read * 1e9) * 1e6
+        print(f"  cache read rate, one-sample inference's 0.94 MB of weights split over the threads: "
+              f"{sgemm.get('weights_read_1t_gbps', 0):.0f} GB/s (1 thread), {read:.0f} GB/s ({args.threads} threads): "
+              f"reading them takes {floor_us:.2f} us at the least")
     print(f"GEMM peak used below: {peak:.0f} GFLOP/s (best measured); FMA peak {fma_peak:.0f}", flush=True)
 
     arem_dir = tempfile.mkdtemp(prefix="scratchnet-bench-arem-")
