@@ -59,8 +59,15 @@ ClassificationReport classification_report(std::span<const std::int32_t> truth,
   return r;
 }
 
+std::size_t eval_batch_rows(const Network<float>& network) {
+  std::size_t per_sample = 0;
+  for (std::size_t i = 0; i < network.size(); ++i) per_sample += network.layer(i).output_shape().elements();
+  const std::size_t rows = kEvalOutputBytes / (std::max<std::size_t>(per_sample, 1) * sizeof(float));
+  return std::clamp<std::size_t>(rows, 64, 1024);
+}
+
 Tensor predict_outputs(Network<float>& network, const Dataset& data, bool probabilities) {
-  constexpr std::size_t kBatch = 1024;
+  const std::size_t kBatch = eval_batch_rows(network);
   const std::size_t k = network.output_shape().elements();
   Tensor out(Shape{data.size(), k});
   Tensor x, y;

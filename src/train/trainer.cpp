@@ -8,6 +8,7 @@
 
 #include "scratchnet/core/error.h"
 #include "scratchnet/core/interrupt.h"
+#include "scratchnet/train/evaluation.h"
 
 namespace scratchnet {
 namespace {
@@ -260,8 +261,9 @@ EvalResult Trainer::evaluate(const Dataset& data) {
   std::vector<std::int32_t> predicted;
   double loss_sum = 0;
   std::size_t correct = 0;
-  for (std::size_t start = mine.begin; start < mine.end; start += options_.eval_batch_size) {
-    const std::size_t count = std::min(options_.eval_batch_size, mine.end - start);
+  const std::size_t rows = options_.eval_batch_size ? options_.eval_batch_size : eval_batch_rows(network_);
+  for (std::size_t start = mine.begin; start < mine.end; start += rows) {
+    const std::size_t count = std::min(rows, mine.end - start);
     eval_indices_.resize(count);
     std::iota(eval_indices_.begin(), eval_indices_.end(), start);
     data.gather(eval_indices_, x_, labels_, y_);

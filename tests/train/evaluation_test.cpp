@@ -8,8 +8,40 @@
 #include <cmath>
 #include <vector>
 
+#include "../support/random_data.h"
+#include "scratchnet/core/rng.h"
+
 namespace scratchnet {
 namespace {
+
+TEST(EvalBatchRows, BigPerSampleOutputsGetFewerRowsAndPredictionsDoNotDependOnThem) {
+  // 784-256-10: about 3 KB of layer outputs per sample: the 1024 cap.
+  const Network<float> mlp({Shape{784}, {{"dense", {{"units", 256}}}, {"relu", {}}, {"dense", {{"units", 10}}}}});
+  EXPECT_EQ(eval_batch_rows(mlp), 1024u);
+  // A convolution over 28 x 28 with 8 filters: 3 x 6,272 floats per sample (75 KB).
+  Network<float> conv({Shape{1, 28, 28},
+                       {{"conv2d", {{"filters", 8}, {"kernel", 3}, {"padding", 1}}},
+                        {"relu", {}},
+                        {"flatten", {}},
+                        {"dense", {{"units", 3}}}}});
+  const std::size_t rows = eval_batch_rows(conv);
+  EXPECT_LT(rows, 1024u);
+  EXPECT_GT(rows, 64u);
+  std::size_t per_sample = 0;
+  for (std::size_t i = 0; i < conv.size(); ++i) per_sample += conv.layer(i).output_shape().elements();
+  EXPECT_LE(rows * per_sample * sizeof(float), kEvalOutputBytes);
+  // More samples than one batch: the rows computed in batches equal one forward of all.
+  Rng rng(5);
+  conv.initialize(InitScheme(InitScheme::Kind::kHeNormal), rng);
+  Dataset data = testing::random_three_classes(rows + 37, 784, 4);
+  data.sample_shape = Shape{1, 28, 28};
+  const Tensor batched = predict_outputs(conv, data, false);
+  Tensor all(Shape{data.size(), 1, 28, 28});
+  std::copy(data.features.begin(), data.features.end(), all.data());
+  const Tensor& whole = conv.forward(all, Mode::kEval);
+  ASSERT_EQ(batched.size(), whole.size());
+  for (std::size_t i = 0; i < whole.size(); ++i) ASSERT_EQ(batched[i], whole[i]) << i;
+}
 
 TEST(ClassificationReport, F1BalancedAccuracyAndMacroF1MatchScikitLearn) {
   // Class 3 is predicted but never true; class 4 is neither.

@@ -38,6 +38,14 @@ SCRATCHNET_API ClassificationReport
 classification_report(std::span<const std::int32_t> truth, std::span<const std::int32_t> predicted,
                       const std::vector<std::string>& class_names);
 
+// Rows per eval-mode forward: as many as keep the layers' outputs (each
+// layer holds its own) within kEvalOutputBytes, from 64 to 1024. A LeNet-5
+// pass over 1024 images held 60 MB of them, more than its training steps;
+// an MLP's stay small at 1024 rows. The rows of a forward do not change its
+// numbers (each output row is computed alone).
+inline constexpr std::size_t kEvalOutputBytes = std::size_t(8) << 20;
+SCRATCHNET_API std::size_t eval_batch_rows(const Network<float>& network);
+
 // Network outputs for every sample of `data` in eval mode, in batches: (N, K).
 // With `probabilities`, each row is passed through softmax.
 SCRATCHNET_API Tensor predict_outputs(Network<float>& network, const Dataset& data,

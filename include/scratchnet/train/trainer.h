@@ -49,7 +49,7 @@ struct SCRATCHNET_API EvalResult {
 struct SCRATCHNET_API TrainOptions {
   std::size_t epochs = 10;
   std::size_t batch_size = 32;
-  std::size_t eval_batch_size = 1024;
+  std::size_t eval_batch_size = 0;  // rows per eval-mode forward; 0: eval_batch_rows(network)
   // true: train_accuracy from a full eval-mode pass over the training set per
   // epoch (train.train_metrics full); false: the running accuracy over the
   // epoch's mini-batches, counted from the training steps' outputs (free).
