@@ -34,9 +34,30 @@ class SoftmaxCrossEntropy(_Loss):
     ``forward(logits, labels)`` takes logits (N, K) and class ids (N,) in
     0..K-1, or one-hot rows (N, K). ``probabilities`` holds the softmax of the
     last forward.
+
+    Parameters
+    ----------
+    label_smoothing : float, default 0
+        eps in [0, 1): the targets become ``(1 - eps) * onehot + eps / K``
+        (PyTorch's ``CrossEntropyLoss(label_smoothing=eps)``), so
+        ``dL/dz = (softmax(z) - that) / N``. The training setting of the same
+        name (``Model(..., label_smoothing=0.1)``, ``train.label_smoothing``)
+        trains with it.
     """
 
     _type = "softmax_cross_entropy"
+
+    def __init__(self, label_smoothing=0.0):
+        self._impl = _core.losses.Loss(self._type, float(label_smoothing))
+
+    @property
+    def label_smoothing(self):
+        """The smoothing eps of the targets (0: one-hot)."""
+        return self._impl.label_smoothing
+
+    def __repr__(self):
+        return f"SoftmaxCrossEntropy(label_smoothing={self.label_smoothing:g})" if self.label_smoothing \
+            else "SoftmaxCrossEntropy()"
 
     @property
     def probabilities(self):

@@ -14,7 +14,12 @@ namespace {
 
 class LossHandle {
  public:
-  explicit LossHandle(const std::string& type) : loss_(make_loss<float>(type)) {}
+  LossHandle(const std::string& type, double label_smoothing) : loss_(make_loss<float>(type)) {
+    if (label_smoothing == 0) return;
+    auto* sce = dynamic_cast<SoftmaxCrossEntropy<float>*>(loss_.get());
+    if (!sce) throw_usage("label_smoothing applies to softmax_cross_entropy, not to {}", type);
+    sce->set_label_smoothing(label_smoothing);  // a ValueError outside [0, 1)
+  }
 
   double forward(py::handle outputs, py::handle targets) {
     copy_to_tensor(outputs, outputs_, "outputs");
@@ -73,6 +78,10 @@ class LossHandle {
   }
 
   std::string type() const { return loss_->type(); }
+  double label_smoothing() const {
+    auto* sce = dynamic_cast<const SoftmaxCrossEntropy<float>*>(loss_.get());
+    return sce ? sce->label_smoothing() : 0.0;
+  }
 
  private:
   std::unique_ptr<Loss<float>> loss_;
@@ -86,8 +95,9 @@ class LossHandle {
 void bind_losses(py::module_& m) {
   m.def("loss_types", &registered_loss_types, "The loss names the library knows.");
   py::class_<LossHandle>(m, "Loss", "The library loss behind a scratchnet.losses object.")
-      .def(py::init<const std::string&>(), py::arg("type"))
+      .def(py::init<const std::string&, double>(), py::arg("type"), py::arg("label_smoothing") = 0.0)
       .def_property_readonly("type", &LossHandle::type)
+      .def_property_readonly("label_smoothing", &LossHandle::label_smoothing)
       .def("forward", &LossHandle::forward, py::arg("outputs"), py::arg("targets"))
       .def("backward", &LossHandle::backward)
       .def_property_readonly("probabilities", &LossHandle::probabilities);

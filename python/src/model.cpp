@@ -5,8 +5,9 @@
 // and the ModelHandle's own methods (model_handle.h).
 //
 // Data: X is used without a copy when it is float32 and C-contiguous
-// (Dataset::borrowed_features); a scaler other than "none" writes its scaled
-// copy once. Labels: model_labels.h.
+// (Dataset::borrowed_features); a scaler other than "none" (or an image
+// model's channel normalisation) writes its prepared copy once; fit, predict
+// and evaluate prepare rows alike (Model::prepare). Labels: model_labels.h.
 //
 // Ctrl-C during fit: every step (at most every 20 ms, so that a busy Python
 // thread elsewhere cannot slow training down) takes the GIL and calls
@@ -338,8 +339,10 @@ py::object fit(py::object self, py::handle x, py::handle y, const py::kwargs& kw
     h.model.feature_names = data.train.feature_names;
     h.prepared = true;
   } else {
-    h.model.scaler.apply(data.train);
-    h.model.scaler.apply(data.validation);
+    // Later fits, and models loaded from a file: the rows prepared as predict
+    // prepares them (an image model's channel normalisation, then the scaler).
+    h.model.prepare(data.train);
+    if (data.validation.size() > 0) h.model.prepare(data.validation);
   }
   h.model.config_toml = resolved.to_toml();
 

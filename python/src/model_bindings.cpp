@@ -137,7 +137,7 @@ init : str, optional
     Training settings used by ``fit`` unless it is given others: any key of
     ``scratchnet train --help`` by its name (``optimizer="adam"``, ``lr=1e-3``,
     ``epochs=20``, ``batch_size=32``, ``weight_decay=1e-4``, ``seed=42``,
-    ``scale="standard"``, ``lr_schedule="cosine"``, ...).
+    ``scale="standard"``, ``lr_schedule="cosine"``, ``label_smoothing=0.1``, ...).
 
 See Also
 --------

@@ -4,6 +4,7 @@
 #include "scratchnet/core/error.h"
 #include "scratchnet/losses/class_weights.h"
 #include "scratchnet/losses/loss.h"
+#include "scratchnet/losses/softmax_cross_entropy.h"
 
 namespace scratchnet {
 namespace {
@@ -56,6 +57,14 @@ ModelTrainer::ModelTrainer(const TrainConfig& config, Model& model, Communicator
       schedule_(config.lr_schedule, optimizer_->lr(), config.epochs),
       trainer_(network_of(model), *loss_,
                *optimizer_, train_options(config, model, comm), shuffle_rng_) {
+  if (config.label_smoothing > 0) {  // train.label_smoothing
+    auto* softmax = dynamic_cast<SoftmaxCrossEntropy<float>*>(loss_.get());
+    if (softmax == nullptr)
+      throw_usage("train.label_smoothing: label smoothing needs a classification task (softmax_cross_entropy), "
+                  "not the '{}' loss",
+                  loss_->type());
+    softmax->set_label_smoothing(config.label_smoothing);
+  }
   if (config.class_weight.empty()) return;
   if (model.task != Task::kClassification) throw_usage("train.class_weight: class weights need a classification task");
   if (train == nullptr && config.class_weight == "balanced")

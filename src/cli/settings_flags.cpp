@@ -45,6 +45,7 @@ const std::vector<Flag>& train_flags() {
       {"--batch-size", "train.batch_size"},
       {"--weight-decay", "train.weight_decay"},
       {"--class-weight", "train.class_weight"},
+      {"--label-smoothing", "train.label_smoothing"},
       {"--cv", "train.cv"},
       {"--momentum", "train.momentum"},
       {"--rho", "train.rho"},

@@ -14,6 +14,7 @@
 #include "scratchnet/experiments/plot.h"
 #include "scratchnet/experiments/report.h"
 #include "scratchnet/experiments/run_plots.h"
+#include "scratchnet/train/training_state.h"  // kNaN
 #include "scratchnet/core/binary.h"
 
 namespace scratchnet {
@@ -96,6 +97,7 @@ std::string relative(const std::string& path, const std::string& out) {
 void write_compare_outputs(const CompareOptions& options, const CompareRecord& record) {
   const std::vector<VariantResult>& results = record.results;
   std::vector<bool> ran(results.size()), diverged(results.size());
+  std::vector<std::size_t> diverged_runs(results.size(), 0);  // per variant, over its repeats
   std::vector<std::string> labels;
   bool classification = true;
   for (std::size_t v = 0; v < results.size(); ++v) {
@@ -104,6 +106,7 @@ void write_compare_outputs(const CompareOptions& options, const CompareRecord& r
     if (ran[v]) classification = results[v].runs[0].task == Task::kClassification;
     // The curves come from the first repeat.
     diverged[v] = ran[v] && !record.first_run_dir[v].empty() && results[v].runs[0].diverged;
+    for (const auto& s : results[v].runs) diverged_runs[v] += s.diverged;
   }
   const bool with_std = options.repeats > 1;
 
@@ -124,16 +127,20 @@ void write_compare_outputs(const CompareOptions& options, const CompareRecord& r
     if (!ran[v]) continue;
     const VariantResult& result = results[v];
     std::vector<double> train_acc, test_acc, train_loss, test_loss, best, seconds;
-    std::size_t diverged_runs = 0;
     for (const auto& s : result.runs) {
       train_acc.push_back(s.train_accuracy);
       test_acc.push_back(s.test_accuracy);
       train_loss.push_back(s.train_loss);
       test_loss.push_back(s.test_loss);
-      best.push_back(static_cast<double>(s.best_epoch));
-      seconds.push_back(s.train_seconds);
-      diverged_runs += s.diverged;
+      // A diverged run has no best epoch and no comparable time (its summary
+      // holds 0 for both): left out of their means, as its NaN metrics are.
+      best.push_back(s.diverged ? kNaN : static_cast<double>(s.best_epoch));
+      seconds.push_back(s.diverged ? kNaN : s.train_seconds);
     }
+    // The table shows "-" where a variant whose runs all diverged has no
+    // value (results.csv leaves those cells empty).
+    const bool all_diverged = diverged_runs[v] == result.runs.size();
+    const auto shown = [all_diverged](std::string text) { return all_diverged && text.empty() ? "-" : text; };
     const MeanStd ta = mean_std(train_acc), sa = mean_std(test_acc), tl = mean_std(train_loss),
                   sl = mean_std(test_loss);
     std::vector<std::string> row;
@@ -141,16 +148,16 @@ void write_compare_outputs(const CompareOptions& options, const CompareRecord& r
       row.push_back(value);
       csv += csv_field(value) + ",";  // "30,30": a varied list is quoted
     }
-    row.push_back(diverged_runs ? fmt::format("{} ({} diverged)", result.runs.size(), diverged_runs)
+    row.push_back(diverged_runs[v] ? fmt::format("{} ({} diverged)", result.runs.size(), diverged_runs[v])
                            : std::to_string(result.runs.size()));
     if (classification) {
-      row.push_back(cell(ta, with_std));
-      row.push_back(cell(sa, with_std));
+      row.push_back(shown(cell(ta, with_std)));
+      row.push_back(shown(cell(sa, with_std)));
     }
-    row.push_back(cell(tl, with_std));
-    row.push_back(cell(sl, with_std));
-    row.push_back(cell(mean_std(best).mean, 1));
-    row.push_back(cell(mean_std(seconds).mean, 2));
+    row.push_back(shown(cell(tl, with_std)));
+    row.push_back(shown(cell(sl, with_std)));
+    row.push_back(shown(cell(mean_std(best).mean, 1)));
+    row.push_back(shown(cell(mean_std(seconds).mean, 2)));
     table.rows.push_back(row);
     csv += fmt::format("{},{},{},{},{},{},{},{},{},{},{}\n", result.runs.size(), cell(ta.mean, 6),
                        cell(ta.std, 6), cell(sa.mean, 6), cell(sa.std, 6), cell(tl.mean, 6),
@@ -303,7 +310,12 @@ void write_compare_outputs(const CompareOptions& options, const CompareRecord& r
   for (std::size_t v = 0; v < results.size(); ++v) {
     if (!ran[v] || record.first_run_dir[v].empty()) continue;
     const std::string dir = record.first_run_dir[v];
-    ReportLinks links{labels[v], {}};
+    // "diverged" beside the variant's name, as in the table's runs column.
+    const std::size_t count = results[v].runs.size();
+    ReportLinks links{labels[v] + (diverged_runs[v] == 0       ? ""
+                                   : diverged_runs[v] == count ? " (diverged)"
+                                                               : fmt::format(" ({} of {} runs diverged)", diverged_runs[v], count)),
+                      {}};
     const std::string variant_dir = options.repeats > 1 ? fs::path(dir).parent_path().string() : dir;
     links.links.push_back({"run folder", relative(variant_dir, options.out) + "/"});
     for (const char* file : {"metrics.csv", "summary.json"})

@@ -29,13 +29,19 @@ T SoftmaxCrossEntropy<T>::forward(const BasicTensor<T>& logits, const Targets<T>
     for (std::size_t c = 0; c < k; ++c) sum += (p[c] = std::exp(z[c] - max));
     const T log_sum = std::log(sum);
     for (std::size_t c = 0; c < k; ++c) p[c] /= sum;
-    const double row_loss = static_cast<double>(log_sum - (z[label] - max));
-    if (weighted) {
-      total += static_cast<double>(weights_[label]) * row_loss;
-      weight_sum_ += static_cast<double>(weights_[label]);
-    } else {
-      total += row_loss;
+    // -log p[label], weighted by the label's class weight (1 without weights).
+    const double w = weighted ? static_cast<double>(weights_[label]) : 1.0;
+    double row_loss = w * static_cast<double>(log_sum - (z[label] - max));
+    if (smoothing_ > 0) {
+      // Smoothed targets: (1 - eps) of the label's term plus eps / K of
+      // sum_c w[c] (-log p[c]).
+      double spread = 0;
+      for (std::size_t c = 0; c < k; ++c)
+        spread += (weighted ? static_cast<double>(weights_[c]) : 1.0) * static_cast<double>(log_sum - (z[c] - max));
+      row_loss = (1 - smoothing_) * row_loss + smoothing_ / static_cast<double>(k) * spread;
     }
+    total += row_loss;
+    if (weighted) weight_sum_ += w;
   }
   return static_cast<T>(total / (weighted ? weight_sum_ : static_cast<double>(n)));
 }
@@ -44,26 +50,41 @@ template <class T>
 const BasicTensor<T>& SoftmaxCrossEntropy<T>::backward() {
   const std::size_t n = prob_.rows(), k = prob_.cols();
   grad_.resize(prob_.shape());
+  // eps = 0 gives the one-hot gradients exactly: the smoothing terms vanish.
+  const double eps = smoothing_, spread = smoothing_ / static_cast<double>(k);
   if (!weights_.empty()) {
+    // dl_i/dz_c = p_c ((1 - eps) w[y] + eps/K sum_c' w[c']) - (1 - eps) w[y] [c = y] - eps/K w[c],
+    // over sum_i w[y_i].
     const double inv_sum = 1.0 / weight_sum_;
+    double all_weights = 0;
+    for (const T w : weights_) all_weights += static_cast<double>(w);
     for (std::size_t r = 0; r < n; ++r) {
       const auto label = static_cast<std::size_t>(labels_[r]);
-      const T scale = static_cast<T>(static_cast<double>(weights_[label]) * inv_sum);
+      const double hit = (1 - eps) * static_cast<double>(weights_[label]);
+      const T scale = static_cast<T>((hit + spread * all_weights) * inv_sum);
       const T* p = prob_.row(r);
       T* g = grad_.row(r);
-      for (std::size_t c = 0; c < k; ++c) g[c] = p[c] * scale;
-      g[label] -= scale;
+      for (std::size_t c = 0; c < k; ++c) g[c] = p[c] * scale - static_cast<T>(spread * static_cast<double>(weights_[c]) * inv_sum);
+      g[label] -= static_cast<T>(hit * inv_sum);
     }
     return grad_;
   }
+  // dl/dz = (softmax(z) - q) / N with q = (1 - eps) onehot + eps / K.
   const T inv_n = T(1) / static_cast<T>(n);
+  const T off = static_cast<T>(spread) * inv_n, hit = static_cast<T>(1 - eps) * inv_n;
   for (std::size_t r = 0; r < n; ++r) {
     const T* p = prob_.row(r);
     T* g = grad_.row(r);
-    for (std::size_t c = 0; c < k; ++c) g[c] = p[c] * inv_n;
-    g[labels_[r]] -= inv_n;
+    for (std::size_t c = 0; c < k; ++c) g[c] = p[c] * inv_n - off;
+    g[labels_[r]] -= hit;
   }
   return grad_;
+}
+
+template <class T>
+void SoftmaxCrossEntropy<T>::set_label_smoothing(double eps) {
+  if (!(eps >= 0 && eps < 1)) throw_usage("label smoothing must be in [0, 1), got {}", eps);
+  smoothing_ = eps;
 }
 
 template class SoftmaxCrossEntropy<float>;

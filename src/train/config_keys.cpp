@@ -342,6 +342,15 @@ std::vector<Setting> make_settings() {
                if (!(w > 0)) throw_usage("{}: the weight of '{}' must be positive", key, item.substr(0, eq));
              }
            }),
+      {"train.label_smoothing", Kind::kFloat,
+       "eps in [0, 1): train the softmax cross-entropy against (1 - eps) one-hot + eps / classes, as "
+       "PyTorch's CrossEntropyLoss(label_smoothing=eps); its validation and test losses too (default 0)",
+       [](Config& c, const std::string& v) {
+         const double x = parse_double("train.label_smoothing", v);
+         if (!(x >= 0 && x < 1)) throw_usage("train.label_smoothing: {} is out of range [0, 1)", v);
+         c.label_smoothing = x;
+       },
+       [](const Config& c) { return number_text(c.label_smoothing); }},
       integer("train.cv", &Config::cv, 0, 100,
               "K-fold cross-validation on the training part before the final model (0: off)"),
   };

@@ -1,6 +1,8 @@
 // Losses: finite-difference gradients in double precision for every
-// registered loss, known values, and numerical stability on huge logits.
+// registered loss, known values, numerical stability on huge logits, class
+// weights and label smoothing.
 
+#include <array>
 #include <cmath>
 
 #include <gtest/gtest.h>
@@ -98,35 +100,116 @@ TEST(SoftmaxCrossEntropy, WeightedGradientMatchesFiniteDifferences) {
   expect_gradient_matches(loss, z, {labels, nullptr}, "weighted");
 }
 
-TEST(SoftmaxCrossEntropy, WeightedValueIsTheWeightedMean) {
-  BasicTensor<double> z(Shape{3, 3});
-  const double logits[] = {1, 2, 3, 0.5, -1, 2, 3, 0, -2};
-  std::copy(logits, logits + 9, z.data());
-  const std::vector<std::int32_t> labels = {2, 0, 1};
-  const std::vector<double> w = {2, 0.5, 3};
-  // By hand: l_i = log(sum exp z_i) - z_i[y_i], loss = sum w[y_i] l_i / sum w[y_i].
-  double total = 0, weights = 0;
-  for (std::size_t r = 0; r < 3; ++r) {
-    const double* row = logits + 3 * r;
-    const double l = std::log(std::exp(row[0]) + std::exp(row[1]) + std::exp(row[2])) - row[labels[r]];
-    total += w[labels[r]] * l;
-    weights += w[labels[r]];
+// Three rows of three classes with class weights, the weighted tests' example.
+struct WeightedExample {
+  BasicTensor<double> z{Shape{3, 3}};
+  std::vector<std::int32_t> labels = {2, 0, 1};
+  std::vector<double> w = {2, 0.5, 3};
+  WeightedExample() {
+    const double logits[] = {1, 2, 3, 0.5, -1, 2, 3, 0, -2};
+    std::copy(logits, logits + 9, z.data());
   }
-  SoftmaxCrossEntropy<double> loss;
-  set_class_weights(loss, w);
-  const double value = loss.forward(z, {labels, nullptr});
-  EXPECT_NEAR(value, total / weights, 1e-12);
+  // By hand, as PyTorch defines it: with -log p_ic = log(sum exp z_i) - z_ic,
+  // l_i = (1 - eps) w[y_i] (-log p_iy) + eps / K sum_c w[c] (-log p_ic) and
+  // loss = sum_i l_i / sum_i w[y_i] (eps = 0: the weighted mean of -log p_iy).
+  double loss_by_hand(double eps) const {
+    double total = 0, weights = 0;
+    for (std::size_t r = 0; r < 3; ++r) {
+      const double* row = z.data() + 3 * r;
+      const double log_sum = std::log(std::exp(row[0]) + std::exp(row[1]) + std::exp(row[2]));
+      double spread = 0;
+      for (std::size_t c = 0; c < 3; ++c) spread += w[c] * (log_sum - row[c]);
+      total += (1 - eps) * w[labels[r]] * (log_sum - row[labels[r]]) + eps / 3 * spread;
+      weights += w[labels[r]];
+    }
+    return total / weights;
+  }
+  // The loss with these weights and smoothing eps against the hand value,
+  // PyTorch's value and its gradient at z[0], z[3], z[7], and finite differences.
+  void expect_matches(double eps, double torch_value, const std::array<double, 3>& torch_grad) {
+    SoftmaxCrossEntropy<double> loss;
+    set_class_weights(loss, w);
+    loss.set_label_smoothing(eps);
+    const double value = loss.forward(z, {labels, nullptr});
+    EXPECT_NEAR(value, loss_by_hand(eps), 1e-12) << eps;
+    EXPECT_NEAR(value, torch_value, 1e-12) << eps;
+    const BasicTensor<double>& g = loss.backward();
+    const std::array<std::size_t, 3> at = {0, 3, 7};
+    for (std::size_t i = 0; i < 3; ++i) EXPECT_NEAR(g[at[i]], torch_grad[i], 1e-12) << eps << " z[" << at[i] << "]";
+    expect_gradient_matches(loss, z, {labels, nullptr}, "weighted");
+  }
+};
+
+TEST(SoftmaxCrossEntropy, WeightedValueIsTheWeightedMean) {
+  WeightedExample e;
   // PyTorch 1.13: cross_entropy(z, y, weight=w) in float64 on the same numbers.
-  EXPECT_NEAR(value, 1.1332605644247324, 1e-12);
-  const BasicTensor<double>& g = loss.backward();
-  EXPECT_NEAR(g[0], 0.04910758536566205, 1e-12);
-  EXPECT_NEAR(g[3], -0.2998944028581685, 1e-12);
-  EXPECT_NEAR(g[7], -0.08662514395230327, 1e-12);
+  e.expect_matches(0, 1.1332605644247324, {0.04910758536566205, -0.2998944028581685, -0.08662514395230327});
+  const BasicTensor<double>& z = e.z;
+  const std::vector<std::int32_t>& labels = e.labels;
 
   // Weights of 1 give the plain mean.
   SoftmaxCrossEntropy<double> plain, ones;
   ones.set_class_weights({1, 1, 1});
   EXPECT_NEAR(ones.forward(z, {labels, nullptr}), plain.forward(z, {labels, nullptr}), 1e-15);
+}
+
+// Label smoothing: the loss and gradient of the smoothed targets
+// q = (1 - eps) onehot + eps / K, written out directly: -sum_c q_c log p_c
+// and (p - q) / N, with p = exp(z) / sum exp(z).
+TEST(LabelSmoothing, ValueAndGradientMatchTheSmoothedTargetsByHand) {
+  Rng rng(5);
+  const std::size_t n = 5, k = 4;
+  BasicTensor<double> z(Shape{n, k});
+  for (auto& v : z.span()) v = rng.uniform(-3, 3);
+  const std::vector<std::int32_t> labels = {0, 3, 1, 3, 2};
+  for (const double eps : {0.1, 0.35}) {
+    double expected = 0;
+    std::vector<double> grad(n * k);
+    for (std::size_t r = 0; r < n; ++r) {
+      double sum = 0;
+      for (std::size_t c = 0; c < k; ++c) sum += std::exp(z[r * k + c]);
+      for (std::size_t c = 0; c < k; ++c) {
+        const double p = std::exp(z[r * k + c]) / sum;
+        const double q = (1 - eps) * (static_cast<std::int32_t>(c) == labels[r]) + eps / k;
+        expected -= q * std::log(p) / n;
+        grad[r * k + c] = (p - q) / n;
+      }
+    }
+    SoftmaxCrossEntropy<double> loss;
+    loss.set_label_smoothing(eps);
+    EXPECT_NEAR(loss.forward(z, {labels, nullptr}), expected, 1e-12) << eps;
+    const BasicTensor<double>& g = loss.backward();
+    for (std::size_t i = 0; i < n * k; ++i) EXPECT_NEAR(g[i], grad[i], 1e-14) << eps << " z[" << i << "]";
+    expect_gradient_matches(loss, z, {labels, nullptr}, "smoothed");
+  }
+}
+
+TEST(LabelSmoothing, WithClassWeightsAsPyTorchWeighsTheSmoothingTerm) {
+  WeightedExample e;
+  // PyTorch 1.13: cross_entropy(z, y, weight=w, label_smoothing=0.2) in float64 on the same numbers.
+  e.expect_matches(0.2, 1.262626193729274, {0.0210456822614641, -0.25247192038628996, -0.0722191601208044});
+}
+
+TEST(LabelSmoothing, ZeroIsThePlainLossAndOutOfRangeIsAUsageError) {
+  Rng rng(6);
+  BasicTensor<double> z(Shape{4, 3});
+  for (auto& v : z.span()) v = rng.uniform(-2, 2);
+  const std::vector<std::int32_t> labels = {1, 0, 2, 2};
+  SoftmaxCrossEntropy<double> plain, zero;
+  zero.set_label_smoothing(0.0);
+  EXPECT_EQ(zero.forward(z, {labels, nullptr}), plain.forward(z, {labels, nullptr}));
+  const BasicTensor<double> g = plain.backward();
+  for (std::size_t i = 0; i < g.size(); ++i) EXPECT_EQ(zero.backward()[i], g[i]) << i;
+  for (const double bad : {-0.1, 1.0, 1.5, std::nan("")}) {
+    try {
+      zero.set_label_smoothing(bad);
+      ADD_FAILURE() << "no error for " << bad;
+    } catch (const Error& e) {
+      EXPECT_EQ(e.kind(), ErrorKind::kUsage);
+      EXPECT_NE(std::string(e.what()).find("[0, 1)"), std::string::npos) << e.what();
+    }
+  }
+  EXPECT_EQ(zero.label_smoothing(), 0.0);
 }
 
 TEST(ClassWeights, BalancedAndNamedWeights) {

@@ -61,7 +61,7 @@ TEST(TrainConfig, ToTomlRoundTripsEverySetting) {
       {"data.numeric", "code"}, {"data.drop", "id,name"}, {"data.max_categories", "7"},
       {"data.missing_labels", "error"}, {"data.image_size", "32,24"}, {"data.channels", "3"},
       {"data.augment", "crop:4,flip"}, {"data.cache", "none"}, {"data.skip_bad_images", "true"},
-      {"train.class_weight", "balanced"}, {"train.cv", "5"}, {"model.layers", "5,6,7"},
+      {"train.class_weight", "balanced"}, {"train.label_smoothing", "0.1"}, {"train.cv", "5"}, {"model.layers", "5,6,7"},
       {"model.activation", "tanh"}, {"model.alpha", "0.2"}, {"model.init", "normal:0.05"},
       {"model.batch_norm", "true"}, {"model.dropout", "0.3"}, {"model.init_from", "runs/a/model.snm"},
       {"train.optimizer", "rmsprop"},
@@ -180,6 +180,26 @@ TEST(TrainConfig, TomlErrorsNameFileAndLine) {
   EXPECT_NE(syntax.find("y.toml:1"), std::string::npos) << syntax;
   const std::string bad = error_of([&] { c.load_toml_text("[train]\nbatch_size = 0\n", "z.toml"); });
   EXPECT_NE(bad.find("z.toml:2"), std::string::npos) << bad;
+}
+
+TEST(TrainConfig, LabelSmoothingIsInZeroToOneAndErrorsNameFileKeyAndValue) {
+  TrainConfig c;
+  EXPECT_EQ(c.label_smoothing, 0.0);
+  c.load_toml_text("[train]\nlabel_smoothing = 0.15\n", "ok.toml");
+  EXPECT_DOUBLE_EQ(c.label_smoothing, 0.15);
+  TrainConfig back;
+  back.load_toml_text(c.to_toml(), "round trip");
+  EXPECT_EQ(back.label_smoothing, c.label_smoothing);
+  c.set("train.label_smoothing", "0");
+  EXPECT_EQ(c.label_smoothing, 0.0);
+  const std::string one = error_of([&] { c.load_toml_text("[train]\nepochs = 3\nlabel_smoothing = 1.5\n", "ls.toml"); });
+  EXPECT_NE(one.find("ls.toml:3"), std::string::npos) << one;
+  EXPECT_NE(one.find("train.label_smoothing: 1.5 is out of range [0, 1)"), std::string::npos) << one;
+  EXPECT_NE(error_of([&] { c.set("train.label_smoothing", "-0.1"); }).find("train.label_smoothing: -0.1"),
+            std::string::npos);
+  EXPECT_NE(error_of([&] { c.set("train.label_smoothing", "lots"); }).find("'lots' is not a number"), std::string::npos);
+  EXPECT_EQ(c.label_smoothing, 0.0) << "a rejected value leaves the setting alone";
+  EXPECT_NE(TrainConfig::help("train.label_smoothing").find("[0, 1)"), std::string::npos);
 }
 
 }  // namespace

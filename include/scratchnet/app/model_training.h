@@ -9,7 +9,8 @@
 //                 network (config.network_layers) initialised from the run's
 //                 kInit stream.
 //   ModelTrainer  the optimizer (train.optimizer with its rate, weight decay
-//                 and hyper-parameters), the loss (with train.class_weight),
+//                 and hyper-parameters), the loss (with train.class_weight
+//                 and train.label_smoothing),
 //                 the Trainer (image augmentation of training batches, shuffles from
 //                 the kShuffle stream, layer randomness seeded from kLayers)
 //                 and the standard callbacks, in run_training's order.

@@ -8,6 +8,15 @@
 // With class weights w (losses/class_weights.h), PyTorch's
 // CrossEntropyLoss(weight=w): loss = sum_i w[y_i] l_i / sum_i w[y_i] and
 // dL/dz_i = w[y_i] (softmax(z_i) - onehot(y_i)) / sum_i w[y_i].
+//
+// Label smoothing eps in [0, 1) (train.label_smoothing; Szegedy et al. 2016,
+// "Rethinking the Inception Architecture", section 7): each row's target is
+// the distribution q_i = (1 - eps) onehot(y_i) + eps / K, so
+//   l_i = -sum_c q_ic log softmax(z_i)_c,   dl_i/dz_i = softmax(z_i) - q_i
+// (the mean over N as above). With class weights, as PyTorch's
+// CrossEntropyLoss(weight=w, label_smoothing=eps): the smoothing term weighs
+// each class by its own weight, l_i = (1 - eps) w[y_i] (-log p_iy) +
+// eps / K sum_c w[c] (-log p_ic), still divided by sum_i w[y_i].
 
 #include "scratchnet/core/export.h"
 #include "scratchnet/losses/loss.h"
@@ -25,12 +34,16 @@ class SCRATCHNET_API SoftmaxCrossEntropy final : public Loss<T> {
   // One weight > 0 per class, or empty for the plain mean.
   void set_class_weights(std::vector<T> weights) { weights_ = std::move(weights); }
   const std::vector<T>& class_weights() const { return weights_; }
+  // eps in [0, 1) (a usage error otherwise); 0: the one-hot targets.
+  void set_label_smoothing(double eps);
+  double label_smoothing() const { return smoothing_; }
 
  private:
   BasicTensor<T> prob_, grad_;
   std::span<const std::int32_t> labels_;
   std::vector<T> weights_;
   double weight_sum_ = 0;  // sum of the batch's weights (weighted forward only)
+  double smoothing_ = 0;
 };
 
 }  // namespace scratchnet

@@ -88,6 +88,7 @@ struct SCRATCHNET_API TrainConfig {
   std::size_t batch_size = 32;
   double weight_decay = 0;
   std::string class_weight;           // "" | balanced | NAME=W,... (classification)
+  double label_smoothing = 0;         // eps in [0, 1): softmax cross-entropy targets (1 - eps) onehot + eps / K
   std::size_t cv = 0;                 // K-fold cross-validation on the training part; 0 = off
   // Optimizer hyper-parameters set so far (train.momentum, beta1, beta2,
   // rho, eps: the names the optimizer registry declares); the chosen
