@@ -291,10 +291,12 @@ void step_times(Args a) {
   }
   std::sort(us.begin(), us.end());
   auto at = [&](double q) { return us[static_cast<std::size_t>(q * static_cast<double>(us.size() - 1))]; };
+  double mean = 0;
+  for (double u : us) mean += u / static_cast<double>(us.size());
   fmt::print(R"({{"model": "{}", "batch": {}, "threads": {}, "steps": {}, "min_us": {:.1f}, "p10_us": {:.1f}, )"
-             R"("median_us": {:.1f}, "samples_per_second_p10": {:.0f}}})"
+             R"("median_us": {:.1f}, "p90_us": {:.1f}, "mean_us": {:.1f}, "samples_per_second_p10": {:.0f}}})"
              "\n",
-             a.model, batch, config.threads, us.size(), us.front(), at(0.1), at(0.5),
+             a.model, batch, config.threads, us.size(), us.front(), at(0.1), at(0.5), at(0.9), mean,
              static_cast<double>(batch) / at(0.1) * 1e6);
 }
 
