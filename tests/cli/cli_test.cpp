@@ -278,8 +278,10 @@ TEST_F(Cli, CompareSearchAndPlotEndToEnd) {
 TEST_F(Cli, KillNineAtARandomPointThenResumeGivesIdenticalResults) {
   const std::string args = "train " + std::string(SCRATCHNET_SOURCE_DIR) +
                            "/recipes/arem-mlp.toml --epochs 20 --checkpoint-every 1 -q --out " + path("run");
-  // The uninterrupted run.
+  // The uninterrupted run, timed: the kill below falls within its first half.
+  const auto started = std::chrono::steady_clock::now();
   ASSERT_EQ(run(args).code, 0);
+  const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
   const std::string model = slurp(path("run/model.snm"));
   const std::string summary = summary_metrics(path("run/summary.json"));
   ASSERT_FALSE(model.empty());
@@ -291,7 +293,8 @@ TEST_F(Cli, KillNineAtARandomPointThenResumeGivesIdenticalResults) {
   // (or until it finished: its model is there)
   wait_until([&] { return fs::exists(path("run/checkpoint.snc")) || fs::exists(path("run/model.snm")); });
   std::mt19937 random(std::random_device{}());
-  std::this_thread::sleep_for(std::chrono::milliseconds(std::uniform_int_distribution<int>(0, 400)(random)));
+  const int half = std::max(1, static_cast<int>(took.count() / 2));
+  std::this_thread::sleep_for(std::chrono::milliseconds(std::uniform_int_distribution<int>(0, half)(random)));
   ::kill(pid, SIGKILL);
   const int code = wait_exit_code(pid);
   // A run that finished first removed its checkpoint: nothing to resume.
