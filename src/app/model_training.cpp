@@ -16,6 +16,7 @@ TrainOptions train_options(const TrainConfig& config, const Model& model, Commun
   options.batch_size = config.batch_size;
   options.evaluate_train = config.train_metrics == TrainMetrics::kFull;
   options.test_every = config.evaluate_test;
+  options.max_shares = config.batch_shares;
   options.seed = run_stream(config.seed, RunStream::kLayers).next_u64();
   options.comm = comm;
   return options;

@@ -68,7 +68,7 @@ TEST(TrainConfig, ToTomlRoundTripsEverySetting) {
       {"train.lr", "0.0017019024512130883"}, {"train.epochs", "7"}, {"train.batch_size", "9"},
       {"train.weight_decay", "0.001"}, {"train.momentum", "0.8"}, {"train.rho", "0.95"},
       {"train.eps", "1e-06"}, {"train.beta1", "0.85"}, {"train.beta2", "0.99"}, {"train.seed", "11"},
-      {"train.threads", "2"}, {"train.lr_schedule", "step:3:0.5"}, {"train.early_stopping", "4"},
+      {"train.threads", "2"}, {"train.batch_shares", "1"}, {"train.lr_schedule", "step:3:0.5"}, {"train.early_stopping", "4"},
       {"train.monitor", "val_accuracy"}, {"train.min_delta", "0.01"}, {"train.loss_tolerance", "0.001"},
       {"train.evaluate_test", "3"}, {"train.train_metrics", "full"},
       {"train.stop_at", "val_loss<=0.25"}, {"train.diagnostics", "every:200"}, {"output.dir", "runs/x"}, {"output.log_every", "3"},

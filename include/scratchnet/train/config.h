@@ -96,6 +96,7 @@ struct SCRATCHNET_API TrainConfig {
   std::map<std::string, double> hyper;
   std::uint64_t seed = 42;
   int threads = 0;                    // 0: the machine's cores, shared among parallel jobs
+  std::size_t batch_shares = 2;       // most shares of a batch-parallel step (train/batch_parallel.h); 1: plain steps
   std::string lr_schedule = "constant";
   std::size_t early_stopping = 0;     // patience in epochs; 0 = off
   Monitor monitor = Monitor::kValLoss;
