@@ -8,16 +8,27 @@
 namespace scratchnet {
 
 template <class T>
-T SoftmaxCrossEntropy<T>::forward(const BasicTensor<T>& logits, const Targets<T>& targets) {
+double SoftmaxCrossEntropy<T>::normaliser(const Shape& logits, const Targets<T>& targets) const {
+  if (weights_.empty()) return static_cast<double>(logits.rank() ? logits[0] : 0);
+  double sum = 0;
+  for (const std::int32_t label : targets.labels)
+    if (label >= 0 && static_cast<std::size_t>(label) < weights_.size())
+      sum += static_cast<double>(weights_[static_cast<std::size_t>(label)]);
+  return sum;
+}
+
+template <class T>
+double SoftmaxCrossEntropy<T>::forward_sum(const BasicTensor<T>& logits, const Targets<T>& targets,
+                                           double normaliser) {
   const std::size_t n = logits.rows(), k = logits.cols();
   SCRATCHNET_CHECK(targets.labels.size() == n, "{} labels for {} rows", targets.labels.size(), n);
   labels_ = targets.labels;
+  normaliser_ = normaliser;
   prob_.resize(logits.shape());
   const bool weighted = !weights_.empty();
   if (weighted && weights_.size() != k)
     throw_usage("{} class weights for {} classes", weights_.size(), k);
   double total = 0;
-  weight_sum_ = 0;
   for (std::size_t r = 0; r < n; ++r) {
     const T* z = logits.row(r);
     T* p = prob_.row(r);
@@ -41,9 +52,8 @@ T SoftmaxCrossEntropy<T>::forward(const BasicTensor<T>& logits, const Targets<T>
       row_loss = (1 - smoothing_) * row_loss + smoothing_ / static_cast<double>(k) * spread;
     }
     total += row_loss;
-    if (weighted) weight_sum_ += w;
   }
-  return static_cast<T>(total / (weighted ? weight_sum_ : static_cast<double>(n)));
+  return total;
 }
 
 template <class T>
@@ -55,7 +65,7 @@ const BasicTensor<T>& SoftmaxCrossEntropy<T>::backward() {
   if (!weights_.empty()) {
     // dl_i/dz_c = p_c ((1 - eps) w[y] + eps/K sum_c' w[c']) - (1 - eps) w[y] [c = y] - eps/K w[c],
     // over sum_i w[y_i].
-    const double inv_sum = 1.0 / weight_sum_;
+    const double inv_sum = 1.0 / normaliser_;
     double all_weights = 0;
     for (const T w : weights_) all_weights += static_cast<double>(w);
     for (std::size_t r = 0; r < n; ++r) {
@@ -70,7 +80,7 @@ const BasicTensor<T>& SoftmaxCrossEntropy<T>::backward() {
     return grad_;
   }
   // dl/dz = (softmax(z) - q) / N with q = (1 - eps) onehot + eps / K.
-  const T inv_n = T(1) / static_cast<T>(n);
+  const T inv_n = T(1) / static_cast<T>(normaliser_);
   const T off = static_cast<T>(spread) * inv_n, hit = static_cast<T>(1 - eps) * inv_n;
   for (std::size_t r = 0; r < n; ++r) {
     const T* p = prob_.row(r);
@@ -79,6 +89,14 @@ const BasicTensor<T>& SoftmaxCrossEntropy<T>::backward() {
     g[labels_[r]] -= hit;
   }
   return grad_;
+}
+
+template <class T>
+std::unique_ptr<Loss<T>> SoftmaxCrossEntropy<T>::clone() const {
+  auto copy = std::make_unique<SoftmaxCrossEntropy<T>>();
+  copy->weights_ = weights_;
+  copy->smoothing_ = smoothing_;
+  return copy;
 }
 
 template <class T>

@@ -30,6 +30,8 @@ constexpr std::size_t kUpdateBlock = 2048;
 struct BatchParallelStep::Share {
   std::vector<Tensor> in;       // per segment: the share's rows of its input (after a coupled layer)
   std::vector<Tensor> grad_in;  // per segment: the share's rows of dL/d(its output) (before one)
+  Tensor target_rows;           // regression: the share's rows of the targets
+  double loss_sum = 0;          // the share's rows' summed loss (forward_loss_backward)
   const Tensor* out = nullptr;  // the last per-share segment's output
   const Tensor* grad = nullptr;  // the last per-share segment's input gradient
   std::vector<const Tensor*> outputs;  // per layer, in the last forward (per share or whole batch)
@@ -64,11 +66,14 @@ std::size_t BatchParallelStep::shares_for(const Network<float>& network, std::si
 }
 
 Network<float>& BatchParallelStep::net(std::size_t s) { return s == 0 ? network_ : *replicas_[s - 1]; }
+Loss<float>& BatchParallelStep::share_loss(std::size_t s) { return s == 0 ? loss_ : *losses_[s - 1]; }
 
 void BatchParallelStep::prepare(std::size_t shares) {
   SCRATCHNET_CHECK(shares >= 2, "a batch-parallel step needs 2 or more shares, got {}", shares);
-  while (replicas_.size() + 1 < shares)
+  while (replicas_.size() + 1 < shares) {
     replicas_.push_back(std::make_unique<Network<float>>(network_.architecture()));
+    losses_.push_back(loss_.clone());
+  }
   shares_.resize(shares);
   for (Share& share : shares_) {
     share.in.resize(segments_.size());
@@ -190,11 +195,50 @@ void BatchParallelStep::update() {
   });
 }
 
+double BatchParallelStep::forward_loss_backward(const Tensor& x, const Targets<float>& targets) {
+  const Shape outputs = network_.output_shape().with_batch(rows_.back());
+  const double normaliser = loss_.normaliser(outputs, targets);
+  joined_output_.resize(outputs);
+  parallel_for(shares_.size(), [&](std::size_t s) {
+    prepare_share(s);
+    Share& share = shares_[s];
+    const std::size_t r0 = rows_[s], r1 = rows_[s + 1];
+    Network<float>& n = net(s);
+    cut_rows(x, r0, r1, network_.input_shape(), share.in[0]);
+    const Tensor* out = &share.in[0];
+    for (std::size_t i = 0; i < n.size(); ++i) share.outputs[i] = out = &n.layer(i).forward(*out, Mode::kTrain);
+    put_rows(*out, r0, joined_output_);
+    Targets<float> part{targets.labels.empty() ? targets.labels : targets.labels.subspan(r0, r1 - r0), nullptr};
+    if (targets.values) {
+      cut_rows(*targets.values, r0, r1, network_.output_shape(), share.target_rows);
+      part.values = &share.target_rows;
+    }
+    Loss<float>& loss = share_loss(s);
+    share.loss_sum = loss.forward_sum(*out, part, normaliser);
+    if (!std::isfinite(share.loss_sum)) return;  // no backward: the step ends here
+    const Tensor* grad = &loss.backward();
+    for (std::size_t i = n.size(); i-- > first_backward_;) grad = &n.layer(i).backward(*grad);
+  });
+  output_ = &joined_output_;
+  double total = 0;
+  for (const Share& share : shares_) total += share.loss_sum;
+  return static_cast<float>(total / normaliser);
+}
+
 double BatchParallelStep::step(const Tensor& x, const Targets<float>& targets, std::size_t shares) {
   prepare(shares);
   const std::size_t n = x.rows();
   rows_.resize(shares + 1);
   for (std::size_t s = 0; s <= shares; ++s) rows_[s] = n * s / shares;
+  if (segments_.size() == 1 && !segments_[0].coupled) {
+    const double loss = forward_loss_backward(x, targets);
+    if (!std::isfinite(loss)) {
+      network_.zero_grad();  // as a plain step leaves them: no backward ran
+      return loss;
+    }
+    update();
+    return loss;
+  }
   forward(x);
   const double loss = loss_.forward(*output_, targets);
   if (!std::isfinite(loss)) return loss;

@@ -5,6 +5,7 @@
 // are the plain step's; and 1 and 2 kernel threads give the same bits.
 
 #include <cmath>
+#include <limits>
 #include <memory>
 #include <vector>
 
@@ -13,6 +14,7 @@
 #include "scratchnet/core/kernels.h"
 #include "scratchnet/core/rng.h"
 #include "scratchnet/losses/loss.h"
+#include "scratchnet/losses/softmax_cross_entropy.h"
 #include "scratchnet/optim/optimizer.h"
 #include "scratchnet/train/batch_parallel.h"
 #include "scratchnet/train/network.h"
@@ -111,6 +113,67 @@ TEST(BatchParallelStep, MatchesAPlainStepUpToTheOrderOfGradientSums) {
       for (std::size_t s = 0; s < plain_losses.size(); ++s)
         EXPECT_NEAR(parallel_losses[s], plain_losses[s], 1e-4) << c.name << " step " << s;
     }
+}
+
+// Networks without batch-coupled layers take forward, loss and backward in one
+// hand-over, each share with its own clone of the loss: regression (MSE) and
+// class-weighted cross-entropy too.
+TEST(BatchParallelStep, RegressionAndClassWeightsInTheOneHandOverPathMatchAPlainStep) {
+  const Architecture mlp = cases()[0].architecture;
+  for (const bool regression : {false, true}) {
+    auto run = [&](std::size_t shares, int threads) {
+      set_num_threads(threads);
+      auto net = make_network(mlp);
+      auto loss = make_loss<float>(regression ? "mse" : "softmax_cross_entropy");
+      if (!regression) dynamic_cast<SoftmaxCrossEntropy<float>&>(*loss).set_class_weights({0.5f, 2.0f, 1.0f});
+      auto optimizer = make_optimizer("sgd", {.lr = 0.05, .weight_decay = 0, .hyper = {}});
+      BatchParallelStep parallel(*net, *loss, *optimizer);
+      Rng data(9);
+      std::vector<double> losses;
+      for (int step = 0; step < 4; ++step) {
+        const Tensor x = random_batch(mlp.input_shape, 37, data);
+        std::vector<std::int32_t> labels(37);
+        Tensor values(Shape{37, 3});
+        for (auto& l : labels) l = static_cast<std::int32_t>(data.below(3));
+        for (float& v : values.span()) v = static_cast<float>(data.normal());
+        const Targets<float> targets = regression ? Targets<float>{{}, &values} : Targets<float>{labels, nullptr};
+        if (shares == 1) {
+          net->zero_grad();
+          losses.push_back(loss->forward(net->forward(x, Mode::kTrain), targets));
+          net->backward(loss->backward());
+          optimizer->step(net->params());
+        } else {
+          losses.push_back(parallel.step(x, targets, shares));
+        }
+      }
+      set_num_threads(1);
+      return std::pair{flat(*net), losses};
+    };
+    const auto plain = run(1, 1), one = run(2, 1), two = run(2, 2);
+    EXPECT_EQ(one.first, two.first) << (regression ? "mse" : "weighted");
+    EXPECT_EQ(one.second, two.second);
+    for (std::size_t i = 0; i < plain.first.size(); ++i)
+      ASSERT_NEAR(two.first[i], plain.first[i], 2e-5 * (1 + std::abs(plain.first[i]))) << i;
+    for (std::size_t s = 0; s < plain.second.size(); ++s) EXPECT_NEAR(two.second[s], plain.second[s], 1e-5);
+  }
+}
+
+TEST(BatchParallelStep, ANonFiniteLossLeavesNoGradientAndNoUpdate) {
+  const Architecture mlp = cases()[0].architecture;
+  auto net = make_network(mlp);
+  auto loss = make_loss<float>("mse");
+  auto optimizer = make_optimizer("sgd", {.lr = 0.05, .weight_decay = 0, .hyper = {}});
+  BatchParallelStep parallel(*net, *loss, *optimizer);
+  Rng data(2);
+  const Tensor x = random_batch(mlp.input_shape, 40, data);
+  Tensor values(Shape{40, 3});
+  values.at(30, 1) = std::numeric_limits<float>::quiet_NaN();  // a row of the second share
+  const auto before = flat(*net);
+  EXPECT_TRUE(std::isnan(parallel.step(x, {{}, &values}, 2)));
+  EXPECT_EQ(flat(*net), before);
+  for (const auto& p : net->params())
+    for (const float g : p.grad->span()) ASSERT_EQ(g, 0.0f) << p.name;
+  EXPECT_EQ(parallel.first_non_finite_layer(), -1);  // the outputs were finite: the targets were not
 }
 
 TEST(BatchParallelStep, OneAndTwoThreadsGiveTheSameBits) {

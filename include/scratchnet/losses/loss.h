@@ -5,6 +5,15 @@
 //
 //   forward(outputs, targets)  requires outputs.rows() == N targets; returns the mean loss.
 //   backward()                 returns dL/d(outputs) of the last forward (owned by the loss).
+//
+// A batch can also be taken in shares of rows (batch-parallel steps,
+// train/batch_parallel.h), each by its own clone() of the loss:
+//   normaliser(outputs' shape, targets)  what the whole batch's summed loss is divided by
+//                                        (N; N K for MSE; the sum of the rows' class weights)
+//   forward_sum(rows, their targets, d)  the rows' summed loss (not divided), and backward()
+//                                        gives their rows of dL/d(outputs) for the batch's
+//                                        mean: each row exactly as forward() gives it.
+// forward(outputs, targets) is forward_sum(outputs, targets, normaliser(...)) / normaliser.
 
 #include <cstdint>
 #include <memory>
@@ -33,8 +42,15 @@ class SCRATCHNET_API Loss {
   virtual ~Loss() = default;
 
   virtual std::string type() const = 0;
-  virtual T forward(const BasicTensor<T>& outputs, const Targets<T>& targets) = 0;
+  T forward(const BasicTensor<T>& outputs, const Targets<T>& targets) {
+    const double d = normaliser(outputs.shape(), targets);
+    return static_cast<T>(forward_sum(outputs, targets, d) / d);
+  }
   virtual const BasicTensor<T>& backward() = 0;
+  virtual double normaliser(const Shape& outputs, const Targets<T>& targets) const = 0;
+  virtual double forward_sum(const BasicTensor<T>& outputs, const Targets<T>& targets, double normaliser) = 0;
+  // A loss of the same type and settings (class weights, label smoothing).
+  virtual std::unique_ptr<Loss<T>> clone() const = 0;
 };
 
 // "softmax_cross_entropy" or "mse".

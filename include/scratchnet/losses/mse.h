@@ -11,8 +11,10 @@ template <class T>
 class SCRATCHNET_API MeanSquaredError final : public Loss<T> {
  public:
   std::string type() const override { return "mse"; }
-  T forward(const BasicTensor<T>& outputs, const Targets<T>& targets) override;
   const BasicTensor<T>& backward() override;
+  double normaliser(const Shape& outputs, const Targets<T>& targets) const override;
+  double forward_sum(const BasicTensor<T>& outputs, const Targets<T>& targets, double normaliser) override;
+  std::unique_ptr<Loss<T>> clone() const override { return std::make_unique<MeanSquaredError<T>>(); }
 
  private:
   BasicTensor<T> grad_;

@@ -27,8 +27,10 @@ template <class T>
 class SCRATCHNET_API SoftmaxCrossEntropy final : public Loss<T> {
  public:
   std::string type() const override { return "softmax_cross_entropy"; }
-  T forward(const BasicTensor<T>& logits, const Targets<T>& targets) override;
   const BasicTensor<T>& backward() override;
+  double normaliser(const Shape& logits, const Targets<T>& targets) const override;
+  double forward_sum(const BasicTensor<T>& logits, const Targets<T>& targets, double normaliser) override;
+  std::unique_ptr<Loss<T>> clone() const override;
   // Probabilities of the last forward.
   const BasicTensor<T>& probabilities() const { return prob_; }
   // One weight > 0 per class, or empty for the plain mean.
@@ -42,7 +44,7 @@ class SCRATCHNET_API SoftmaxCrossEntropy final : public Loss<T> {
   BasicTensor<T> prob_, grad_;
   std::span<const std::int32_t> labels_;
   std::vector<T> weights_;
-  double weight_sum_ = 0;  // sum of the batch's weights (weighted forward only)
+  double normaliser_ = 1;  // of the last forward: N, or the sum of the batch's weights
   double smoothing_ = 0;
 };
 

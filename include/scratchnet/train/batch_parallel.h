@@ -21,6 +21,10 @@
 //      exactly as in a plain step; its output is cut into shares again;
 //   2. the loss, once over the whole batch's outputs (as a plain step);
 //   3. backward, the same way in reverse;
+//   (a network without batch-coupled layers takes 1-3 in one hand-over:
+//   each share computes its rows' loss with its own clone of the loss,
+//   divided by the whole batch's normaliser (Loss::forward_sum), so each
+//   row's gradient is a plain step's, and goes straight on to backward;)
 //   4. the update, split by parameter ranges over the threads: each range
 //      adds the replicas' gradients into the network's, in share order, then
 //      applies the optimizer's rule to it (Optimizer::update_elements).
@@ -77,6 +81,9 @@ class SCRATCHNET_API BatchParallelStep {
     bool coupled;
   };
   void prepare(std::size_t shares);
+  // Steps 1-3 for a network without batch-coupled layers; returns the loss.
+  double forward_loss_backward(const Tensor& x, const Targets<float>& targets);
+  Loss<float>& share_loss(std::size_t s);
   void prepare_share(std::size_t s);  // zeroes its gradients, views the network's parameters
   void forward(const Tensor& x);
   void backward(const Tensor& grad_output);
@@ -88,6 +95,7 @@ class SCRATCHNET_API BatchParallelStep {
   Optimizer& optimizer_;
   std::vector<Segment> segments_;
   std::vector<std::unique_ptr<Network<float>>> replicas_;  // shares 1..
+  std::vector<std::unique_ptr<Loss<float>>> losses_;      // shares 1.. (clones of loss_)
   std::vector<Share> shares_;
   std::vector<std::size_t> rows_;  // share s: rows [rows_[s], rows_[s + 1])
   // Per coupled segment: its whole-batch input (kept until backward: layers
