@@ -54,6 +54,7 @@ const std::vector<Flag>& train_flags() {
       {"--eps", "train.eps"},
       {"--seed", "train.seed"},
       {"--threads", "train.threads"},
+      {"--batch-shares", "train.batch_shares"},
       {"--lr-schedule", "train.lr_schedule"},
       {"--early-stopping", "train.early_stopping"},
       {"--monitor", "train.monitor"},
