@@ -41,6 +41,10 @@ std::vector<Case> cases() {
        {Shape{2, 6, 6},
         {{"conv2d", {{"filters", 3}, {"kernel", 3}, {"padding", 1}}}, {"relu", {}}, {"max_pool2d", {{"size", 2}}},
          {"flatten", {}}, {"dense", {{"units", 3}}}}}},
+      {"residual block",
+       {Shape{2, 6, 6},
+        {{"conv2d", {{"filters", 3}, {"kernel", 3}, {"padding", 1}}}, {"relu", {}},
+         {"residual", {{"filters", 4}, {"stride", 2}}}, {"flatten", {}}, {"dense", {{"units", 3}}}}}},
       {"coupled first and last",
        {Shape{12}, {{"dropout", {{"rate", 0.2}}}, {"dense", {{"units", 8}}}, {"batch_norm", {}}}}},
   };
