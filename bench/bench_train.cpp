@@ -39,6 +39,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <functional>
 #include <memory>
 #include <string>
 #include <thread>
@@ -372,25 +373,24 @@ __attribute__((target("avx2,fma"))) float fma_loop_avx2(long iterations) {
   return sum;
 }
 
-// Each thread's rate is timed on its own CPU clock, so a core that another
-// program shares still counts at what it can do while it runs.
-double fma_peak_gflops(int threads) {
-  const bool avx512 = __builtin_cpu_supports("avx512f");
-  const long iterations = 50'000'000;
-  const double flops_per_thread = 12.0 * 2 * (avx512 ? 16 : 8) * static_cast<double>(iterations);
+// Runs work(start, stop) on `threads` threads at once, 3 times; work returns
+// the amount it did between its start() and stop() calls, each thread timed
+// on its own CPU clock (so a core another program shares still counts at
+// what it does while it runs). The best of the 3 sums of the threads' rates.
+double best_total_rate(int threads,
+                       const std::function<double(const std::function<void()>&, const std::function<void()>&)>& work) {
   double best = 0;
   for (int rep = 0; rep < 3; ++rep) {
     std::vector<std::thread> pool;
     std::vector<double> rates(static_cast<std::size_t>(threads));
     for (int t = 0; t < threads; ++t)
       pool.emplace_back([&, t] {
-        timespec start{}, end{};
-        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &start);
-        const float sink = avx512 ? fma_loop_avx512(iterations) : fma_loop_avx2(iterations);
-        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &end);
-        const double seconds = static_cast<double>(end.tv_sec - start.tv_sec) +
-                               1e-9 * static_cast<double>(end.tv_nsec - start.tv_nsec);
-        rates[static_cast<std::size_t>(t)] = sink == 12345.0f ? 0 : flops_per_thread / seconds * 1e-9;
+        timespec begin{}, end{};
+        const double amount = work([&] { clock_gettime(CLOCK_THREAD_CPUTIME_ID, &begin); },
+                                   [&] { clock_gettime(CLOCK_THREAD_CPUTIME_ID, &end); });
+        const double seconds = static_cast<double>(end.tv_sec - begin.tv_sec) +
+                               1e-9 * static_cast<double>(end.tv_nsec - begin.tv_nsec);
+        rates[static_cast<std::size_t>(t)] = amount / seconds;
       });
     for (auto& th : pool) th.join();
     double total = 0;
@@ -398,6 +398,18 @@ double fma_peak_gflops(int threads) {
     best = std::max(best, total);
   }
   return best;
+}
+
+double fma_peak_gflops(int threads) {
+  const bool avx512 = __builtin_cpu_supports("avx512f");
+  const long iterations = 50'000'000;
+  const double flops_per_thread = 12.0 * 2 * (avx512 ? 16 : 8) * static_cast<double>(iterations);
+  return best_total_rate(threads, [&](const std::function<void()>& start, const std::function<void()>& stop) {
+    start();
+    const float sink = avx512 ? fma_loop_avx512(iterations) : fma_loop_avx2(iterations);
+    stop();
+    return sink == 12345.0f ? 0 : flops_per_thread * 1e-9;  // GFLOP
+  });
 }
 
 // The read bandwidth of the cache that holds a one-sample forward's weights:
@@ -426,30 +438,15 @@ double read_gbps(int threads, std::size_t bytes) {
   if (!__builtin_cpu_supports("avx512f")) return 0;
   const std::size_t floats = bytes / sizeof(float) / 128 * 128;
   const long passes = static_cast<long>(4e9 / static_cast<double>(floats * sizeof(float)));
-  double best = 0;
-  for (int rep = 0; rep < 3; ++rep) {
-    std::vector<std::thread> pool;
-    std::vector<double> rates(static_cast<std::size_t>(threads));
-    for (int t = 0; t < threads; ++t)
-      pool.emplace_back([&, t] {
-        Tensor buffer(Shape{floats});
-        buffer.fill(1.0f);
-        read_loop_avx512(buffer.data(), floats, 1);  // into the cache
-        timespec start{}, end{};
-        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &start);
-        const float sink = read_loop_avx512(buffer.data(), floats, passes);
-        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &end);
-        const double seconds = static_cast<double>(end.tv_sec - start.tv_sec) +
-                               1e-9 * static_cast<double>(end.tv_nsec - start.tv_nsec);
-        const double read = static_cast<double>(floats * sizeof(float)) * static_cast<double>(passes);
-        rates[static_cast<std::size_t>(t)] = sink == 12345.0f ? 0 : read / seconds * 1e-9;
-      });
-    for (auto& th : pool) th.join();
-    double total = 0;
-    for (double r : rates) total += r;
-    best = std::max(best, total);
-  }
-  return best;
+  return best_total_rate(threads, [&](const std::function<void()>& start, const std::function<void()>& stop) {
+    Tensor buffer(Shape{floats});
+    buffer.fill(1.0f);
+    read_loop_avx512(buffer.data(), floats, 1);  // into the cache
+    start();
+    const float sink = read_loop_avx512(buffer.data(), floats, passes);
+    stop();
+    return sink == 12345.0f ? 0 : static_cast<double>(floats * sizeof(float)) * static_cast<double>(passes) * 1e-9;  // GB
+  });
 }
 #else
 double fma_peak_gflops(int) { return 0; }
